@@ -1,1 +1,6 @@
-export {};
+export { openStore, Store, SEARCH_COUNT_CAP } from './store.ts';
+export type { LinkedRecord, LinkedSpan } from './store.ts';
+export { BundleWriter } from './bundleWriter.ts';
+export { StoreError } from './storeError.ts';
+export { toFtsQuery } from './ftsQuery.ts';
+export { loadMigrations, migrate } from './migrate.ts';

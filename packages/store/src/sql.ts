@@ -1,0 +1,119 @@
+/** Every SQL statement the store runs, named, with bound parameters only. */
+
+export const BUNDLE_COLUMNS = `key, id, name, status, created_at, size_bytes, records, requests, ts_from, ts_to,
+  progress, report, error, fts_built`;
+
+export const SQL = {
+  listBundles: `SELECT ${BUNDLE_COLUMNS} FROM bundles ORDER BY created_at DESC, id`,
+  getBundle: `SELECT ${BUNDLE_COLUMNS} FROM bundles WHERE id = ?`,
+  insertBundle: `INSERT INTO bundles (id, name, status, created_at, size_bytes, progress)
+    VALUES (@id, @name, 'ingesting', @createdAt, @sizeBytes, @progress)`,
+  updateProgress: `UPDATE bundles SET progress = ? WHERE id = ?`,
+  finishBundle: `UPDATE bundles SET status = 'ready', report = @report, progress = @progress, error = NULL,
+    records = (SELECT count(*) FROM records WHERE bundle = @key),
+    requests = (SELECT count(*) FROM requests WHERE bundle = @key),
+    ts_from = (SELECT min(ts) FROM records WHERE bundle = @key),
+    ts_to = (SELECT max(ts) FROM records WHERE bundle = @key)
+    WHERE key = @key`,
+  failBundle: `UPDATE bundles SET status = 'failed', error = @error, report = coalesce(@report, report),
+    progress = @progress WHERE id = @id`,
+  markInterrupted: `UPDATE bundles SET status = 'failed',
+    error = 'ingest was interrupted (the process stopped before it finished); delete and upload again'
+    WHERE status = 'ingesting'`,
+  setFtsBuilt: `UPDATE bundles SET fts_built = 1 WHERE key = ?`,
+  deleteFts: `INSERT INTO records_fts (records_fts, rowid, message)
+    SELECT 'delete', rid, message FROM records WHERE bundle = ?`,
+  buildFts: `INSERT INTO records_fts (rowid, message) SELECT rid, message FROM records WHERE bundle = ?`,
+  deleteRecords: `DELETE FROM records WHERE bundle = ?`,
+  deleteSpans: `DELETE FROM spans WHERE bundle = ?`,
+  deleteLinks: `DELETE FROM links WHERE bundle = ?`,
+  deleteSpanLinks: `DELETE FROM span_links WHERE bundle = ?`,
+  deleteObjects: `DELETE FROM request_objects WHERE bundle = ?`,
+  deleteRequests: `DELETE FROM requests WHERE bundle = ?`,
+  deleteFiles: `DELETE FROM files WHERE bundle = ?`,
+  deleteBundle: `DELETE FROM bundles WHERE key = ?`,
+
+  insertFile: `INSERT INTO files (bundle, file_id, path, format, wrapper, component, node, time_rule)
+    VALUES (@bundle, @fileId, @path, @format, @wrapper, @component, @node, @timeRule)`,
+  finishFile: `UPDATE files SET format = @format, wrapper = @wrapper, component = @component, node = @node,
+    bytes = @bytes, lines = @lines, records = @records, skipped = @skipped, time_rule = @timeRule, error = @error
+    WHERE bundle = @bundle AND file_id = @fileId`,
+  insertRecord: `INSERT INTO records (bundle, id, file_id, line, ts, severity, kind, format, component, node,
+    caller, message, fields, raw, req_id, audit_id, trace_id, span_id)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  insertSpan: `INSERT INTO spans (bundle, id, file_id, trace_id, span_id, parent_span_id, name, service, component,
+    node, start_ns, end_ns, status_code, status_message, attributes, resource, events, audit_id)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+
+  correlationRecords: `SELECT id, file_id, ts, severity, kind, format, component, node, caller, message, fields,
+    req_id, audit_id, trace_id, span_id FROM records WHERE bundle = ? ORDER BY ts, id`,
+  correlationSpans: `SELECT * FROM spans WHERE bundle = ? ORDER BY start_ns, id`,
+  insertLink: `INSERT OR IGNORE INTO links (bundle, req_id, record, kind, evidence) VALUES (?, ?, ?, ?, ?)`,
+  insertSpanLink: `INSERT OR IGNORE INTO span_links (bundle, req_id, span, kind, evidence) VALUES (?, ?, ?, ?, ?)`,
+  insertObject: `INSERT OR IGNORE INTO request_objects (bundle, object, req_id) VALUES (?, ?, ?)`,
+  insertRequest: `INSERT OR REPLACE INTO requests (bundle, req_id, started_ns, ended_ns, outcome, user, verbs,
+    resources, namespaces, search, body) VALUES (@bundle, @reqId, @startedNs, @endedNs, @outcome, @user, @verbs,
+    @resources, @namespaces, @search, @body)`,
+  countRequests: `SELECT count(*) AS n FROM requests WHERE bundle = ?`,
+
+  getRequest: `SELECT body FROM requests WHERE bundle = ? AND req_id = ?`,
+  recordById: `SELECT r.*, f.path FROM records r JOIN files f ON f.bundle = r.bundle AND f.file_id = r.file_id
+    WHERE r.bundle = ? AND r.id = ?`,
+  neighbours: `SELECT r.*, f.path FROM records r JOIN files f ON f.bundle = r.bundle AND f.file_id = r.file_id
+    WHERE r.bundle = @bundle AND r.file_id = @fileId AND r.id BETWEEN @lo AND @hi ORDER BY r.id`,
+  recordLinks: `SELECT req_id, kind, evidence FROM links INDEXED BY links_by_record WHERE bundle = ? AND record = ? ORDER BY req_id`,
+  recordLinksMany: `SELECT record, req_id FROM links INDEXED BY links_by_record WHERE bundle = ? AND record IN (SELECT value FROM json_each(?))`,
+  relatedRequests: `SELECT DISTINCT o2.req_id, o2.object FROM links l INDEXED BY links_by_record
+    JOIN request_objects o1 ON o1.bundle = l.bundle AND o1.req_id = l.req_id
+    JOIN request_objects o2 ON o2.bundle = o1.bundle AND o2.object = o1.object AND o2.req_id <> l.req_id
+    WHERE l.bundle = ? AND l.record = ? ORDER BY o2.req_id LIMIT 50`,
+  // CROSS JOIN pins the join order: start from the request's links, never from the bundle's records.
+  requestRecords: `SELECT r.*, f.path, l.kind AS link_kind, l.evidence FROM links l
+    CROSS JOIN records r ON r.bundle = l.bundle AND r.id = l.record
+    JOIN files f ON f.bundle = r.bundle AND f.file_id = r.file_id
+    WHERE l.bundle = @bundle AND l.req_id = @reqId
+      AND (@fromNs IS NULL OR r.ts >= @fromNs) AND (@toNs IS NULL OR r.ts <= @toNs)
+      AND r.severity >= @minSeverity
+    ORDER BY r.ts, r.id`,
+  requestSpans: `SELECT s.*, l.kind AS link_kind, l.evidence FROM span_links l
+    JOIN spans s ON s.bundle = l.bundle AND s.id = l.span
+    WHERE l.bundle = ? AND l.req_id = ? ORDER BY s.start_ns, s.id`,
+
+  search: `SELECT r.*, f.path, snippet(records_fts, 0, char(2), char(3), '…', 24) AS snippet
+    FROM records_fts JOIN records r ON r.rid = records_fts.rowid
+    JOIN files f ON f.bundle = r.bundle AND f.file_id = r.file_id
+    WHERE records_fts MATCH @match AND r.bundle = @bundle
+    ORDER BY records_fts.rowid LIMIT @limit OFFSET @offset`,
+  searchCount: `SELECT count(*) AS n FROM (SELECT 1 FROM records_fts JOIN records r ON r.rid = records_fts.rowid
+    WHERE records_fts MATCH @match AND r.bundle = @bundle LIMIT @cap)`,
+
+  histogram: `SELECT (ts - @from) / @width AS b, severity, count(*) AS n FROM records
+    WHERE bundle = @bundle AND ts BETWEEN @from AND @to GROUP BY b, severity`,
+  histogramForRequest: `SELECT (r.ts - @from) / @width AS b, r.severity, count(*) AS n FROM links l
+    CROSS JOIN records r ON r.bundle = l.bundle AND r.id = l.record
+    WHERE l.bundle = @bundle AND l.req_id = @reqId AND r.ts BETWEEN @from AND @to GROUP BY b, r.severity`,
+  timeRange: `SELECT min(ts) AS lo, max(ts) AS hi FROM records WHERE bundle = ?`,
+  timeRangeForRequest: `SELECT min(r.ts) AS lo, max(r.ts) AS hi FROM links l
+    CROSS JOIN records r ON r.bundle = l.bundle AND r.id = l.record WHERE l.bundle = ? AND l.req_id = ?`,
+} as const;
+
+const REQUEST_FILTER = `FROM requests WHERE bundle = @bundle
+    AND (@outcome IS NULL OR outcome = @outcome)
+    AND (@user IS NULL OR user = @user)
+    AND (@verb IS NULL OR instr(verbs, ' ' || @verb || ' ') > 0)
+    AND (@resource IS NULL OR instr(resources, ' ' || @resource || ' ') > 0)
+    AND (@namespace IS NULL OR instr(namespaces, ' ' || @namespace || ' ') > 0)
+    AND (@q IS NULL OR instr(search, @q) > 0)
+    AND (@fromNs IS NULL OR ended_ns >= @fromNs)
+    AND (@toNs IS NULL OR started_ns <= @toNs)`;
+
+/** ORDER BY cannot be bound, so each sort order is its own constant statement. */
+export const LIST_REQUESTS = {
+  time: `SELECT body ${REQUEST_FILTER} ORDER BY started_ns, req_id LIMIT @limit OFFSET @offset`,
+  '-time': `SELECT body ${REQUEST_FILTER} ORDER BY started_ns DESC, req_id LIMIT @limit OFFSET @offset`,
+  user: `SELECT body ${REQUEST_FILTER} ORDER BY user, started_ns, req_id LIMIT @limit OFFSET @offset`,
+  outcome: `SELECT body ${REQUEST_FILTER}
+    ORDER BY CASE outcome WHEN 'rejected' THEN 0 WHEN 'failed' THEN 1 WHEN 'incomplete' THEN 2 ELSE 3 END,
+    started_ns, req_id LIMIT @limit OFFSET @offset`,
+  count: `SELECT count(*) AS n ${REQUEST_FILTER}`,
+} as const;

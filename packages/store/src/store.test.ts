@@ -1,0 +1,281 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import type { FileInfo, ParsedRecord, Request } from '@kubetrail/model';
+import { StoreError } from './storeError.ts';
+import { openStore, type Store } from './store.ts';
+import { SQL } from './sql.ts';
+
+const T0 = 1718019340_000_000_000n; // 2024-06-10T11:35:40Z
+
+function tempDb(): string {
+  return join(mkdtempSync(join(tmpdir(), 'kubetrail-store-')), 'test.db');
+}
+
+function rec(line: number, message: string, extra: Partial<ParsedRecord> = {}): ParsedRecord {
+  return {
+    line,
+    lineCount: 1,
+    ts: T0 + BigInt(line) * 1_000_000n,
+    severity: 'info',
+    kind: 'log',
+    format: 'klog',
+    component: null,
+    node: null,
+    caller: 'kubelet.go:1',
+    message,
+    fields: { n: line },
+    raw: `I0610 11:35:40.000000 1 kubelet.go:1] ${message}`,
+    reqId: null,
+    auditId: null,
+    traceId: null,
+    spanId: null,
+    ...extra,
+  };
+}
+
+const FILE: FileInfo = {
+  path: 'kind-worker/kubelet.log',
+  format: 'klog',
+  wrapper: 'journald',
+  component: 'kubelet',
+  node: 'kind-worker',
+  timeRule: 'wrapper',
+};
+
+function loadBundle(store: Store, id: string, messages: string[]): void {
+  store.beginBundle({ id, name: id, sizeBytes: 100 });
+  const w = store.createWriter(id);
+  const fileId = w.addFile(FILE);
+  w.addRecords(
+    fileId,
+    messages.map((m, i) => rec(i + 1, m, i === 1 ? { severity: 'error' } : {})),
+  );
+  w.finishFile(fileId, {
+    ...FILE,
+    bytes: 100,
+    lines: messages.length,
+    records: messages.length,
+    skipped: 0,
+    error: null,
+  });
+  w.finish();
+}
+
+function request(reqId: string, name: string, outcome: Request['outcome']): Request {
+  return {
+    reqId,
+    idKind: 'audit',
+    auditIds: [reqId],
+    user: 'alice',
+    impersonatedUser: null,
+    userAgent: 'kubectl/v1.30.0',
+    sourceIps: ['10.0.0.7'],
+    startedAt: '2024-06-10T11:35:40.000000000Z',
+    endedAt: '2024-06-10T11:35:41.000000000Z',
+    outcome,
+    code: 201,
+    records: 0,
+    targets: [
+      {
+        verb: 'create',
+        resource: 'deployments',
+        namespace: 'shop',
+        name,
+        uid: null,
+        operation: 'create-deployment',
+        outcome,
+        stages: [],
+        stoppedAt: null,
+      },
+    ],
+  };
+}
+
+const report = (records: number) => ({
+  files: [],
+  totals: { files: 1, lines: records, records, skipped: 0, spans: 0, requests: 0 },
+  components: ['kubelet'],
+  nodes: ['kind-worker'],
+  skips: [],
+  notes: [],
+  timeRange: null,
+  durationMs: 1,
+});
+
+describe('store', () => {
+  it('applies migrations once and refuses a database whose history drifted', () => {
+    const file = tempDb();
+    openStore(file).close();
+    openStore(file).close(); // idempotent
+    const raw = new Database(file);
+    raw.prepare("UPDATE schema_migrations SET checksum = 'edited' WHERE id = 1").run();
+    raw.close();
+    expect(() => openStore(file)).toThrow(StoreError);
+    expect(() => openStore(file)).toThrow(/does not match/);
+  });
+
+  it('stores records with bundle-local ids and finds them by full-text search', () => {
+    const store = openStore(tempDb());
+    loadBundle(store, 'b1', [
+      '"SyncLoop ADD" source="api" pods=["shop/web-7d4b9c5f6-abcde"]',
+      'Unable to attach or mount volumes: timed out waiting for the condition',
+      'housekeeping',
+    ]);
+    store.finishBundle('b1', report(3));
+    expect(store.getBundle('b1')).toMatchObject({ status: 'ready', records: 3 });
+    expect(store.getRecord('b1', 1)).toMatchObject({
+      id: 1,
+      line: 2,
+      severity: 'error',
+      file: 'kind-worker/kubelet.log',
+      ts: '2024-06-10T11:35:40.002000000Z',
+      component: 'kubelet',
+      node: 'kind-worker',
+    });
+    const hits = store.searchRecords('b1', { q: 'web-7d4b9c5f6-abcde', offset: 0, limit: 10 });
+    expect(hits.total).toBe(1);
+    expect(hits.hits[0]?.record.id).toBe(0);
+    expect(hits.hits[0]?.snippet).toContain('\u0002');
+    expect(store.searchRecords('b1', { q: 'timed out', offset: 0, limit: 10 }).total).toBe(1);
+    expect(store.searchRecords('b1', { q: 'nothing-like-this', offset: 0, limit: 10 }).total).toBe(0);
+    store.close();
+  });
+
+  it('reports an FTS syntax error as bad_query, not a crash', () => {
+    const store = openStore(tempDb());
+    loadBundle(store, 'b1', ['hello world']);
+    expect(() => store.searchRecords('b1', { q: '"unbalanced', offset: 0, limit: 10 })).toThrow(
+      expect.objectContaining({ code: 'bad_query' }) as Error,
+    );
+    store.close();
+  });
+
+  it('deletes a bundle with everything it owns and leaves the others intact', () => {
+    const file = tempDb();
+    const store = openStore(file);
+    loadBundle(store, 'keep', ['alpha one', 'alpha two']);
+    loadBundle(store, 'drop', ['alpha three']);
+    store.saveCorrelation('drop', (sink) => {
+      sink.link({ recordId: 0, reqId: 'r1', kind: 'audit', evidence: 'auditID' });
+      return {
+        requests: [request('r1', 'web', 'complete')],
+        objects: [{ reqId: 'r1', object: 'pod shop/x' }],
+      };
+    });
+    expect(store.deleteBundle('drop')).toBe(true);
+    expect(store.deleteBundle('drop')).toBe(false);
+    expect(store.getBundle('drop')).toBeNull();
+    expect(store.searchRecords('keep', { q: 'alpha', offset: 0, limit: 10 }).total).toBe(2);
+    for (const table of ['records', 'links', 'requests', 'request_objects', 'files']) {
+      const n = store.db.prepare(`SELECT count(*) AS n FROM ${table} WHERE bundle = 2`).get() as {
+        n: number;
+      };
+      expect(n.n, table).toBe(0);
+    }
+    expect(store.db.pragma('integrity_check', { simple: true })).toBe('ok');
+    store.db.prepare("INSERT INTO records_fts(records_fts) VALUES ('integrity-check')").run();
+    store.close();
+  });
+
+  it('saves correlation results and answers request queries with filters', () => {
+    const store = openStore(tempDb());
+    loadBundle(store, 'b1', ['one', 'two', 'three']);
+    store.saveCorrelation('b1', (sink) => {
+      sink.link({ recordId: 0, reqId: 'r1', kind: 'audit', evidence: 'audit-ID=r1' });
+      sink.link({ recordId: 1, reqId: 'r1', kind: 'inferred', evidence: 'pod shop/web-1' });
+      sink.link({ recordId: 2, reqId: 'r2', kind: 'inferred', evidence: 'pod blog/web-2' });
+      return {
+        requests: [request('r1', 'web', 'failed'), { ...request('r2', 'web-api', 'complete'), user: 'bob' }],
+        objects: [
+          { reqId: 'r1', object: 'node kind-worker' },
+          { reqId: 'r2', object: 'node kind-worker' },
+        ],
+      };
+    });
+    store.finishBundle('b1', report(3));
+    expect(store.getBundle('b1')?.requests).toBe(2);
+    const base = { sort: 'time', offset: 0, limit: 100 } as const;
+    expect(store.listRequests('b1', base).total).toBe(2);
+    expect(store.listRequests('b1', { ...base, outcome: 'failed' }).requests.map((r) => r.reqId)).toEqual([
+      'r1',
+    ]);
+    expect(store.listRequests('b1', { ...base, user: 'bob' }).requests.map((r) => r.reqId)).toEqual(['r2']);
+    expect(store.listRequests('b1', { ...base, q: 'WEB-API' }).requests.map((r) => r.reqId)).toEqual(['r2']);
+    expect(store.listRequests('b1', { ...base, namespace: 'shop' }).total).toBe(2);
+    expect(store.getRequest('b1', 'r1')?.records).toBe(2);
+    expect(() => store.listRequests('b1', { ...base, from: 'yesterday' })).toThrow(/RFC 3339/);
+
+    const recs = store.requestRecords('b1', 'r1');
+    expect(recs.map((r) => [r.id, r.linkKind])).toEqual([
+      [0, 'audit'],
+      [1, 'inferred'],
+    ]);
+    expect(store.requestRecords('b1', 'r1', { errorsOnly: true }).map((r) => r.id)).toEqual([1]);
+    expect(store.recordLinks('b1', 2)).toEqual([
+      { reqId: 'r2', kind: 'inferred', evidence: 'pod blog/web-2' },
+    ]);
+    expect(store.relatedRequests('b1', 0)).toEqual([{ reqId: 'r2', object: 'node kind-worker' }]);
+    expect(store.neighbours('b1', 1, 1).map((r) => r.id)).toEqual([0, 1, 2]);
+    const h = store.histogram('b1', { buckets: 3, reqId: 'r1' });
+    expect(h.buckets.reduce((n, b) => n + b.counts.info + b.counts.error, 0)).toBe(2);
+    store.close();
+  });
+
+  it('reads records for correlation in time order through its own connection', () => {
+    const store = openStore(tempDb());
+    loadBundle(store, 'b1', ['one', 'two']);
+    const source = store.correlationSource('b1');
+    const seen: number[] = [];
+    store.saveCorrelation('b1', (sink) => {
+      for (const r of source.records()) {
+        seen.push(r.id);
+        sink.link({ recordId: r.id, reqId: 'r', kind: 'inferred', evidence: 'x' }); // writes while iterating
+      }
+      return { requests: [], objects: [] };
+    });
+    source.close();
+    expect(seen).toEqual([0, 1]);
+    store.close();
+  });
+
+  it('marks ingests interrupted by a dead process as failed', () => {
+    const file = tempDb();
+    const store = openStore(file);
+    store.beginBundle({ id: 'b1', name: 'x', sizeBytes: 0 });
+    store.close();
+    const again = openStore(file);
+    expect(again.markInterrupted()).toBe(1);
+    expect(again.getBundle('b1')).toMatchObject({ status: 'failed' });
+    again.beginBundle({ id: 'b1', name: 'x', sizeBytes: 0 }); // a failed bundle can be ingested again
+    expect(again.getBundle('b1')?.status).toBe('ingesting');
+    again.close();
+  });
+
+  it('uses indexes for the hot queries', () => {
+    const store = openStore(tempDb());
+    const plan = (sql: string, params: Record<string, unknown> | unknown[]): string =>
+      (
+        store.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...(Array.isArray(params) ? params : [params])) as {
+          detail: string;
+        }[]
+      )
+        .map((r) => r.detail)
+        .join('\n');
+    const timeline = plan(SQL.requestRecords, {
+      bundle: 1,
+      reqId: 'r',
+      fromNs: null,
+      toNs: null,
+      minSeverity: 0,
+    });
+    expect(timeline).toMatch(/SEARCH l USING PRIMARY KEY/);
+    expect(timeline).toMatch(/SEARCH r USING INDEX records_by_id/);
+    expect(plan(SQL.recordLinks, [1, 1])).toMatch(/links_by_record/);
+    expect(plan(SQL.histogram, { bundle: 1, from: 0, to: 1, width: 1 })).toMatch(/records_by_ts/);
+    expect(plan(SQL.search, { match: 'x', bundle: 1, limit: 1, offset: 0 })).toMatch(/VIRTUAL TABLE INDEX/);
+    store.close();
+  });
+});

@@ -1,0 +1,553 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import {
+  formatNs,
+  parseRfc3339Ns,
+  severityFromRank,
+  severityRank,
+  SEVERITIES,
+  type Bundle,
+  type BundleDetail,
+  type CorrelationResult,
+  type CorrelationSink,
+  type CorrelationSource,
+  type Histogram,
+  type IngestProgress,
+  type IngestReport,
+  type Link,
+  type LinkKind,
+  type LogRecord,
+  type RecordKind,
+  type RecordsQuery,
+  type Request,
+  type RequestList,
+  type RequestsQuery,
+  type SearchResult,
+  type Severity,
+  type StoredRecord,
+  type StoredSpan,
+} from '@kubetrail/model';
+import { BundleWriter } from './bundleWriter.ts';
+import { toFtsQuery } from './ftsQuery.ts';
+import { migrate } from './migrate.ts';
+import {
+  parseJson,
+  toBundle,
+  toLogRecord,
+  toReport,
+  type BundleRow,
+  type LinkedRecordRow,
+  type RecordRow,
+} from './rows.ts';
+import { LIST_REQUESTS, SQL } from './sql.ts';
+import { StoreError } from './storeError.ts';
+
+type Db = Database.Database;
+
+/** A record linked to a request, as the timeline reads it. */
+export type LinkedRecord = LogRecord & { tsNs: bigint | null; linkKind: LinkKind; evidence: string };
+/** A span linked to a request. */
+export type LinkedSpan = StoredSpan & { linkKind: LinkKind; evidence: string };
+
+/** Search hits are counted up to this many; the UI shows "10 000+". */
+export const SEARCH_COUNT_CAP = 10_000;
+const LINK_BATCH = 10_000;
+
+interface SpanRow {
+  id: bigint;
+  trace_id: string;
+  span_id: string;
+  parent_span_id: string | null;
+  name: string;
+  service: string | null;
+  component: string;
+  node: string | null;
+  start_ns: bigint;
+  end_ns: bigint;
+  status_code: 'unset' | 'ok' | 'error';
+  status_message: string | null;
+  attributes: string;
+  resource: string;
+  events: string;
+  audit_id: string | null;
+}
+
+function toStoredSpan(row: SpanRow): StoredSpan {
+  const events = JSON.parse(row.events) as {
+    name: string;
+    ts: string;
+    attributes: Record<string, unknown>;
+  }[];
+  return {
+    id: Number(row.id),
+    traceId: row.trace_id,
+    spanId: row.span_id,
+    parentSpanId: row.parent_span_id,
+    name: row.name,
+    service: row.service,
+    component: row.component,
+    node: row.node,
+    start: row.start_ns,
+    end: row.end_ns,
+    statusCode: row.status_code,
+    statusMessage: row.status_message,
+    attributes: JSON.parse(row.attributes) as Record<string, unknown>,
+    resource: JSON.parse(row.resource) as Record<string, unknown>,
+    events: events.map((e) => ({ name: e.name, ts: BigInt(e.ts), attributes: e.attributes })),
+    auditId: row.audit_id,
+  };
+}
+
+/**
+ * kubetrail's SQLite store: one database file in WAL mode, migrations applied at open. All methods
+ * are synchronous (better-sqlite3); readers on other connections keep working during an ingest.
+ */
+export class Store {
+  readonly db: Db;
+
+  constructor(readonly file: string) {
+    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('foreign_keys = ON');
+    // A concurrent writer (another ingest) waits instead of failing with SQLITE_BUSY.
+    this.db.pragma('busy_timeout = 10000');
+    this.db.pragma('cache_size = -65536');
+    migrate(this.db);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  private bundleRow(id: string): BundleRow | null {
+    return this.db.prepare<[string], BundleRow>(SQL.getBundle).safeIntegers(true).get(id) ?? null;
+  }
+
+  private bundleKey(id: string): bigint {
+    const row = this.bundleRow(id);
+    if (!row) throw new StoreError('not_found', `no bundle ${id}`);
+    return row.key;
+  }
+
+  // ── bundles ────────────────────────────────────────────────────────────────────────────────
+
+  listBundles(): Bundle[] {
+    return this.db.prepare<[], BundleRow>(SQL.listBundles).safeIntegers(true).all().map(toBundle);
+  }
+
+  getBundle(id: string): BundleDetail | null {
+    const row = this.bundleRow(id);
+    return row ? { ...toBundle(row), report: toReport(row) } : null;
+  }
+
+  /** Starts a bundle in status `ingesting`. A failed bundle of the same id is replaced. */
+  beginBundle(b: { id: string; name: string; sizeBytes: number }): void {
+    const existing = this.bundleRow(b.id);
+    if (existing && existing.status !== 'failed') {
+      throw new StoreError('conflict', `bundle ${b.id} already exists (${existing.status})`);
+    }
+    if (existing) this.deleteBundle(b.id);
+    const progress: IngestProgress = {
+      stage: 'reading',
+      bytesRead: 0,
+      bytesTotal: b.sizeBytes || null,
+      records: 0,
+      files: 0,
+      currentFile: null,
+    };
+    this.db.prepare(SQL.insertBundle).run({
+      id: b.id,
+      name: b.name,
+      createdAt: new Date().toISOString(),
+      sizeBytes: b.sizeBytes,
+      progress: JSON.stringify(progress),
+    });
+  }
+
+  updateProgress(id: string, progress: IngestProgress): void {
+    this.db.prepare(SQL.updateProgress).run(JSON.stringify(progress), id);
+  }
+
+  finishBundle(id: string, report: IngestReport): void {
+    const key = this.bundleKey(id);
+    const progress: IngestProgress = {
+      stage: 'done',
+      bytesRead: 0,
+      bytesTotal: null,
+      records: report.totals.records,
+      files: report.totals.files,
+      currentFile: null,
+    };
+    this.db
+      .prepare(SQL.finishBundle)
+      .run({ key, report: JSON.stringify(report), progress: JSON.stringify(progress) });
+  }
+
+  failBundle(id: string, error: string, report?: IngestReport): void {
+    const current = this.getBundle(id);
+    const progress: IngestProgress = {
+      stage: 'failed',
+      bytesRead: current?.progress?.bytesRead ?? 0,
+      bytesTotal: current?.progress?.bytesTotal ?? null,
+      records: current?.progress?.records ?? 0,
+      files: current?.progress?.files ?? 0,
+      currentFile: current?.progress?.currentFile ?? null,
+    };
+    this.db.prepare(SQL.failBundle).run({
+      id,
+      error,
+      report: report ? JSON.stringify(report) : null,
+      progress: JSON.stringify(progress),
+    });
+  }
+
+  /** At start-up: bundles left `ingesting` by a process that died are marked failed. */
+  markInterrupted(): number {
+    return this.db.prepare(SQL.markInterrupted).run().changes;
+  }
+
+  /** Deletes a bundle and everything it owns, in one transaction. */
+  deleteBundle(id: string): boolean {
+    const row = this.bundleRow(id);
+    if (!row) return false;
+    const key = row.key;
+    this.db.transaction(() => {
+      if (row.fts_built) this.db.prepare(SQL.deleteFts).run(key);
+      for (const sql of [
+        SQL.deleteLinks,
+        SQL.deleteSpanLinks,
+        SQL.deleteObjects,
+        SQL.deleteRequests,
+        SQL.deleteSpans,
+        SQL.deleteRecords,
+        SQL.deleteFiles,
+        SQL.deleteBundle,
+      ]) {
+        this.db.prepare(sql).run(key);
+      }
+    })();
+    return true;
+  }
+
+  // ── writing ────────────────────────────────────────────────────────────────────────────────
+
+  /** A writer for a bundle that `beginBundle` started. */
+  createWriter(bundleId: string): BundleWriter {
+    return new BundleWriter(this.db, this.bundleKey(bundleId), () => {
+      this.db.prepare(SQL.buildFts).run(this.bundleKey(bundleId));
+      this.db.prepare(SQL.setFtsBuilt).run(this.bundleKey(bundleId));
+    });
+  }
+
+  // ── correlation ────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * Read access for correlate. It reads through its own connection so that links can be written
+   * on the main one while an iterator is open.
+   */
+  correlationSource(bundleId: string): CorrelationSource & { close(): void } {
+    const key = this.bundleKey(bundleId);
+    const reader = new Database(this.file, { readonly: true });
+    reader.pragma('busy_timeout = 10000');
+    const recordsStmt = reader.prepare(SQL.correlationRecords).safeIntegers(true);
+    const spansStmt = reader.prepare(SQL.correlationSpans).safeIntegers(true);
+    return {
+      *records(filter?: { kinds?: readonly RecordKind[] }): Iterable<StoredRecord> {
+        const kinds = filter?.kinds ? new Set<string>(filter.kinds) : null;
+        for (const row of recordsStmt.iterate(key) as Iterable<RecordRow>) {
+          if (kinds && !kinds.has(row.kind)) continue;
+          yield {
+            id: Number(row.id),
+            fileId: Number(row.file_id),
+            ts: row.ts,
+            severity: severityFromRank(Number(row.severity)),
+            kind: row.kind,
+            format: row.format,
+            component: row.component,
+            node: row.node,
+            caller: row.caller,
+            message: row.message,
+            fields: parseJson<Record<string, unknown>>(row.fields),
+            reqId: row.req_id,
+            auditId: row.audit_id,
+            traceId: row.trace_id,
+            spanId: row.span_id,
+          };
+        }
+      },
+      *spans(): Iterable<StoredSpan> {
+        for (const row of spansStmt.iterate(key) as Iterable<SpanRow>) yield toStoredSpan(row);
+      },
+      close: () => reader.close(),
+    };
+  }
+
+  /**
+   * Replaces a bundle's correlation (requests, links, objects) with what `run` produces, in one
+   * transaction: readers see either the old result or the new one. Returns the request count.
+   */
+  saveCorrelation(bundleId: string, run: (sink: CorrelationSink) => CorrelationResult): number {
+    const key = this.bundleKey(bundleId);
+    const insertLink = this.db.prepare(SQL.insertLink);
+    const insertSpanLink = this.db.prepare(SQL.insertSpanLink);
+    const insertObject = this.db.prepare(SQL.insertObject);
+    const insertRequest = this.db.prepare(SQL.insertRequest);
+    return this.db.transaction(() => {
+      for (const sql of [SQL.deleteLinks, SQL.deleteSpanLinks, SQL.deleteObjects, SQL.deleteRequests]) {
+        this.db.prepare(sql).run(key);
+      }
+      let links: [string, number, LinkKind, string][] = [];
+      const flush = (): void => {
+        for (const [reqId, recordId, kind, evidence] of links)
+          insertLink.run(key, reqId, recordId, kind, evidence);
+        links = [];
+      };
+      const result = run({
+        link: (l) => {
+          links.push([l.reqId, l.recordId, l.kind, l.evidence]);
+          if (links.length >= LINK_BATCH) flush();
+        },
+        spanLink: (l) => {
+          insertSpanLink.run(key, l.reqId, l.spanId, l.kind, l.evidence);
+        },
+      });
+      flush();
+      const counts = new Map<string, number>();
+      for (const row of this.db
+        .prepare<[bigint], { req_id: string; n: number }>(
+          'SELECT req_id, count(*) AS n FROM links WHERE bundle = ? GROUP BY req_id',
+        )
+        .all(key)) {
+        counts.set(row.req_id, row.n);
+      }
+      for (const req of result.requests) {
+        const body: Request = { ...req, records: counts.get(req.reqId) ?? req.records };
+        const words = (xs: (string | null)[]): string => ` ${xs.filter((x) => x !== null).join(' ')} `;
+        insertRequest.run({
+          bundle: key,
+          reqId: req.reqId,
+          startedNs: parseRfc3339Ns(req.startedAt) ?? 0n,
+          endedNs: parseRfc3339Ns(req.endedAt) ?? 0n,
+          outcome: req.outcome,
+          user: req.user,
+          verbs: words(req.targets.map((t) => t.verb)),
+          resources: words(req.targets.map((t) => t.resource)),
+          namespaces: words(req.targets.map((t) => t.namespace)),
+          search: [
+            req.reqId,
+            req.user,
+            req.impersonatedUser,
+            req.userAgent,
+            ...req.auditIds,
+            ...req.targets.flatMap((t) => [t.verb, t.resource, t.namespace, t.name, t.stoppedAt?.reason]),
+          ]
+            .filter(Boolean)
+            .join(' ')
+            .toLowerCase(),
+          body: JSON.stringify(body),
+        });
+      }
+      for (const o of result.objects) insertObject.run(key, o.object, o.reqId);
+      this.db.prepare('UPDATE bundles SET requests = ? WHERE key = ?').run(result.requests.length, key);
+      return result.requests.length;
+    })();
+  }
+
+  // ── queries ────────────────────────────────────────────────────────────────────────────────
+
+  listRequests(bundleId: string, q: RequestsQuery): RequestList {
+    const key = this.bundleKey(bundleId);
+    const params = {
+      bundle: key,
+      outcome: q.outcome ?? null,
+      user: q.user ?? null,
+      verb: q.verb ?? null,
+      resource: q.resource ?? null,
+      namespace: q.namespace ?? null,
+      q: q.q ? q.q.toLowerCase() : null,
+      fromNs: q.from ? parseTime(q.from, 'from') : null,
+      toNs: q.to ? parseTime(q.to, 'to') : null,
+    };
+    const total = this.db.prepare<typeof params, { n: number }>(LIST_REQUESTS.count).get(params)?.n ?? 0;
+    const rows = this.db
+      .prepare<typeof params & { limit: number; offset: number }, { body: string }>(LIST_REQUESTS[q.sort])
+      .all({ ...params, limit: q.limit, offset: q.offset });
+    return {
+      requests: rows.map((r) => JSON.parse(r.body) as Request),
+      total,
+      offset: q.offset,
+      limit: q.limit,
+    };
+  }
+
+  getRequest(bundleId: string, reqId: string): Request | null {
+    const row = this.db
+      .prepare<[bigint, string], { body: string }>(SQL.getRequest)
+      .get(this.bundleKey(bundleId), reqId);
+    return row ? (JSON.parse(row.body) as Request) : null;
+  }
+
+  /** A request's linked records in (ts, id) order, optionally inside [fromNs, toNs]. */
+  requestRecords(
+    bundleId: string,
+    reqId: string,
+    opts: { fromNs?: bigint | null; toNs?: bigint | null; errorsOnly?: boolean } = {},
+  ): LinkedRecord[] {
+    const rows = this.db
+      .prepare(SQL.requestRecords)
+      .safeIntegers(true)
+      .all({
+        bundle: this.bundleKey(bundleId),
+        reqId,
+        fromNs: opts.fromNs ?? null,
+        toNs: opts.toNs ?? null,
+        minSeverity: opts.errorsOnly ? severityRank('error') : 0,
+      }) as LinkedRecordRow[];
+    return rows.map((row) => ({
+      ...toLogRecord(bundleId, row),
+      tsNs: row.ts,
+      linkKind: row.link_kind,
+      evidence: row.evidence,
+    }));
+  }
+
+  requestSpans(bundleId: string, reqId: string): LinkedSpan[] {
+    const rows = this.db
+      .prepare(SQL.requestSpans)
+      .safeIntegers(true)
+      .all(this.bundleKey(bundleId), reqId) as (SpanRow & { link_kind: LinkKind; evidence: string })[];
+    return rows.map((row) => ({ ...toStoredSpan(row), linkKind: row.link_kind, evidence: row.evidence }));
+  }
+
+  getRecord(bundleId: string, id: number): LogRecord | null {
+    const row = this.db.prepare(SQL.recordById).safeIntegers(true).get(this.bundleKey(bundleId), id) as
+      RecordRow | undefined;
+    return row ? toLogRecord(bundleId, row) : null;
+  }
+
+  /** Up to `n` records either side of `id` from the same file, the record itself included. */
+  neighbours(bundleId: string, id: number, n = 5): LogRecord[] {
+    const key = this.bundleKey(bundleId);
+    const row = this.db.prepare(SQL.recordById).safeIntegers(true).get(key, id) as RecordRow | undefined;
+    if (!row) return [];
+    const rows = this.db
+      .prepare(SQL.neighbours)
+      .safeIntegers(true)
+      .all({ bundle: key, fileId: row.file_id, lo: id - n, hi: id + n }) as RecordRow[];
+    return rows.map((r) => toLogRecord(bundleId, r));
+  }
+
+  recordLinks(bundleId: string, id: number): Link[] {
+    return this.db
+      .prepare<[bigint, number], { req_id: string; kind: LinkKind; evidence: string }>(SQL.recordLinks)
+      .all(this.bundleKey(bundleId), id)
+      .map((r) => ({ reqId: r.req_id, kind: r.kind, evidence: r.evidence }));
+  }
+
+  relatedRequests(bundleId: string, id: number): { reqId: string; object: string }[] {
+    return this.db
+      .prepare<[bigint, number], { req_id: string; object: string }>(SQL.relatedRequests)
+      .all(this.bundleKey(bundleId), id)
+      .map((r) => ({ reqId: r.req_id, object: r.object }));
+  }
+
+  /** Full-text search over messages, in bundle order. FTS syntax errors throw `bad_query`. */
+  searchRecords(bundleId: string, query: RecordsQuery): SearchResult {
+    const key = this.bundleKey(bundleId);
+    const match = toFtsQuery(query.q);
+    if (match === '') return { hits: [], total: 0, offset: query.offset, limit: query.limit };
+    try {
+      const rows = this.db
+        .prepare(SQL.search)
+        .safeIntegers(true)
+        .all({ match, bundle: key, limit: query.limit, offset: query.offset }) as (RecordRow & {
+        snippet: string;
+      })[];
+      const total = Number(
+        (
+          this.db
+            .prepare(SQL.searchCount)
+            .safeIntegers(true)
+            .get({ match, bundle: key, cap: SEARCH_COUNT_CAP }) as {
+            n: bigint;
+          }
+        ).n,
+      );
+      const ids = rows.map((r) => Number(r.id));
+      const reqIds = new Map<number, string[]>();
+      for (const l of this.db
+        .prepare<[bigint, string], { record: number; req_id: string }>(SQL.recordLinksMany)
+        .all(key, JSON.stringify(ids))) {
+        reqIds.set(l.record, [...(reqIds.get(l.record) ?? []), l.req_id]);
+      }
+      return {
+        hits: rows.map((r) => ({
+          record: toLogRecord(bundleId, r),
+          snippet: r.snippet,
+          reqIds: reqIds.get(Number(r.id)) ?? [],
+        })),
+        total,
+        offset: query.offset,
+        limit: query.limit,
+      };
+    } catch (err) {
+      if (
+        err instanceof Database.SqliteError &&
+        /fts5|syntax|unterminated|no such column/i.test(err.message)
+      ) {
+        throw new StoreError('bad_query', `invalid search query: ${err.message}`, { query: query.q });
+      }
+      throw err;
+    }
+  }
+
+  /** Record counts per time bucket and severity, for the whole bundle or one request. */
+  histogram(
+    bundleId: string,
+    opts: { fromNs?: bigint | null; toNs?: bigint | null; buckets: number; reqId?: string | null },
+  ): Histogram {
+    const key = this.bundleKey(bundleId);
+    const range = (
+      opts.reqId
+        ? this.db.prepare(SQL.timeRangeForRequest).safeIntegers(true).get(key, opts.reqId)
+        : this.db.prepare(SQL.timeRange).safeIntegers(true).get(key)
+    ) as { lo: bigint | null; hi: bigint | null };
+    const from = opts.fromNs ?? range.lo;
+    const to = opts.toNs ?? range.hi;
+    if (from === null || to === null || to < from) return { from: null, to: null, bucketMs: 0, buckets: [] };
+    const n = BigInt(opts.buckets);
+    const width = (to - from) / n + 1n;
+    const rows = (
+      opts.reqId
+        ? this.db
+            .prepare(SQL.histogramForRequest)
+            .safeIntegers(true)
+            .all({ bundle: key, reqId: opts.reqId, from, to, width })
+        : this.db.prepare(SQL.histogram).safeIntegers(true).all({ bundle: key, from, to, width })
+    ) as { b: bigint; severity: bigint; n: bigint }[];
+    const empty = (): Record<Severity, number> =>
+      Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+    const buckets = Array.from({ length: opts.buckets }, (_, i) => ({
+      t: formatNs(from + BigInt(i) * width),
+      counts: empty(),
+    }));
+    for (const row of rows) {
+      const bucket = buckets[Number(row.b)];
+      if (bucket) bucket.counts[severityFromRank(Number(row.severity))] += Number(row.n);
+    }
+    return { from: formatNs(from), to: formatNs(to), bucketMs: Number(width) / 1e6, buckets };
+  }
+}
+
+function parseTime(value: string, name: string): bigint {
+  const ns = parseRfc3339Ns(value);
+  if (ns === null)
+    throw new StoreError('bad_query', `${name}: expected an RFC 3339 time, got ${JSON.stringify(value)}`);
+  return ns;
+}
+
+/** Opens (creating if needed) the database at `file`, applying migrations. */
+export const openStore = (file: string): Store => new Store(file);

@@ -1,1 +1,10 @@
-export {};
+export { DEFAULT_LIMITS } from './bundle/types.ts';
+export type { BundleEntry, BundleItem, Limits, PathHints } from './bundle/types.ts';
+export type { FileParseOptions } from './lines/types.ts';
+export { readBundle } from './bundle/readBundle.ts';
+export { classifyPath } from './bundle/classifyPath.ts';
+export { parseFile } from './parseFile.ts';
+export { MAX_JSON_DOCUMENT_BYTES, NO_YEAR_REASON } from './parseFile.ts';
+export type { FileEvent } from './lines/events.ts';
+export { otlpSpans } from './lines/otlpJson.ts';
+export { redactAuditEvent } from './lines/auditRedact.ts';

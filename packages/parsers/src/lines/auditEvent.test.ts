@@ -1,0 +1,165 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { AuditMerger, auditSummary, isAuditEvent, notAuditReason } from './auditEvent.ts';
+import { REDACTED, redactAuditEvent } from './auditRedact.ts';
+
+const fixture = (name: string): string =>
+  readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
+const json = (s: string): Record<string, unknown> => JSON.parse(s) as Record<string, unknown>;
+
+describe('audit events', () => {
+  it('reads every line of audit2rbac demo.log (v1, Metadata level, impersonation, 403)', () => {
+    const lines = fixture('audit2rbac-demo.log').split('\n').filter(Boolean);
+    const m = new AuditMerger(1 << 20);
+    const records = lines.flatMap((l, i) => m.add(json(l), i + 1, 1)).concat(m.flush());
+    expect(records).toHaveLength(37);
+    const first = records[0]!;
+    expect(first.auditId).toBe('033d17af-082d-4b24-aa22-627752e83d71');
+    expect(first.ts).toBe(1505159705000000000n); // v1 of 2017 has `timestamp` only
+    expect(first.severity).toBe('warning');
+    expect(first.message).toBe('list pods in default → 403 by system:admin as bob');
+    expect(first.kind).toBe('audit');
+  });
+
+  it('reads v1beta1-era single events from falco (requestReceivedTimestamp, Request level)', () => {
+    const ev = json(fixture('create_deployment.json'));
+    expect(isAuditEvent(ev)).toBe(true);
+    const [r] = new AuditMerger(1 << 20).add(ev, 1, 1);
+    expect(r!.ts).toBe(1540559256905144000n);
+    expect(r!.message).toBe('create deployments default/nginx-deployment → 201 by minikube-user');
+    expect((r!.fields as { requestObject: { kind: string } }).requestObject.kind).toBe('Deployment');
+  });
+
+  it('explains why the malformed falco sample is not an audit event', () => {
+    const v = json(fixture('fal_01_003.json'));
+    expect(isAuditEvent(v)).toBe(false);
+    expect(notAuditReason(v)).toBe('not an audit event: no auditID');
+  });
+
+  it('merges the stages of one audit ID into one record', () => {
+    const base = {
+      kind: 'Event',
+      apiVersion: 'audit.k8s.io/v1',
+      level: 'Metadata',
+      auditID: 'a-1',
+      verb: 'create',
+      requestURI: '/apis/apps/v1/namespaces/shop/deployments',
+      user: { username: 'alice' },
+      objectRef: { resource: 'deployments', namespace: 'shop', name: 'web', apiGroup: 'apps' },
+      requestReceivedTimestamp: '2024-06-10T11:35:40.100000Z',
+    };
+    const m = new AuditMerger(1 << 20);
+    expect(
+      m.add({ ...base, stage: 'RequestReceived', stageTimestamp: '2024-06-10T11:35:40.100000Z' }, 1, 1),
+    ).toEqual([]);
+    expect(m.add({ ...base, auditID: 'other', stage: 'RequestReceived' }, 2, 1)).toEqual([]);
+    const [r] = m.add(
+      {
+        ...base,
+        stage: 'ResponseComplete',
+        stageTimestamp: '2024-06-10T11:35:40.120000Z',
+        responseStatus: { code: 500 },
+      },
+      3,
+      1,
+    );
+    expect(r).toMatchObject({ line: 1, lineCount: 2, severity: 'error', auditId: 'a-1' });
+    expect(r!.message).toBe('create deployments shop/web → 500 by alice');
+    expect(r!.fields).toMatchObject({
+      stage: 'ResponseComplete',
+      stages: ['RequestReceived', 'ResponseComplete'],
+      stageTimestamps: {
+        RequestReceived: '2024-06-10T11:35:40.100000Z',
+        ResponseComplete: '2024-06-10T11:35:40.120000Z',
+      },
+      responseStatus: { code: 500 },
+    });
+    // The unfinished one comes out at the end of the file.
+    const left = m.flush();
+    expect(left.map((x) => [x.auditId, x.message])).toEqual([
+      ['other', 'create deployments shop/web → … by alice'],
+    ]);
+  });
+
+  it('bounds the buffer of unfinished events', () => {
+    const m = new AuditMerger(1 << 20, 2);
+    const ev = (id: string) => ({ auditID: id, stage: 'RequestReceived', verb: 'get' });
+    expect(m.add(ev('1'), 1, 1)).toEqual([]);
+    expect(m.add(ev('2'), 2, 1)).toEqual([]);
+    expect(m.add(ev('3'), 3, 1).map((r) => r.auditId)).toEqual(['1']);
+    expect(m.flush().map((r) => r.auditId)).toEqual(['2', '3']);
+  });
+
+  it('marks Panic as error and takes a reqID from the annotations', () => {
+    const [r] = new AuditMerger(100).add(
+      { auditID: 'p', stage: 'Panic', verb: 'get', annotations: { 'example.com/reqID': 'r-9' } },
+      1,
+      1,
+    );
+    expect(r).toMatchObject({ severity: 'error', reqId: 'r-9' });
+    expect(r!.message).toBe('get ? → panic by ?');
+    expect(r!.raw.length).toBeLessThanOrEqual(100);
+  });
+});
+
+describe('redactAuditEvent', () => {
+  it('redacts Secret data, stringData and the last-applied copy in request and response', () => {
+    const secret = {
+      kind: 'Secret',
+      apiVersion: 'v1',
+      metadata: {
+        name: 's',
+        annotations: {
+          'kubectl.kubernetes.io/last-applied-configuration': '{"data":{"password":"aHVudGVyMg=="}}',
+        },
+      },
+      data: { password: 'aHVudGVyMg==' },
+      stringData: { token: 'plain' },
+    };
+    const ev = redactAuditEvent({
+      auditID: 'x',
+      requestObject: structuredClone(secret),
+      responseObject: structuredClone(secret),
+    });
+    const text = JSON.stringify(ev);
+    expect(text).not.toContain('aHVudGVyMg==');
+    expect(text).not.toContain('plain');
+    expect(ev.requestObject).toMatchObject({ data: { password: REDACTED }, stringData: { token: REDACTED } });
+  });
+
+  it('redacts TokenReview/TokenRequest tokens and bearer credentials anywhere', () => {
+    const ev = redactAuditEvent({
+      auditID: 'x',
+      requestObject: { kind: 'TokenReview', spec: { token: 'eyJhbGciOi.secret.jwt' } },
+      responseObject: {
+        kind: 'TokenRequest',
+        status: { token: 'eyJ.issued.token', expirationTimestamp: 'x' },
+      },
+      annotations: { note: 'client sent Authorization: Bearer abc.def-ghi' },
+      headers: { Authorization: 'Basic dXNlcjpwYXNz' },
+    });
+    const text = JSON.stringify(ev);
+    for (const secret of ['eyJhbGciOi', 'eyJ.issued', 'abc.def-ghi', 'dXNlcjpwYXNz'])
+      expect(text).not.toContain(secret);
+    expect(ev.annotations).toEqual({ note: `client sent Authorization: Bearer ${REDACTED}` });
+  });
+
+  it('keeps ConfigMap data (only Secrets are secret), from the falco sample', () => {
+    const line = fixture('create_configmap_sensitive_values.json').split('\n')[0]!;
+    const ev = redactAuditEvent(json(line));
+    expect(JSON.stringify(ev)).toContain('aws_secret_access_key');
+  });
+});
+
+describe('auditSummary', () => {
+  it('uses the request URI when there is no objectRef', () => {
+    expect(
+      auditSummary({
+        verb: 'get',
+        requestURI: '/healthz',
+        responseStatus: { code: 200 },
+        user: { username: 'u' },
+      }),
+    ).toBe('get /healthz → 200 by u');
+  });
+});

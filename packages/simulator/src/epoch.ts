@@ -1,0 +1,483 @@
+/**
+ * One time window of a bundle. Scenarios and noise write records into it in any order; `flush`
+ * sorts each file's records by time and hands back the physical lines with their truth. Files are
+ * appended epoch after epoch, so a bundle of any size is generated with one window in memory.
+ */
+import { goDuration, rfc3339Micro, rfc3339Nano, rfc3339Sec, journalTime } from './clock.ts';
+import type { Actor, Cluster } from './cluster.ts';
+import { CONTROL_PLANE } from './cluster.ts';
+import type { KlogEntry, LogFormat } from './klog.ts';
+import { renderKlog, renderLogfmt } from './klog.ts';
+import type { Rng } from './rng.ts';
+import type { OpTruth } from './truth.ts';
+
+export type AuditLevel = 'RequestResponse' | 'Metadata' | 'none';
+
+export const AUDIT_PATH = `${CONTROL_PLANE}/kubernetes/kube-apiserver-audit.log`;
+/** `kubectl get events -A -o json` (core/v1 List), written at the bundle root under `cluster/`. */
+export const EVENTS_PATH = 'cluster/events.json';
+
+interface Rec {
+  us: number;
+  seq: number;
+  text: string;
+  op: number;
+}
+
+interface FileBuf {
+  component: string;
+  node: string | null;
+  recs: Rec[];
+}
+
+export interface ObjectRef {
+  resource: string;
+  namespace?: string;
+  name?: string;
+  uid?: string;
+  apiGroup?: string;
+  apiVersion: string;
+  resourceVersion?: string;
+  subresource?: string;
+}
+
+export interface ApiCall {
+  us: number;
+  actor: Actor;
+  verb: string;
+  /** HTTP method as httplog prints it. */
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'LIST' | 'WATCH';
+  uri: string;
+  /** Absent for non-resource URLs (`/livez`). */
+  objectRef?: ObjectRef;
+  code: number;
+  latencyMs?: number;
+  requestObject?: unknown;
+  responseObject?: unknown;
+  /** Failure details for non-2xx calls. */
+  failure?: { message: string; reason?: string; details?: unknown };
+  annotations?: Record<string, string>;
+  op: number;
+  /** Also write the apiserver httplog line (default true). */
+  httplog?: boolean;
+  /** Write audit events (default true; the bundle's audit level still applies). */
+  audit?: boolean;
+}
+
+export interface InvolvedObject {
+  kind: string;
+  namespace: string;
+  name: string;
+  uid: string;
+  apiVersion: string;
+  fieldPath?: string;
+}
+
+export interface EventSpec {
+  us: number;
+  obj: InvolvedObject;
+  type: 'Normal' | 'Warning';
+  reason: string;
+  message: string;
+  /** Reporting component: `kubelet`, `deployment-controller`, `default-scheduler`… */
+  source: string;
+  /** Node, for kubelet events. */
+  host?: string;
+  /** events.k8s.io/v1 action (scheduler events). */
+  action?: string;
+  op: number;
+}
+
+interface EventAgg {
+  spec: EventSpec;
+  firstUs: number;
+  lastUs: number;
+  count: number;
+  uid: string;
+  rv: number;
+}
+
+export interface FlushedFile {
+  path: string;
+  component: string;
+  node: string | null;
+  /** Physical lines (no trailing newline) and, parallel, their op index (-1: noise). */
+  lines: string[];
+  ops: number[];
+}
+
+export interface EpochOptions {
+  index: number;
+  startUs: number;
+  endUs: number;
+  rng: Rng;
+  cluster: Cluster;
+  format: LogFormat;
+  audit: AuditLevel;
+  ops: OpTruth[];
+  /** Suffix for object names in this epoch ('' for the first). */
+  suffix: string;
+}
+
+export class Epoch {
+  readonly index: number;
+  readonly startUs: number;
+  readonly endUs: number;
+  readonly rng: Rng;
+  readonly cluster: Cluster;
+  readonly format: LogFormat;
+  readonly audit: AuditLevel;
+  readonly ops: OpTruth[];
+  readonly suffix: string;
+  /** When each `node|image` finished pulling in this window (µs), so later pods find it present. */
+  readonly images = new Map<string, number>();
+  private readonly files = new Map<string, FileBuf>();
+  private readonly events = new Map<string, EventAgg>();
+  private seq = 0;
+  private rv: number;
+
+  constructor(o: EpochOptions) {
+    this.index = o.index;
+    this.startUs = o.startUs;
+    this.endUs = o.endUs;
+    this.rng = o.rng;
+    this.cluster = o.cluster;
+    this.format = o.format;
+    this.audit = o.audit;
+    this.ops = o.ops;
+    this.suffix = o.suffix;
+    this.rv = 40_000 + o.index * 50_000;
+  }
+
+  /** A fresh resourceVersion. */
+  nextRv(): string {
+    this.rv += this.rng.int(1, 6);
+    return String(this.rv);
+  }
+
+  private reqIdOf(op: number): string | null {
+    return op >= 0 ? (this.ops[op]?.reqId ?? null) : null;
+  }
+
+  private push(
+    path: string,
+    component: string,
+    node: string | null,
+    us: number,
+    text: string,
+    op: number,
+  ): void {
+    if (us >= this.endUs || us < this.startUs) return;
+    let f = this.files.get(path);
+    if (!f) {
+      f = { component, node, recs: [] };
+      this.files.set(path, f);
+    }
+    f.recs.push({ us, seq: this.seq++, text, op });
+  }
+
+  /** A line in a CRI-format container log (`/var/log/pods/...`), one CRI line per physical line. */
+  cri(
+    node: string,
+    podDir: string,
+    container: string,
+    restart: number,
+    component: string,
+    us: number,
+    stream: 'stdout' | 'stderr',
+    text: string,
+    op: number,
+  ): void {
+    const path = `${node}/pods/${podDir}/${container}/${restart}.log`;
+    const t = us + this.rng.int(40, 400);
+    const stamp = rfc3339Nano(t, this.rng.int(0, 999));
+    const wrapped = text
+      .split('\n')
+      .map((l) => `${stamp} ${stream} F ${l}`)
+      .join('\n');
+    this.push(path, component, node, us, wrapped, op);
+  }
+
+  /** A log line from a control-plane or kube-system pod (klog, in the bundle's format). */
+  component(component: string, node: string, us: number, e: KlogEntry, op: number): void {
+    const p = this.cluster.pod(component, node);
+    // kindnetd logs klog text whatever the cluster's component logging format is.
+    const format = component === 'kindnet' ? 'text' : this.format;
+    const text = renderKlog(e, us, 1, format, this.reqIdOf(op));
+    this.cri(node, `${p.ns}_${p.name}_${p.uid}`, p.container, 0, component, us, 'stderr', text, op);
+  }
+
+  apiserverLog(us: number, e: KlogEntry, op: number): void {
+    this.component('kube-apiserver', CONTROL_PLANE, us, e, op);
+  }
+  kcm(us: number, e: KlogEntry, op: number): void {
+    this.component('kube-controller-manager', CONTROL_PLANE, us, e, op);
+  }
+  scheduler(us: number, e: KlogEntry, op: number): void {
+    this.component('kube-scheduler', CONTROL_PLANE, us, e, op);
+  }
+
+  /** A raw (non-klog) line from a system pod: etcd's zap JSON, coredns, kindnet. */
+  rawSystem(
+    component: string,
+    node: string,
+    us: number,
+    text: string,
+    op: number,
+    stream: 'stdout' | 'stderr' = 'stderr',
+  ): void {
+    const p = this.cluster.pod(component, node);
+    this.cri(node, `${p.ns}_${p.name}_${p.uid}`, p.container, 0, component, us, stream, text, op);
+  }
+
+  /** A kubelet line, as `journalctl -u kubelet` prints it in kind's `kubelet.log`. */
+  kubelet(node: string, us: number, e: KlogEntry, op: number): void {
+    const n = this.cluster.node(node);
+    const text = renderKlog(e, us, n.kubeletPid, this.format, this.reqIdOf(op));
+    const prefix = `${journalTime(us)} ${node} kubelet[${n.kubeletPid}]: `;
+    this.push(`${node}/kubelet.log`, 'kubelet', node, us, prefix + text.split('\n').join(`\n${prefix}`), op);
+  }
+
+  /** A containerd line (logrus text) in kind's `containerd.log`. */
+  containerd(
+    node: string,
+    us: number,
+    level: 'info' | 'warning' | 'error',
+    msg: string,
+    op: number,
+    kv?: [string, string][],
+  ): void {
+    const n = this.cluster.node(node);
+    const time = rfc3339Nano(us, this.rng.int(0, 999));
+    const text = renderLogfmt(time, level, msg, kv, this.reqIdOf(op));
+    this.push(
+      `${node}/containerd.log`,
+      'containerd',
+      node,
+      us,
+      `${journalTime(us)} ${node} containerd[${n.containerdPid}]: ${text}`,
+      op,
+    );
+  }
+
+  /**
+   * One API call: its audit events (RequestReceived, ResponseComplete) and the apiserver httplog
+   * line. Returns the audit ID and the completion time (µs).
+   */
+  api(c: ApiCall): { auditId: string; doneUs: number } {
+    const auditId = this.rng.uuid();
+    const latencyMs = c.latencyMs ?? this.rng.float(1.2, 9.5);
+    const doneUs = c.us + Math.round(latencyMs * 1000);
+    if (this.audit !== 'none' && c.audit !== false) this.auditEvents(c, auditId, doneUs);
+    if (c.httplog !== false) {
+      const port = 30000 + this.rng.int(0, 30000);
+      const exec = latencyMs * this.rng.float(0.85, 0.97);
+      const wide = c.method === 'WATCH' || c.method === 'LIST';
+      this.apiserverLog(
+        doneUs,
+        {
+          sev: 'I',
+          caller: 'httplog/httplog.go:132',
+          msg: 'HTTP',
+          v: 3,
+          kv: [
+            ['verb', c.method],
+            ['URI', c.uri],
+            ['latency', goDuration(latencyMs)],
+            ['userAgent', c.actor.userAgent],
+            ['audit-ID', auditId],
+            ['srcIP', `${c.actor.ip}:${port}`],
+            ['apf_pl', c.actor.apf[0]],
+            ['apf_fs', c.actor.apf[1]],
+            ['apf_iseats', 1],
+            ['apf_fseats', wide ? 0 : c.actor.apf[0] === 'global-default' ? 0 : 2],
+            ['apf_additionalLatency', wide || c.actor.apf[0] === 'global-default' ? '0s' : '5ms'],
+            ['apf_execution_time', goDuration(exec)],
+            ['resp', c.code],
+          ],
+        },
+        c.op,
+      );
+    }
+    return { auditId, doneUs };
+  }
+
+  private auditEvents(c: ApiCall, auditId: string, doneUs: number): void {
+    // Built as strings (same key order as the apiserver's JSON): the audit log is the largest file.
+    const head = `{"kind":"Event","apiVersion":"audit.k8s.io/v1","level":"${this.audit}","auditID":"${auditId}","stage":"`;
+    const mid =
+      `","requestURI":${JSON.stringify(c.uri)},"verb":"${c.verb}","user":${userJson(c.actor)},"sourceIPs":["${c.actor.ip}"],"userAgent":${JSON.stringify(c.actor.userAgent)}` +
+      (c.objectRef ? `,"objectRef":${JSON.stringify(c.objectRef)}` : '');
+    const rr = rfc3339Micro(c.us);
+    this.push(
+      AUDIT_PATH,
+      'audit',
+      CONTROL_PLANE,
+      c.us,
+      `${head}RequestReceived${mid},"requestReceivedTimestamp":"${rr}","stageTimestamp":"${rr}"}`,
+      c.op,
+    );
+    const status = c.failure
+      ? {
+          metadata: {},
+          status: 'Failure',
+          message: c.failure.message,
+          ...(c.failure.reason ? { reason: c.failure.reason } : {}),
+          ...(c.failure.details === undefined ? {} : { details: c.failure.details }),
+          code: c.code,
+        }
+      : null;
+    let done = `${head}ResponseComplete${mid},"responseStatus":${status ? JSON.stringify(status) : `{"metadata":{},"code":${c.code}}`}`;
+    if (this.audit === 'RequestResponse') {
+      if (c.requestObject !== undefined) done += `,"requestObject":${JSON.stringify(c.requestObject)}`;
+      if (c.responseObject !== undefined) done += `,"responseObject":${JSON.stringify(c.responseObject)}`;
+    }
+    // Authorization allowed every call we write; refusals come from admission (quota, webhooks).
+    const ann: Record<string, string> = {
+      'authorization.k8s.io/decision': 'allow',
+      'authorization.k8s.io/reason': c.actor.rbac,
+      ...c.annotations,
+    };
+    done += `,"requestReceivedTimestamp":"${rr}","stageTimestamp":"${rfc3339Micro(doneUs)}","annotations":${JSON.stringify(ann)}}`;
+    this.push(AUDIT_PATH, 'audit', CONTROL_PLANE, doneUs, done, c.op);
+  }
+
+  /** A Kubernetes Event; repeats of the same (object, reason, message) raise its count. */
+  event(e: EventSpec): void {
+    if (e.us >= this.endUs) return;
+    const key = `${e.obj.uid}|${e.obj.fieldPath ?? ''}|${e.reason}|${e.message}|${e.source}|${e.op}`;
+    const agg = this.events.get(key);
+    if (agg) {
+      agg.count++;
+      agg.lastUs = Math.max(agg.lastUs, e.us);
+      agg.firstUs = Math.min(agg.firstUs, e.us);
+      agg.rv = Number(this.nextRv());
+    } else {
+      this.events.set(key, {
+        spec: e,
+        firstUs: e.us,
+        lastUs: e.us,
+        count: 1,
+        uid: this.rng.uuid(),
+        rv: Number(this.nextRv()),
+      });
+    }
+    // kube-controller-manager's event broadcaster logs every event it records (event.go).
+    if (e.source.endsWith('-controller') || e.source === 'garbage-collector-controller') {
+      this.kcm(
+        e.us + 200,
+        {
+          sev: 'I',
+          caller: 'record/event.go:389',
+          msg: 'Event occurred',
+          v: 0,
+          kv: [
+            ['object', { kobj: `${e.obj.namespace}/${e.obj.name}` }],
+            ['fieldPath', e.obj.fieldPath ?? ''],
+            ['kind', e.obj.kind],
+            ['apiVersion', e.obj.apiVersion],
+            ['type', e.type],
+            ['reason', e.reason],
+            ['message', e.message],
+          ],
+        },
+        e.op,
+      );
+    }
+  }
+
+  /** Sorts and renders the window. Files are returned in path order. */
+  flush(): { files: FlushedFile[]; events: { text: string; op: number }[] } {
+    const files: FlushedFile[] = [];
+    for (const path of [...this.files.keys()].sort()) {
+      const f = this.files.get(path);
+      if (!f) continue;
+      f.recs.sort((a, b) => a.us - b.us || a.seq - b.seq);
+      const lines: string[] = [];
+      const ops: number[] = [];
+      for (const r of f.recs) {
+        if (r.text.includes('\n')) {
+          for (const l of r.text.split('\n')) {
+            lines.push(l);
+            ops.push(r.op);
+          }
+        } else {
+          lines.push(r.text);
+          ops.push(r.op);
+        }
+      }
+      files.push({ path, component: f.component, node: f.node, lines, ops });
+    }
+    const events = [...this.events.values()]
+      .sort((a, b) => a.lastUs - b.lastUs || a.firstUs - b.firstUs)
+      .map((a) => ({ text: JSON.stringify(renderEvent(a), null, 4), op: a.spec.op }));
+    return { files, events };
+  }
+}
+
+const userJsonCache = new WeakMap<Actor, string>();
+function userJson(a: Actor): string {
+  let s = userJsonCache.get(a);
+  if (s === undefined) {
+    s = JSON.stringify({ username: a.username, groups: a.groups });
+    userJsonCache.set(a, s);
+  }
+  return s;
+}
+
+/** core/v1 Event as `kubectl get events -o json` prints it (keys sorted, as kubectl does). */
+function renderEvent(a: EventAgg): Record<string, unknown> {
+  const e = a.spec;
+  const involved: Record<string, unknown> = { apiVersion: e.obj.apiVersion };
+  if (e.obj.fieldPath) involved.fieldPath = e.obj.fieldPath;
+  involved.kind = e.obj.kind;
+  involved.name = e.obj.name;
+  involved.namespace = e.obj.namespace;
+  involved.resourceVersion = String(a.rv - 7);
+  involved.uid = e.obj.uid;
+  const name = `${e.obj.name}.${(BigInt(a.firstUs) * 1000n).toString(16)}`;
+  const meta = {
+    creationTimestamp: rfc3339Sec(a.firstUs),
+    name,
+    namespace: e.obj.namespace,
+    resourceVersion: String(a.rv),
+    uid: a.uid,
+  };
+  if (e.source === 'default-scheduler') {
+    // Written through events.k8s.io/v1: no count/first/last, an eventTime and a series instead.
+    const out: Record<string, unknown> = {
+      action: e.action ?? 'Scheduling',
+      apiVersion: 'v1',
+      eventTime: rfc3339Micro(a.firstUs),
+      firstTimestamp: null,
+      involvedObject: involved,
+      kind: 'Event',
+      lastTimestamp: null,
+      message: e.message,
+      metadata: meta,
+      reason: e.reason,
+      reportingComponent: 'default-scheduler',
+      reportingInstance: `default-scheduler-${CONTROL_PLANE}`,
+    };
+    if (a.count > 1) out.series = { count: a.count, lastObservedTime: rfc3339Micro(a.lastUs) };
+    out.source = {};
+    out.type = e.type;
+    return out;
+  }
+  return {
+    apiVersion: 'v1',
+    count: a.count,
+    eventTime: null,
+    firstTimestamp: rfc3339Sec(a.firstUs),
+    involvedObject: involved,
+    kind: 'Event',
+    lastTimestamp: rfc3339Sec(a.lastUs),
+    message: e.message,
+    metadata: meta,
+    reason: e.reason,
+    reportingComponent: e.source,
+    reportingInstance: e.host ?? '',
+    source: e.host ? { component: e.source, host: e.host } : { component: e.source },
+    type: e.type,
+  };
+}

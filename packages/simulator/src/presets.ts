@@ -1,0 +1,21 @@
+/** Ready-made bundles for the demo and the benchmarks. */
+import type { SimBundle } from './bundle.ts';
+import { generateBundle } from './bundle.ts';
+
+/** The demo: one complete Deployment, a bad image, an unschedulable one, a volume timeout, three concurrent applies, a drain. */
+export function demoBundle(seed = 42): SimBundle {
+  return generateBundle({
+    seed,
+    scenarios: ['complete', 'bad-image', 'unschedulable', 'volume-timeout', 'concurrency', 'drain-node'],
+    noise: 90,
+  });
+}
+
+/**
+ * A benchmark bundle of at least `targetLines` lines: every operation scenario, repeated window
+ * after window, with heavy background noise (6000 lines per minute) so most lines are noise, as
+ * in a real cluster.
+ */
+export function benchBundle(targetLines: number, seed = 7): SimBundle {
+  return generateBundle({ seed, targetLines, noise: 6000 });
+}

@@ -1,0 +1,107 @@
+import { mkdirSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { dirname, join } from 'node:path';
+import express, { type Express } from 'express';
+import type { Store } from '@kubetrail/store';
+import { bundlesRoutes } from './bundles/bundles.routes.ts';
+import { healthRoutes } from './health/health.routes.ts';
+import { histogramRoutes } from './histogram/histogram.routes.ts';
+import { AppError } from './http/appError.ts';
+import { attachClientErrorHandler } from './http/clientError.ts';
+import {
+  consoleLogger,
+  DEFAULT_SERVER_LIMITS,
+  type AppContext,
+  type Logger,
+  type ServerLimits,
+} from './http/context.ts';
+import { apiNotFound, errorMiddleware } from './http/errorMiddleware.ts';
+import { securityHeaders } from './http/securityHeaders.ts';
+import { recordsRoutes } from './records/records.routes.ts';
+import { requestsRoutes } from './requests/requests.routes.ts';
+import { webAppRoutes } from './static/webApp.ts';
+import { timelineRoutes } from './timeline/timeline.routes.ts';
+
+export interface CreateAppOptions {
+  store: Store;
+  /** The built web app (apps/web/dist); without it `/` says how to build it. */
+  webDist?: string;
+  /** Where uploads are written while they ingest. Default: `uploads/` beside the database. */
+  ingestDir?: string;
+  limits?: Partial<ServerLimits>;
+  log?: Logger;
+  /** Ingest uploads in a worker thread. Default: true for a file database, false for `:memory:`. */
+  ingestInWorker?: boolean;
+}
+
+export interface KubetrailApp extends Express {
+  locals: Express['locals'] & {
+    /** Resolves when every background ingest started by an upload has settled. */
+    idle(): Promise<void>;
+  };
+}
+
+/** The HTTP app (API + web), without a listening port: `serve` listens, tests use supertest. */
+export function createApp(opts: CreateAppOptions): KubetrailApp {
+  const ingestDir =
+    opts.ingestDir ??
+    join(opts.store.file === ':memory:' ? process.cwd() : dirname(opts.store.file), 'uploads');
+  mkdirSync(ingestDir, { recursive: true });
+  const ctx: AppContext = {
+    store: opts.store,
+    ingestDir,
+    limits: { ...DEFAULT_SERVER_LIMITS, ...opts.limits },
+    log: opts.log ?? consoleLogger,
+    ingestInWorker: opts.ingestInWorker ?? opts.store.file !== ':memory:',
+    jobs: new Set(),
+  };
+
+  const app = express() as unknown as KubetrailApp;
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.set('query parser', 'simple');
+  app.locals.idle = async () => {
+    while (ctx.jobs.size > 0) await Promise.allSettled([...ctx.jobs]);
+  };
+  app.use(securityHeaders);
+
+  const api = express.Router();
+  // Only JSON bodies are parsed; uploads (POST /api/bundles) stream their raw body themselves.
+  api.use((req, res, next) => {
+    if (req.method === 'POST' && req.path.toLowerCase().replace(/\/+$/, '') === '/bundles') {
+      next();
+      return;
+    }
+    express.json({ limit: '1mb' })(req, res, next);
+  });
+  api.use((_req, res, next) => {
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
+  api.use(healthRoutes());
+  api.use('/bundles', bundlesRoutes(ctx));
+  api.use('/bundles', requestsRoutes(ctx));
+  api.use('/bundles', timelineRoutes(ctx));
+  api.use('/bundles', recordsRoutes(ctx));
+  api.use('/bundles', histogramRoutes(ctx));
+  api.use(apiNotFound);
+  app.use('/api', api);
+
+  // The OTLP/HTTP receiver of SPEC §7.2 is not built yet: say so instead of a silent 404.
+  app.post('/v1/traces', () => {
+    throw new AppError(
+      501,
+      'not_implemented',
+      "the OTLP receiver is not implemented yet: put the collector's file exporter output in a bundle",
+    );
+  });
+
+  app.use(webAppRoutes(opts.webDist));
+  app.use((req, _res, next) => next(AppError.notFound(`${req.method} ${req.path}`)));
+  app.use(errorMiddleware(ctx.log));
+
+  // Whoever listens (serve, tests) gets JSON answers for requests the HTTP parser refuses.
+  const listen = app.listen.bind(app) as (...args: unknown[]) => Server;
+  app.listen = ((...args: unknown[]) => attachClientErrorHandler(listen(...args))) as typeof app.listen;
+  return app;
+}

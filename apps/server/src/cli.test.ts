@@ -1,0 +1,197 @@
+import { execFile } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import {
+  BundleStatusSchema,
+  IngestReportSchema,
+  RequestListSchema,
+  SearchResultSchema,
+  TimelineSchema,
+} from '@kubetrail/model';
+import { generateBundle, writeBundleDir } from '@kubetrail/simulator';
+import { tempStore } from './testing/seedBundle.ts';
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const TSX = join(ROOT, 'node_modules/.bin/tsx');
+const CLI = join(ROOT, 'apps/server/src/cli.ts');
+const CORPUS = '/work/shared/corpus';
+
+const IngestJson = IngestReportSchema.extend({
+  bundleId: z.string(),
+  status: BundleStatusSchema,
+  error: z.string().nullable(),
+  reused: z.boolean(),
+});
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function cli(args: string[], env: Record<string, string> = {}): Promise<Run> {
+  return new Promise((ok) => {
+    execFile(
+      TSX,
+      [CLI, ...args],
+      { cwd: ROOT, env: { ...process.env, CI: '1', ...env }, maxBuffer: 64 * 1024 * 1024 },
+      (err, stdout, stderr) => {
+        const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
+        ok({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+/** A fresh database path in its own temp folder (created by the CLI). */
+function freshDb(): string {
+  const { store, file } = tempStore();
+  store.close();
+  return file;
+}
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((p) => statSync(join(dir, p)).isFile())
+    .map((p) => relative(dir, join(dir, p)).split('\\').join('/'));
+}
+
+const noStack = (s: string) => expect(s).not.toMatch(/\n\s+at .+:\d+:\d+/);
+
+describe('kubetrail ingest', () => {
+  it('ingests one audit file and prints exactly one JSON document', async () => {
+    const db = freshDb();
+    const r = await cli(['ingest', join(CORPUS, 'audit2rbac/demo.log'), '--db', db, '--json']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const report = IngestJson.parse(JSON.parse(r.stdout));
+    expect(report.bundleId).toMatch(/^b[0-9a-f]{16}$/);
+    expect(report.status).toBe('ready');
+    expect(report.files).toHaveLength(1);
+    expect(report.files[0]).toMatchObject({ format: 'audit', error: null });
+    expect(report.files[0]?.records).toBeGreaterThan(10);
+
+    // Again: same id, reused, still exit 0.
+    const again = await cli(['ingest', join(CORPUS, 'audit2rbac/demo.log'), '--db', db, '--json']);
+    expect(again.code).toBe(0);
+    expect(IngestJson.parse(JSON.parse(again.stdout))).toMatchObject({
+      bundleId: report.bundleId,
+      reused: true,
+    });
+  });
+
+  it('reports every corpus file with its format and record count, the malformed one as skipped', async () => {
+    const db = freshDb();
+    const r = await cli(['ingest', CORPUS, '--db', db, '--json']);
+    expect(r.code).toBe(0);
+    const report = IngestJson.parse(JSON.parse(r.stdout));
+    const expected = filesUnder(CORPUS);
+    const reported = report.files.map((f) => f.path);
+    for (const f of expected) expect(reported.some((p) => p === f || p.endsWith(`/${f}`))).toBe(true);
+    for (const f of report.files) {
+      expect(f.format !== null || f.error !== null).toBe(true);
+      expect(f.records).toBeGreaterThanOrEqual(0);
+    }
+    const bad = report.files.find((f) => f.path.endsWith('fal_01_003.json'));
+    expect(bad?.records).toBe(0);
+    expect(bad?.skipped).toBeGreaterThan(0);
+    const skip = report.skips.find((s) => s.file.endsWith('fal_01_003.json'));
+    expect(skip?.reason.length).toBeGreaterThan(5);
+    const good = report.files.find((f) => f.path.endsWith('create_deployment.json'));
+    expect(good).toMatchObject({ format: 'audit', records: 1 });
+  });
+
+  it('prints a readable report without --json', async () => {
+    const r = await cli(['ingest', join(CORPUS, 'falco-k8s-audit'), '--db', freshDb()]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/file\s+format\s+component\s+node\s+records\s+skipped/);
+    expect(r.stdout).toContain('fal_01_003.json');
+    expect(r.stdout).toMatch(/skipped \(\d+\):/);
+  });
+
+  it('exits 2 on usage errors and 1 when nothing can be read, with one clear line', async () => {
+    const db = freshDb();
+    const [noArgs, badYear, badTz, missing, unknown] = await Promise.all([
+      cli(['ingest', '--db', db]),
+      cli(['ingest', CORPUS, '--year', 'abc', '--db', db]),
+      cli(['ingest', CORPUS, '--tz', 'Mars/Olympus', '--db', db]),
+      cli(['ingest', '/nonexistent/bundle.tgz', '--db', db]),
+      cli(['frobnicate']),
+    ]);
+    expect(noArgs.code).toBe(2);
+    expect(badYear.code).toBe(2);
+    expect(badYear.stderr).toMatch(/--year/);
+    expect(badTz.code).toBe(2);
+    expect(badTz.stderr).toMatch(/unknown time zone/);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr.trim().split('\n')).toHaveLength(1);
+    expect(missing.stderr).toMatch(/no such file/);
+    noStack(missing.stderr);
+    expect(unknown.code).toBe(2);
+  });
+});
+
+describe('kubetrail requests / timeline / search', () => {
+  let db: string;
+  beforeAll(async () => {
+    db = freshDb();
+    const { dir, store } = tempStore();
+    store.close();
+    const bundle = join(dir, 'cluster');
+    await writeBundleDir(
+      generateBundle({ seed: 5, scenarios: ['complete', 'volume-timeout'], noise: 20 }),
+      bundle,
+    );
+    const r = await cli(['ingest', bundle, '--db', db, '--json', '--name', 'sim']);
+    expect(r.code).toBe(0);
+  });
+
+  it('lists requests, shows a timeline and searches, as JSON shaped by the model', async () => {
+    const list = await cli(['requests', '--db', db, '--json']);
+    expect(list.code).toBe(0);
+    const requests = RequestListSchema.parse(JSON.parse(list.stdout));
+    expect(requests.total).toBeGreaterThan(0);
+    const failed = requests.requests.find((r) => r.outcome === 'failed') ?? requests.requests[0]!;
+
+    const tl = await cli(['timeline', failed.reqId, '--db', db, '--json']);
+    expect(tl.code).toBe(0);
+    const timeline = TimelineSchema.parse(JSON.parse(tl.stdout));
+    expect(timeline.request.reqId).toBe(failed.reqId);
+    expect(timeline.lanes.length).toBeGreaterThan(0);
+
+    const [text, table, search] = await Promise.all([
+      cli(['timeline', failed.reqId, '--db', db]),
+      cli(['requests', '--db', db]),
+      cli(['search', 'volume', '--db', db, '--json']),
+    ]);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/[✓✗·–] /);
+    expect(text.stdout).toContain(failed.reqId);
+
+    expect(table.stdout).toContain(failed.reqId);
+
+    expect(search.code).toBe(0);
+    expect(SearchResultSchema.parse(JSON.parse(search.stdout)).total).toBeGreaterThan(0);
+  });
+
+  it('fails clearly on unknown ids, bad queries and missing databases', async () => {
+    const [tl, bundle, fts, nodb] = await Promise.all([
+      cli(['timeline', 'no-such-request', '--db', db]),
+      cli(['requests', '--bundle', 'bnope', '--db', db]),
+      cli(['search', '"unbalanced', '--db', db]),
+      cli(['requests', '--db', resolve(db, '../nothing-here.db')]),
+    ]);
+    expect(tl.code).toBe(1);
+    expect(tl.stderr).toMatch(/request no-such-request not found/);
+    noStack(tl.stderr);
+    expect(bundle.code).toBe(1);
+    expect(fts.code).toBe(2);
+    expect(fts.stderr).toMatch(/invalid search query/);
+    noStack(fts.stderr);
+    expect(nodb.code).toBe(1);
+    expect(nodb.stderr).toMatch(/no database/);
+  });
+});

@@ -1,0 +1,16 @@
+import type { Histogram, HistogramQuery } from '@kubetrail/model';
+import { AppError } from '../http/appError.ts';
+import { timeParam } from '../http/timeParam.ts';
+import type { StoreContext } from '../http/context.ts';
+import { getBundle } from '../bundles/bundles.service.ts';
+
+/** Record counts per time bucket and severity, for the bundle or one request (`reqId`). */
+export function histogram(ctx: StoreContext, bundleId: string, q: HistogramQuery): Histogram {
+  getBundle(ctx, bundleId);
+  const fromNs = timeParam(q.from, 'from');
+  const toNs = timeParam(q.to, 'to');
+  if (fromNs !== null && toNs !== null && toNs < fromNs)
+    throw AppError.badRequest('`to` must not be before `from`');
+  if (q.reqId && !ctx.store.getRequest(bundleId, q.reqId)) throw AppError.notFound(`request ${q.reqId}`);
+  return ctx.store.histogram(bundleId, { fromNs, toNs, buckets: q.buckets, reqId: q.reqId ?? null });
+}

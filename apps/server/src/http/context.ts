@@ -1,0 +1,35 @@
+import type { Store } from '@kubetrail/store';
+
+/** Limits of the HTTP server. Sizes in bytes. */
+export interface ServerLimits {
+  /** Largest accepted upload. Default 2 GiB. */
+  maxUploadBytes: number;
+}
+
+export const DEFAULT_SERVER_LIMITS: ServerLimits = { maxUploadBytes: 2 * 1024 ** 3 };
+
+export interface Logger {
+  info(msg: string): void;
+  error(msg: string, err?: unknown): void;
+}
+
+export const consoleLogger: Logger = {
+  info: (msg) => console.error(msg),
+  error: (msg, err) => console.error(msg, err instanceof Error ? (err.stack ?? err.message) : (err ?? '')),
+};
+
+/** What every service needs: the store, where uploads go, limits, a logger, background jobs. */
+export interface AppContext {
+  store: Store;
+  /** Folder for uploaded bundles while they ingest (deleted afterwards). */
+  ingestDir: string;
+  limits: ServerLimits;
+  log: Logger;
+  /** Run upload ingests in a worker thread (file databases only), so queries keep answering. */
+  ingestInWorker: boolean;
+  /** Background ingests started by uploads; settled promises remove themselves. */
+  jobs: Set<Promise<unknown>>;
+}
+
+/** What the read-only services need (the CLI builds just this). */
+export type StoreContext = Pick<AppContext, 'store'>;

@@ -1,0 +1,16 @@
+export { createApp } from './app.ts';
+export type { CreateAppOptions, KubetrailApp } from './app.ts';
+export { AppError } from './http/appError.ts';
+export { DEFAULT_SERVER_LIMITS } from './http/context.ts';
+export type { Logger, ServerLimits } from './http/context.ts';
+export { CONTENT_SECURITY_POLICY } from './http/securityHeaders.ts';
+export { emptyReport, IngestInputError, ingestPaths, ingestsInFlight } from './ingest/ingest.service.ts';
+export type { IngestOptions, IngestResult } from './ingest/ingest.service.ts';
+export { BUNDLE_ID_PATTERN, bundleIdForPaths } from './ingest/bundleId.ts';
+export { parseTimeZone, resolveOffsetMinutes } from './ingest/timeZone.ts';
+export { buildTimeline } from './timeline/timeline.service.ts';
+export { startDemoIngest } from './cli/demo.ts';
+export { buildProgram, DEFAULT_DB, DEFAULT_WEB_DIST, main, pickBundle, resolveDbPath } from './cli.ts';
+export { startServer } from './server.ts';
+export type { RunningServer, StartServerOptions } from './server.ts';
+export { ingestInWorker } from './ingest/ingestInWorker.ts';

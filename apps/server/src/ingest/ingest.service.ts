@@ -1,0 +1,612 @@
+import { open, stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import type { Readable } from 'node:stream';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import { correlate } from '@kubetrail/correlate';
+import {
+  formatNs,
+  type FileInfo,
+  type FileReport,
+  type IngestProgress,
+  type IngestReport,
+  type IngestStage,
+  type ParsedRecord,
+  type ParsedSpan,
+  type ParseEvent,
+  type Skip,
+  type TimeRule,
+} from '@kubetrail/model';
+import {
+  classifyPath,
+  DEFAULT_LIMITS,
+  parseFile,
+  readBundle,
+  type BundleEntry,
+  type BundleItem,
+  type Limits,
+  type PathHints,
+} from '@kubetrail/parsers';
+import type { BundleWriter, Store } from '@kubetrail/store';
+import { bundleIdForPaths, directoryBytes } from './bundleId.ts';
+import { parseTimeZone, resolveOffsetMinutes, type TimeZoneSpec } from './timeZone.ts';
+
+export interface IngestOptions {
+  /** Display name; default: the first path's base name. */
+  name?: string;
+  /** `--year` for klog times that carry none. */
+  year?: number | null;
+  /** `--tz` for zone-less klog times: `UTC`, `+02:00`, `-0530` or an IANA name. Wins over `tzOffsetMinutes`. */
+  tz?: string | null;
+  /** Minutes east of UTC for zone-less klog times. Default 0 (UTC). */
+  tzOffsetMinutes?: number;
+  limits?: Partial<Limits>;
+  /** Called at most every `progressIntervalMs` (default 100 ms), and at every stage change. */
+  onProgress?: (p: IngestProgress) => void;
+  progressIntervalMs?: number;
+  /** A precomputed content id (uploads hash while they receive); default: computed from the paths. */
+  bundleId?: string;
+  /** Bytes on disk, when the caller already knows (with `bundleId`). */
+  sizeBytes?: number;
+  /** Called once the bundle row exists (status `ingesting`), or when an existing bundle is reused. */
+  onBegin?: () => void;
+}
+
+export interface IngestResult {
+  bundleId: string;
+  status: 'ready' | 'failed';
+  /** True when a ready bundle with the same content already existed: nothing was re-ingested. */
+  reused: boolean;
+  /** Set when status is `failed`. */
+  error: string | null;
+  report: IngestReport;
+}
+
+/** A problem with the input itself (no such path): nothing was stored. */
+export class IngestInputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'IngestInputError';
+  }
+}
+
+/** What `parseFile` yields: batches of events, the first starting with the file's info. */
+type ParseBatch = (ParseEvent | { type: 'info'; info: FileInfo })[];
+
+/** Records per store transaction. */
+const RECORD_BATCH = 5_000;
+const SKIP_LIST_CAP = 1_000;
+
+export const emptyReport = (): IngestReport => ({
+  files: [],
+  totals: { files: 0, lines: 0, records: 0, skipped: 0, spans: 0, requests: 0 },
+  components: [],
+  nodes: [],
+  skips: [],
+  notes: [],
+  timeRange: null,
+  durationMs: 0,
+});
+
+const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+
+const inflight = new Map<string, Promise<IngestResult>>();
+
+/** Bundles this process is ingesting right now (ids). */
+export const ingestsInFlight = (): string[] => [...inflight.keys()].map((k) => k.split('\u0000')[1] ?? k);
+
+/**
+ * Ingests one bundle made of `paths` (directories, archives, files) into `store`: read, parse,
+ * store, index, correlate. The bundle id is derived from the content, so ingesting the same
+ * content again returns the existing ready bundle at once. Failures after the bundle row exists
+ * never throw: the bundle is marked failed and the result says why. Throws `IngestInputError` when
+ * a path does not exist.
+ */
+export async function ingestPaths(
+  store: Store,
+  paths: readonly string[],
+  opts: IngestOptions = {},
+): Promise<IngestResult> {
+  if (paths.length === 0) throw new IngestInputError('no input paths');
+  for (const p of paths) {
+    try {
+      await stat(p);
+    } catch {
+      throw new IngestInputError(`no such file or directory: ${p}`);
+    }
+  }
+  let tzSpec: TimeZoneSpec | null = null;
+  if (opts.tz) {
+    try {
+      tzSpec = parseTimeZone(opts.tz);
+    } catch (err) {
+      throw new IngestInputError(message(err));
+    }
+  }
+  let bundleId = opts.bundleId;
+  let sizeBytes = opts.sizeBytes;
+  if (!bundleId || sizeBytes === undefined) {
+    const computed = await bundleIdForPaths(paths);
+    bundleId ??= computed.id;
+    sizeBytes ??= computed.bytes;
+  }
+
+  const key = `${store.file}\u0000${bundleId}`;
+  const running = inflight.get(key);
+  if (running) {
+    opts.onBegin?.();
+    return { ...(await running), reused: true };
+  }
+
+  const existing = store.getBundle(bundleId);
+  if (existing?.status === 'ready') {
+    opts.onBegin?.();
+    return { bundleId, status: 'ready', reused: true, error: null, report: existing.report ?? emptyReport() };
+  }
+  if (existing?.status === 'ingesting') {
+    throw new IngestInputError(
+      `bundle ${bundleId} is being ingested by another process; wait for it, or delete it if that process died`,
+    );
+  }
+  store.beginBundle({ id: bundleId, name: opts.name ?? basename(paths[0] ?? 'bundle'), sizeBytes });
+  const job = new IngestJob(store, bundleId, paths, opts, tzSpec).run();
+  inflight.set(key, job);
+  opts.onBegin?.();
+  try {
+    return await job;
+  } finally {
+    inflight.delete(key);
+  }
+}
+
+/** The first chunk of a paused stream as text (up to 4 KiB), put back so the parser still reads it. */
+function peekHead(stream: Readable): Promise<string | null> {
+  return new Promise((resolve) => {
+    const done = (value: string | null) => {
+      stream.off('readable', onReadable);
+      stream.off('end', onEnd);
+      stream.off('error', onEnd);
+      resolve(value);
+    };
+    const onReadable = () => {
+      const chunk = stream.read() as Buffer | string | null;
+      if (chunk === null) return;
+      stream.unshift(chunk);
+      done((typeof chunk === 'string' ? chunk : chunk.toString('utf8')).slice(0, 4096));
+    };
+    const onEnd = () => done(null);
+    stream.on('readable', onReadable);
+    stream.once('end', onEnd);
+    stream.once('error', onEnd);
+  });
+}
+
+/** For a gzip file, its trailer's ISIZE (decompressed size mod 2^32), when it is plausible. */
+async function gzipDecompressedSize(path: string, compressed: number): Promise<number | null> {
+  if (compressed < 18) return null;
+  const fh = await open(path, 'r');
+  try {
+    const head = Buffer.alloc(2);
+    await fh.read(head, 0, 2, 0);
+    if (head[0] !== 0x1f || head[1] !== 0x8b) return null;
+    const tail = Buffer.alloc(4);
+    await fh.read(tail, 0, 4, compressed - 4);
+    const isize = tail.readUInt32LE(0);
+    return isize >= compressed ? isize : null;
+  } finally {
+    await fh.close();
+  }
+}
+
+/**
+ * Total decompressed bytes when they can be known up front: directories and plain files (their
+ * size), gzip files (trailer). Null for zip and anything doubtful (no ETA then).
+ */
+async function expectedBytes(paths: readonly string[]): Promise<number | null> {
+  let total = 0;
+  for (const p of paths) {
+    const st = await stat(p);
+    if (st.isDirectory()) {
+      total += await directoryBytes(p);
+      continue;
+    }
+    if (/\.zip$/i.test(p)) return null;
+    const gz = await gzipDecompressedSize(p, st.size).catch(() => null);
+    if (gz !== null) total += gz;
+    else if (/\.(gz|tgz)$/i.test(p)) return null;
+    else total += st.size;
+  }
+  return total;
+}
+
+const FALLBACK_HINTS: PathHints = {
+  node: null,
+  component: null,
+  pod: null,
+  container: null,
+  content: null,
+  layout: null,
+};
+
+class IngestJob {
+  private readonly started = Date.now();
+  private readonly limits: Limits;
+  private readonly report = emptyReport();
+  private readonly components = new Set<string>();
+  private readonly nodes = new Set<string>();
+  private readonly timeRules = new Map<TimeRule, number>();
+  private writer: BundleWriter | null = null;
+  private minTs: bigint | null = null;
+  private maxTs: bigint | null = null;
+  private referenceNs: bigint | null = null;
+  private bytesDone = 0;
+  private bytesTotal: number | null = null;
+  private stage: IngestStage = 'reading';
+  private currentFile: string | null = null;
+  private currentBytes = 0;
+  private lastProgress = 0;
+
+  constructor(
+    private readonly store: Store,
+    private readonly bundleId: string,
+    private readonly paths: readonly string[],
+    private readonly opts: IngestOptions,
+    private readonly tzSpec: TimeZoneSpec | null,
+  ) {
+    this.limits = { ...DEFAULT_LIMITS, ...opts.limits };
+  }
+
+  async run(): Promise<IngestResult> {
+    try {
+      this.bytesTotal = await expectedBytes(this.paths).catch(() => null);
+      this.progress(true);
+      this.writer = this.store.createWriter(this.bundleId);
+      for (const p of this.paths) await this.readPath(p);
+
+      if (this.report.files.every((f) => f.error !== null) && this.report.totals.records === 0) {
+        const why = this.report.skips[0]?.reason ?? 'no files';
+        return this.fail(`nothing could be read from this bundle (${why})`);
+      }
+
+      this.setStage('indexing');
+      await yieldToEventLoop();
+      this.writer.finish();
+
+      this.setStage('correlating');
+      await yieldToEventLoop();
+      this.report.totals.requests = this.correlate();
+
+      this.finishReport();
+      this.store.finishBundle(this.bundleId, this.report);
+      this.setStage('done');
+      return { bundleId: this.bundleId, status: 'ready', reused: false, error: null, report: this.report };
+    } catch (err) {
+      return this.fail(`ingest failed: ${message(err)}`);
+    }
+  }
+
+  private fail(error: string): IngestResult {
+    this.finishReport();
+    try {
+      this.store.failBundle(this.bundleId, error, this.report);
+    } catch {
+      // The database itself is failing; the caller still gets the reason.
+    }
+    this.stage = 'failed';
+    this.opts.onProgress?.(this.progressValue());
+    return { bundleId: this.bundleId, status: 'failed', reused: false, error, report: this.report };
+  }
+
+  /**
+   * Correlation runs after the records are safe. If it breaks, the bundle stays usable for search
+   * and the report says so, rather than losing the whole ingest to one correlation bug.
+   */
+  private correlate(): number {
+    const source = this.store.correlationSource(this.bundleId);
+    try {
+      return this.store.saveCorrelation(this.bundleId, (sink) => correlate(source, sink));
+    } catch (err) {
+      this.report.notes.push(
+        `correlation failed (${message(err)}): records are stored and searchable, no requests`,
+      );
+      return 0;
+    } finally {
+      source.close();
+    }
+  }
+
+  private async readPath(path: string): Promise<void> {
+    const items = readBundle(path, this.limits)[Symbol.asyncIterator]();
+    try {
+      for (;;) {
+        let next: IteratorResult<BundleItem>;
+        try {
+          next = await items.next();
+        } catch (err) {
+          this.problem(basename(path), `could not read: ${message(err)}`);
+          return;
+        }
+        if (next.done) return;
+        const item = next.value;
+        if (item.type === 'problem') this.problem(item.path, item.reason);
+        else await this.readEntry(item.entry);
+      }
+    } finally {
+      await items.return?.(undefined).catch(() => undefined);
+    }
+  }
+
+  /** A member that could not be read at all: a file row with its error, and a skip line. */
+  private problem(path: string, reason: string): void {
+    const writer = this.writer!;
+    let hints = FALLBACK_HINTS;
+    try {
+      hints = classifyPath(path);
+    } catch {
+      // keep the fallback
+    }
+    const info: FileInfo = {
+      path,
+      format: null,
+      wrapper: 'none',
+      component: hints.component,
+      node: hints.node,
+      timeRule: 'none',
+    };
+    const fileId = writer.addFile(info);
+    const fr: FileReport = { ...info, bytes: 0, lines: 0, records: 0, skipped: 1, error: reason };
+    writer.finishFile(fileId, fr);
+    this.report.files.push(fr);
+    // File-level problems count as skips too, so `totals.skipped` covers everything the report lists.
+    this.report.totals.skipped++;
+    this.addSkip({ file: path, line: null, reason });
+  }
+
+  private addSkip(skip: Skip): void {
+    if (this.report.skips.length < SKIP_LIST_CAP) this.report.skips.push(skip);
+  }
+
+  private async readEntry(entry: BundleEntry): Promise<void> {
+    const writer = this.writer!;
+    let hints = FALLBACK_HINTS;
+    try {
+      hints = classifyPath(entry.path);
+    } catch {
+      // keep the fallback: content sniffing still works
+    }
+    this.currentFile = entry.path;
+    this.currentBytes = 0;
+    let stream: Readable;
+    try {
+      stream = entry.open();
+    } catch (err) {
+      this.problem(entry.path, `could not open: ${message(err)}`);
+      return;
+    }
+    const tzOffsetMinutes = this.tzSpec
+      ? resolveOffsetMinutes(this.tzSpec, await this.zoneInstant(stream, entry))
+      : (this.opts.tzOffsetMinutes ?? 0);
+    const parser = parseFile(stream, {
+      path: entry.path,
+      hints,
+      mtimeMs: entry.mtimeMs,
+      year: this.opts.year ?? null,
+      tzOffsetMinutes,
+      bundleReferenceNs: this.referenceNs,
+      limits: this.limits,
+    })[Symbol.asyncIterator]();
+
+    let info: FileInfo | null = null;
+    let fileId = -1;
+    const ensureFile = (): number => {
+      if (fileId < 0) {
+        info ??= {
+          path: entry.path,
+          format: null,
+          wrapper: 'none',
+          component: hints.component,
+          node: hints.node,
+          timeRule: 'none',
+        };
+        fileId = writer.addFile(info);
+      }
+      return fileId;
+    };
+    let records: ParsedRecord[] = [];
+    let spans: ParsedSpan[] = [];
+    let recordCount = 0;
+    let skipped = 0;
+    let lines = 0;
+    let bytes = 0;
+    let fileError: string | null = null;
+    let fileSkipReason: string | null = null;
+    const flush = (): void => {
+      if (records.length > 0) writer.addRecords(ensureFile(), records);
+      if (spans.length > 0) writer.addSpans(ensureFile(), spans);
+      records = [];
+      spans = [];
+    };
+
+    try {
+      for (;;) {
+        let next: IteratorResult<ParseBatch>;
+        try {
+          next = await parser.next();
+        } catch (err) {
+          fileError = message(err);
+          break;
+        }
+        if (next.done) break;
+        for (const ev of next.value) {
+          switch (ev.type) {
+            case 'info':
+              if (fileId < 0) {
+                info = ev.info;
+                ensureFile();
+              }
+              break;
+            case 'record':
+              records.push(ev.record);
+              recordCount++;
+              this.noteRecord(ev.record, info);
+              break;
+            case 'span':
+              spans.push(ev.span);
+              this.report.totals.spans++;
+              break;
+            case 'skip':
+              skipped++;
+              if (ev.skip.line === null) fileSkipReason ??= ev.skip.reason;
+              this.addSkip({ file: entry.path, line: ev.skip.line, reason: ev.skip.reason });
+              break;
+            case 'progress':
+              lines = ev.lines;
+              bytes = ev.bytes;
+              this.currentBytes = bytes;
+              break;
+          }
+        }
+        if (records.length >= RECORD_BATCH || spans.length >= RECORD_BATCH) {
+          flush();
+          // Let queries (and progress polls) through between batches.
+          await yieldToEventLoop();
+        }
+        this.report.totals.records = (writer.records ?? 0) + records.length;
+        this.progress(false);
+      }
+      flush();
+    } finally {
+      await parser.return?.(undefined).catch(() => undefined);
+      if (!stream.destroyed && !stream.readableEnded) stream.resume();
+    }
+
+    if (fileError !== null) {
+      skipped++;
+      this.addSkip({ file: entry.path, line: null, reason: fileError });
+    }
+    const fid = ensureFile();
+    const finalInfo: FileInfo = info ?? {
+      path: entry.path,
+      format: null,
+      wrapper: 'none',
+      component: hints.component,
+      node: hints.node,
+      timeRule: 'none',
+    };
+    const fr: FileReport = {
+      path: finalInfo.path,
+      format: finalInfo.format,
+      wrapper: finalInfo.wrapper,
+      component: finalInfo.component,
+      node: finalInfo.node,
+      bytes: bytes || (entry.size ?? 0),
+      lines,
+      records: recordCount,
+      skipped,
+      timeRule: finalInfo.timeRule,
+      error: fileError ?? (finalInfo.format === null && recordCount === 0 ? fileSkipReason : null),
+    };
+    writer.finishFile(fid, fr);
+    this.report.files.push(fr);
+    if (fr.component) this.components.add(fr.component);
+    if (fr.node) this.nodes.add(fr.node);
+    if (recordCount > 0) this.timeRules.set(fr.timeRule, (this.timeRules.get(fr.timeRule) ?? 0) + 1);
+    this.report.totals.files++;
+    this.report.totals.lines += lines;
+    this.report.totals.skipped += skipped;
+    this.bytesDone += fr.bytes;
+    this.currentBytes = 0;
+    this.report.totals.records = writer.records;
+    this.progress(false);
+  }
+
+  /**
+   * The instant at which an IANA zone's offset applies to this file: the date of its first klog
+   * header (peeked, then put back) in the best-known year; else the bundle's reference time.
+   */
+  private async zoneInstant(stream: Readable, entry: BundleEntry): Promise<number | null> {
+    const referenceMs = this.referenceNs === null ? null : Number(this.referenceNs / 1_000_000n);
+    if (this.tzSpec?.kind !== 'iana') return referenceMs;
+    const head = await peekHead(stream);
+    const m = head ? /(?:^|\n|\s)[IWEF](\d{2})(\d{2}) (\d{2}):(\d{2})/.exec(head) : null;
+    if (!m) return referenceMs;
+    const year =
+      this.opts.year ??
+      (referenceMs !== null ? new Date(referenceMs).getUTCFullYear() : null) ??
+      (entry.mtimeMs !== null ? new Date(entry.mtimeMs).getUTCFullYear() : new Date().getUTCFullYear());
+    return Date.UTC(year, Number(m[1]) - 1, Number(m[2]), Number(m[3]), Number(m[4]));
+  }
+
+  private noteRecord(r: ParsedRecord, info: FileInfo | null): void {
+    const ts = r.ts;
+    if (ts !== null) {
+      if (this.minTs === null || ts < this.minTs) this.minTs = ts;
+      if (this.maxTs === null || ts > this.maxTs) this.maxTs = ts;
+      // A full date seen here dates later klog files that carry none.
+      if (this.referenceNs === null && (info?.timeRule === 'full' || info?.timeRule === 'wrapper'))
+        this.referenceNs = ts;
+    }
+    const component = r.component ?? info?.component;
+    if (component) this.components.add(component);
+    const node = r.node ?? info?.node;
+    if (node) this.nodes.add(node);
+  }
+
+  private finishReport(): void {
+    const r = this.report;
+    r.components = [...this.components].sort();
+    r.nodes = [...this.nodes].sort();
+    r.timeRange =
+      this.minTs !== null && this.maxTs !== null
+        ? { from: formatNs(this.minTs), to: formatNs(this.maxTs) }
+        : null;
+    r.durationMs = Date.now() - this.started;
+    r.totals.files = r.files.length;
+    if (this.writer) r.totals.records = this.writer.records;
+    const say: Partial<Record<TimeRule, string>> = {
+      wrapper: 'klog times dated by their CRI/docker/journald wrapper',
+      bundle: `klog times dated from the bundle's other sources${this.referenceNs !== null ? ` (${formatNs(this.referenceNs).slice(0, 10)})` : ''}`,
+      mtime: "klog times dated by the file's modification time",
+      flag: `klog times dated by --year${this.opts.year ? ` ${this.opts.year}` : ''}`,
+      none: 'records without a usable timestamp (not placed on the timeline)',
+    };
+    for (const [rule, n] of this.timeRules) {
+      const text = say[rule];
+      if (text) r.notes.push(`${n} file${n === 1 ? '' : 's'}: ${text}`);
+    }
+    if (this.tzSpec) {
+      r.notes.push(
+        `zone-less klog times read in ${this.opts.tz} (${this.tzSpec.kind === 'iana' ? 'offset at the bundle time' : 'fixed offset'})`,
+      );
+    }
+    if (r.totals.skipped > r.skips.length) {
+      r.notes.push(`${r.totals.skipped} skipped lines in all; the first ${r.skips.length} are listed`);
+    }
+  }
+
+  private progressValue(): IngestProgress {
+    return {
+      stage: this.stage,
+      bytesRead: this.bytesDone + this.currentBytes,
+      bytesTotal: this.bytesTotal,
+      records: this.writer?.records ?? 0,
+      files: this.report.files.length,
+      currentFile: this.currentFile,
+    };
+  }
+
+  private setStage(stage: IngestStage): void {
+    this.stage = stage;
+    if (stage !== 'reading') this.currentFile = null;
+    this.progress(true);
+  }
+
+  /** Saves progress in the bundle row and tells the caller, at most every `progressIntervalMs`. */
+  private progress(force: boolean): void {
+    const now = Date.now();
+    if (!force && now - this.lastProgress < (this.opts.progressIntervalMs ?? 100)) return;
+    this.lastProgress = now;
+    const p = this.progressValue();
+    if (this.stage !== 'done' && this.stage !== 'failed') this.store.updateProgress(this.bundleId, p);
+    this.opts.onProgress?.(p);
+  }
+}

@@ -47,6 +47,9 @@ export const SQL = {
 
   correlationRecords: `SELECT id, file_id, ts, severity, kind, format, component, node, caller, message, fields,
     req_id, audit_id, trace_id, span_id FROM records WHERE bundle = ? ORDER BY ts, id`,
+  correlationRecordsOfKinds: `SELECT id, file_id, ts, severity, kind, format, component, node, caller, message,
+    fields, req_id, audit_id, trace_id, span_id FROM records
+    WHERE bundle = ? AND kind IN (SELECT value FROM json_each(?)) ORDER BY ts, id`,
   correlationSpans: `SELECT * FROM spans WHERE bundle = ? ORDER BY start_ns, id`,
   insertLink: `INSERT OR IGNORE INTO links (bundle, req_id, record, kind, evidence) VALUES (?, ?, ?, ?, ?)`,
   insertSpanLink: `INSERT OR IGNORE INTO span_links (bundle, req_id, span, kind, evidence) VALUES (?, ?, ?, ?, ?)`,

@@ -1,0 +1,302 @@
+import type { Operation } from '@kubetrail/model';
+import type { AuditCall } from './auditCall.ts';
+import { callSucceeded } from './auditCall.ts';
+import type { Context } from './context.ts';
+import type { ObjectNode } from './objectGraph.ts';
+import { kindOfResource, touch } from './objectGraph.ts';
+import type { Op, Req, Signal } from './operation.ts';
+import { addSignal, newOp } from './operation.ts';
+import { newReq } from './requests.ts';
+import { oneLine } from './stageSignals.ts';
+import { isMutatingVerb } from './users.ts';
+
+const MAX_CALLS = 5000;
+
+/** A client command being assembled from its API calls (one user, agent and IP, < 1 s gaps). */
+interface Command {
+  req: Req;
+  calls: AuditCall[];
+}
+
+const asObj = (v: unknown): Record<string, unknown> | null =>
+  v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
+
+/**
+ * Groups user API calls into requests. Links of a command's own audit events wait until the
+ * command closes, because its reqID (the first mutating call's auditID) may come after reads.
+ */
+export class Commands {
+  private readonly open = new Map<string, Command>();
+
+  constructor(private readonly ctx: Context) {}
+
+  onUserCall(call: AuditCall): void {
+    // The impersonated identity is part of the client: `--as bob` and `--as alice` are two commands.
+    const key = call.reqId
+      ? `reqID ${call.reqId}`
+      : `${call.user}|${call.impersonatedUser ?? ''}|${call.userAgent ?? ''}|${call.sourceIps[0] ?? ''}`;
+    let cmd = this.open.get(key);
+    // A client polling faster than the gap (a watch loop, a CI bot) would make one endless
+    // command; cap it so memory stays bounded.
+    if (
+      cmd &&
+      !call.reqId &&
+      (call.ts - cmd.req.lastCallNs >= this.ctx.gapNs || cmd.calls.length >= MAX_CALLS)
+    ) {
+      this.close(cmd);
+      cmd = undefined;
+    }
+    if (!cmd) {
+      const existing = call.reqId ? this.ctx.reqById.get(call.reqId) : undefined;
+      const req = existing ?? newReq(call.reqId ?? call.auditId, call.reqId ? 'reqID' : 'audit', call.ts);
+      req.groupKey = key;
+      req.user = call.user || null;
+      req.impersonatedUser = call.impersonatedUser;
+      req.userAgent = call.userAgent;
+      cmd = { req, calls: [] };
+      this.open.set(key, cmd);
+    }
+    const req = cmd.req;
+    cmd.calls.push(call);
+    if (call.ts > req.lastCallNs) req.lastCallNs = call.ts;
+    if (call.ts < req.startNs) req.startNs = call.ts;
+    req.auditIds.push(call.auditId);
+    for (const ip of call.sourceIps) req.sourceIps.add(ip);
+    this.ctx.auditReq.set(call.auditId, req);
+    if (!isMutatingVerb(call.verb)) return;
+    if (!req.hasMutating) {
+      req.hasMutating = true;
+      if (req.idKind === 'audit') req.reqId = call.auditId;
+      req.code = call.code;
+      // Register now: control-plane calls that follow link to this request by its final reqID.
+      this.ctx.register(req);
+    }
+    this.addMutation(req, call, cmd);
+  }
+
+  /** Closes every command (end of the audit pass). */
+  closeAll(): void {
+    for (const cmd of this.open.values()) this.close(cmd);
+    this.open.clear();
+  }
+
+  private close(cmd: Command): void {
+    this.open.delete(cmd.req.groupKey ?? '');
+    const req = cmd.req;
+    if (!req.hasMutating) {
+      // A read-only command (`kubectl get`) makes the cluster do nothing, so by default it is a
+      // request only when refused: a 403 is the answer to "who tried what". Its targets are the
+      // objects it read; discovery calls have none.
+      const mode = this.ctx.readOnly;
+      const refused = cmd.calls.some((c) => c.resource && !callSucceeded(c));
+      if (mode === 'all' || (mode === 'refused' && refused))
+        for (const call of cmd.calls) if (call.resource) this.readTarget(req, call);
+      if (req.ops.length === 0) {
+        for (const call of cmd.calls) this.ctx.auditReq.delete(call.auditId);
+        return;
+      }
+      const main =
+        cmd.calls.find((c) => c.resource && !callSucceeded(c)) ?? cmd.calls.find((c) => c.resource);
+      req.code = main?.code ?? null;
+      if (main && req.idKind === 'audit') req.reqId = main.auditId;
+      this.ctx.register(req);
+    }
+    for (const call of cmd.calls) {
+      this.ctx.sink.link({
+        recordId: call.recordId,
+        reqId: req.reqId,
+        kind: call.reqId ? 'explicit' : 'audit',
+        evidence: call.reqId ? `reqID=${call.reqId}` : `auditID=${call.auditId}`,
+      });
+      this.ctx.countLink(req, call.endTs());
+    }
+  }
+
+  private readTarget(req: Req, call: AuditCall): void {
+    const resource = call.subresource ? `${call.resource}/${call.subresource}` : (call.resource ?? '');
+    const name = call.name ?? '';
+    let op = req.ops.find(
+      (o) =>
+        o.verb === call.verb && o.resource === resource && o.namespace === call.namespace && o.name === name,
+    );
+    if (!op) {
+      op = newOp(req, 'generic', {
+        verb: call.verb,
+        resource,
+        namespace: call.namespace,
+        name,
+        target: null,
+        startNs: call.ts,
+        windowNs: 0n,
+      });
+      op.api = apiSignal(call);
+    } else if (op.api?.status === 'done' && !callSucceeded(call)) {
+      // One refusal among retries is what the user saw.
+      op.api = apiSignal(call);
+    }
+  }
+
+  private addMutation(req: Req, call: AuditCall, cmd: Command): void {
+    const g = this.ctx.graph;
+    const ok = callSucceeded(call);
+    const res = call.resource ?? '';
+    const sub = call.subresource;
+    const ns = call.namespace;
+    // A create posts to the collection; `kubectl apply` looked the object up by name just before.
+    const name =
+      call.name ??
+      (call.verb === 'create'
+        ? (cmd.calls.findLast((c) => c.verb === 'get' && c.resource === res && c.namespace === ns && c.name)
+            ?.name ?? '')
+        : '');
+    const api = apiSignal(call);
+
+    if (res === 'pods' && sub === 'eviction' && call.verb === 'create') {
+      // An evicted pod's replacement comes from its ReplicaSet: find it by name when not known.
+      const pod = g.get('pod', ns, name) ?? g.discoverByName(ns, name) ?? g.ensure('pod', ns, name);
+      if (!pod.owner) g.ownersByConvention(pod);
+      let op = req.ops.find((o) => o.operation === 'drain-node');
+      if (!op) {
+        const node = pod.nodeName ? g.ensure('node', null, pod.nodeName) : null;
+        op = this.newUserOp(req, 'drain-node', call, 'drain', 'nodes', null, pod.nodeName ?? '', node);
+      }
+      op.evicted.add(pod);
+      addSignal(op, pod, { ...api, stage: 'pods-evicted' });
+      if (ok) {
+        touch(pod, op, call.ts);
+        // The ReplicaSet's reaction (a replacement pod) is part of the drain.
+        if (pod.owner) touch(pod.owner, op, call.ts);
+      }
+      return;
+    }
+    const nodePatch = res === 'nodes' && !sub && (call.verb === 'patch' || call.verb === 'update');
+    if (nodePatch && isUncordon(call, g.get('node', null, name), req)) {
+      const node = g.ensure('node', null, name);
+      node.cordoned = false;
+      if (!req.ops.some((o) => o.target === node)) {
+        const op = this.newUserOp(req, 'generic', call, 'uncordon', 'nodes', null, name, node);
+        op.api = api;
+      }
+      return;
+    }
+    if (nodePatch) {
+      const node = g.ensure('node', null, name);
+      if (ok) node.cordoned = true;
+      let op = req.ops.find((o) => o.operation === 'drain-node');
+      if (!op) op = this.newUserOp(req, 'drain-node', call, 'drain', 'nodes', null, name, node);
+      if (!op.target) {
+        op.target = node;
+        op.name = name;
+      }
+      op.api ??= api;
+      addSignal(op, null, { ...api, stage: 'node-cordoned' });
+      if (ok) touch(node, op, call.ts);
+      return;
+    }
+
+    const existing = req.ops.find(
+      (o) =>
+        o.namespace === ns && o.name === name && (o.resource === res || o.resource.startsWith(`${res}/`)),
+    );
+    if (existing) return;
+
+    let operation: Operation = 'generic';
+    let verb = call.verb;
+    let resource = sub ? `${res}/${sub}` : res;
+    const body = call.requestObject;
+    if (res === 'deployments' && sub === 'scale' && (call.verb === 'patch' || call.verb === 'update')) {
+      operation = 'scale-deployment';
+      verb = 'scale';
+      resource = 'deployments';
+    } else if (res === 'deployments' && !sub) {
+      if (call.verb === 'create' || (call.verb === 'patch' && call.code === 201))
+        operation = 'create-deployment';
+      else if (call.verb === 'delete') operation = 'delete-deployment';
+      else if (onlyReplicas(body)) {
+        operation = 'scale-deployment';
+        verb = 'scale';
+      }
+    } else if (
+      res === 'pods' &&
+      !sub &&
+      (call.verb === 'create' || (call.verb === 'patch' && call.code === 201))
+    ) {
+      operation = 'create-pod';
+    }
+    const kind = kindOfResource(res);
+    const target = name ? g.ensure(kind, ns, name, ok ? call.uid : null) : null;
+    const op = this.newUserOp(req, operation, call, verb, resource, ns, name, target);
+    op.api = api;
+    if (!ok || !target) return;
+
+    const replicas = asObj(asObj(body)?.['spec'])?.['replicas'];
+    if (typeof replicas === 'number') op.desired = replicas;
+    else if (operation === 'create-deployment' && body) op.desired = 1;
+    if (operation === 'delete-deployment') {
+      for (const rs of target.children) {
+        if (rs.kind !== 'replicaset' || rs.deletedAt !== null) continue;
+        op.replicaSets.add(rs);
+        for (const pod of rs.children) if (pod.kind === 'pod' && pod.deletedAt === null) op.pods.add(pod);
+      }
+    }
+    touch(target, op, call.ts);
+  }
+
+  private newUserOp(
+    req: Req,
+    operation: Operation,
+    call: AuditCall,
+    verb: string,
+    resource: string,
+    namespace: string | null,
+    name: string,
+    target: ObjectNode | null,
+  ): Op {
+    const op = newOp(req, operation, {
+      verb,
+      resource,
+      namespace,
+      name,
+      target,
+      startNs: call.ts,
+      windowNs: this.ctx.windowNs,
+    });
+    if (target && callSucceeded(call)) touch(target, op, call.ts);
+    return op;
+  }
+}
+
+function apiSignal(call: AuditCall): Signal {
+  const ok = callSucceeded(call);
+  return {
+    stage: 'api-accepted',
+    status: ok ? 'done' : 'failed',
+    ts: call.ts,
+    component: 'kube-apiserver',
+    reason: ok
+      ? call.code !== null
+        ? `HTTP ${call.code}`
+        : null
+      : oneLine(call.message ?? `HTTP ${call.code ?? '?'}`),
+    recordId: call.recordId,
+  };
+}
+
+/**
+ * `kubectl uncordon` patches the node too. A body says which (spec.unschedulable); without one
+ * (Metadata level, httplog), a patch of a node that an earlier request cordoned is its uncordon.
+ */
+function isUncordon(call: AuditCall, node: ObjectNode | undefined, req: Req): boolean {
+  const spec = asObj(call.requestObject?.['spec']);
+  if (spec !== null) return spec['unschedulable'] !== true;
+  if (!node?.cordoned) return false;
+  return !req.ops.some((o) => o.operation === 'drain-node' && o.target === node);
+}
+
+/** A patch whose body changes nothing but spec.replicas is a scale. */
+function onlyReplicas(body: Record<string, unknown> | null): boolean {
+  if (!body) return false;
+  const keys = Object.keys(body).filter((k) => k !== 'apiVersion' && k !== 'kind' && k !== 'metadata');
+  const spec = asObj(body['spec']);
+  return keys.length === 1 && spec !== null && Object.keys(spec).length === 1 && 'replicas' in spec;
+}

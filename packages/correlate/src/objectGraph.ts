@@ -1,0 +1,228 @@
+import type { Op } from './operation.ts';
+
+/**
+ * The cluster objects correlation has heard of (Deployments, ReplicaSets, Pods, Nodes, …), who owns
+ * whom, and which operation touched each one when. Held in memory for the whole pass: it grows
+ * with the number of objects, not with the number of log lines.
+ */
+export interface ObjectNode {
+  /** `pod shop/web-7d4b9c5f6-abcde`, `node kind-worker`: the key in CorrelationResult.objects. */
+  key: string;
+  kind: string;
+  namespace: string | null;
+  name: string;
+  uid: string | null;
+  owner: ObjectNode | null;
+  children: ObjectNode[];
+  /** Operations that touched this object, in time order. */
+  touches: Touch[];
+  /** Pods: the node the scheduler bound it to. */
+  nodeName: string | null;
+  /** When a deletion was seen (ns). */
+  deletedAt: bigint | null;
+  /** Nodes: cordoned by a request seen earlier (so a later bodiless patch is the uncordon). */
+  cordoned: boolean;
+}
+
+export interface Touch {
+  op: Op;
+  ts: bigint;
+}
+
+/** Singular kind for a resource: `deployments` → `deployment`, `ingresses` → `ingress`. */
+export function kindOfResource(resource: string): string {
+  const k = resource.toLowerCase();
+  if (k.endsWith('sses') || k.endsWith('uses') || k.endsWith('xes')) return k.slice(0, -2);
+  if (k.endsWith('ies')) return `${k.slice(0, -3)}y`;
+  if (k.endsWith('s')) return k.slice(0, -1);
+  return k;
+}
+
+/** Lower-case kind for an object Kind: `ReplicaSet` → `replicaset`. */
+export const kindOfKind = (kind: string): string => kind.toLowerCase();
+
+export const objectKey = (kind: string, namespace: string | null, name: string): string =>
+  namespace ? `${kind} ${namespace}/${name}` : `${kind} ${name}`;
+
+/**
+ * Pod-template-hash shapes. Real hashes use the safe-encode alphabet (no vowels); simulators and
+ * older clusters use hex. A hash must contain a digit or avoid vowels, so `web-worker` is not read
+ * as a ReplicaSet of Deployment `web`.
+ */
+const HASH_RE = /^[a-z0-9]{6,10}$/; // SafeEncodeString of a uint32: 6–10 chars
+const SAFE_RE = /^[bcdfghjklmnpqrstvwxz2456789]+$/;
+const DIGIT_RE = /\d/;
+const isHashLike = (s: string): boolean => HASH_RE.test(s) && (DIGIT_RE.test(s) || SAFE_RE.test(s));
+const POD_SUFFIX_RE = /^[a-z0-9]{5}$/;
+
+export class ObjectGraph {
+  readonly byKey = new Map<string, ObjectNode>();
+  /** Lookup by every token that names an object: `ns/name`, bare `name`, UID, container ids. */
+  readonly byToken = new Map<string, ObjectNode[]>();
+  /**
+   * Shapes (length, first and last character) of the tokens in `byToken`: a line's token whose
+   * shape is unknown cannot name a known object, and is never sliced or looked up.
+   */
+  readonly tokenShapes = new Uint8Array(65536);
+  /** First three characters of Deployment and ReplicaSet names, for name discovery. */
+  readonly ownerPrefixes = new Set<number>();
+
+  get(kind: string, namespace: string | null, name: string): ObjectNode | undefined {
+    return this.byKey.get(objectKey(kind, namespace, name));
+  }
+
+  /** Finds or adds an object; fills in the UID and owner when they become known. */
+  ensure(
+    kind: string,
+    namespace: string | null,
+    name: string,
+    uid: string | null = null,
+    owner: ObjectNode | null = null,
+  ): ObjectNode {
+    const key = objectKey(kind, namespace, name);
+    let node = this.byKey.get(key);
+    if (!node) {
+      node = {
+        key,
+        kind,
+        namespace,
+        name,
+        uid: null,
+        owner: null,
+        children: [],
+        touches: [],
+        nodeName: null,
+        deletedAt: null,
+        cordoned: false,
+      };
+      this.byKey.set(key, node);
+      this.addToken(name, node);
+      if (namespace) this.addToken(`${namespace}/${name}`, node);
+    }
+    if (uid && node.uid !== uid) {
+      node.uid = uid;
+      this.addToken(uid, node);
+    }
+    if (owner && !node.owner && owner !== node) {
+      node.owner = owner;
+      owner.children.push(node);
+    }
+    return node;
+  }
+
+  addToken(token: string, node: ObjectNode): void {
+    this.tokenShapes[tokenShape(token, 0, token.length)] = 1;
+    if (node.kind === 'deployment' || node.kind === 'replicaset') this.ownerPrefixes.add(prefix3(token, 0));
+    const list = this.byToken.get(token);
+    if (!list) this.byToken.set(token, [node]);
+    else if (!list.includes(node)) list.push(node);
+  }
+
+  /**
+   * Recognises a ReplicaSet or Pod from its name alone: `<deployment>-<hash>` and
+   * `<replicaset>-<5 chars>`. Only called for tokens that are not already known, so the cost is a
+   * couple of map lookups per unknown hyphenated token.
+   */
+  discoverByName(namespace: string | null, name: string): ObjectNode | null {
+    const dash = name.lastIndexOf('-');
+    if (dash <= 0) return null;
+    const prefix = name.slice(0, dash);
+    const suffix = name.slice(dash + 1);
+    const parent = this.uniqueOwnerCandidate(namespace, prefix);
+    if (parent) {
+      if (parent.kind === 'replicaset' && POD_SUFFIX_RE.test(suffix)) {
+        return this.ensure('pod', parent.namespace, name, null, parent);
+      }
+      if (parent.kind === 'deployment' && isHashLike(suffix)) {
+        return this.ensure('replicaset', parent.namespace, name, null, parent);
+      }
+      return null;
+    }
+    if (!POD_SUFFIX_RE.test(suffix)) return null;
+    const dash2 = prefix.lastIndexOf('-');
+    if (dash2 <= 0) return null;
+    const deploy = this.uniqueOwnerCandidate(namespace, prefix.slice(0, dash2));
+    if (!deploy || deploy.kind !== 'deployment' || !isHashLike(prefix.slice(dash2 + 1))) return null;
+    const rs = this.ensure('replicaset', deploy.namespace, prefix, null, deploy);
+    return this.ensure('pod', deploy.namespace, name, null, rs);
+  }
+
+  /**
+   * Creates a pod's ReplicaSet and Deployment from the naming convention alone
+   * (`<deployment>-<hash>-<5>`). Only for pods a user named in a call (evictions), where the
+   * convention is strong evidence; never for arbitrary tokens.
+   */
+  ownersByConvention(pod: ObjectNode): void {
+    const m = /^(.+)-([a-z0-9]{6,10})-([a-z0-9]{5})$/.exec(pod.name);
+    if (!m || !isHashLike(m[2]!)) return;
+    const deploy = this.ensure('deployment', pod.namespace, m[1]!);
+    const rs = this.ensure('replicaset', pod.namespace, `${m[1]!}-${m[2]!}`, null, deploy);
+    this.ensure('pod', pod.namespace, pod.name, null, rs);
+  }
+
+  private uniqueOwnerCandidate(namespace: string | null, name: string): ObjectNode | null {
+    const list = this.byToken.get(namespace ? `${namespace}/${name}` : name);
+    if (!list) return null;
+    let found: ObjectNode | null = null;
+    for (const n of list) {
+      if (n.kind !== 'deployment' && n.kind !== 'replicaset') continue;
+      if (namespace && n.namespace !== namespace) continue;
+      if (found) return null; // ambiguous across namespaces: do not guess
+      found = n;
+    }
+    return found;
+  }
+}
+
+/** A 16-bit hash of a token's length, first and last character (a Bloom-style pre-filter). */
+export function tokenShape(text: string, start: number, end: number): number {
+  return ((end - start) * 2053 + text.charCodeAt(start) * 131 + text.charCodeAt(end - 1)) & 0xffff;
+}
+
+/** The first three characters as one number (names shorter than 3 use what they have). */
+export function prefix3(text: string, start: number): number {
+  return (
+    (text.charCodeAt(start) << 16) ^
+    ((text.charCodeAt(start + 1) || 0) << 8) ^
+    (text.charCodeAt(start + 2) || 0)
+  );
+}
+
+/** The operation that most recently touched `node` at or before `ts` (within its window). */
+export function touchAt(node: ObjectNode, ts: bigint, skewNs: bigint): Touch | null {
+  const t = node.touches;
+  for (let i = t.length - 1; i >= 0; i--) {
+    const touch = t[i]!;
+    if (touch.ts <= ts) return ts <= touch.op.windowEndNs ? touch : null;
+  }
+  // Clock skew between nodes: a line up to `skewNs` before the first touch still belongs to it.
+  const first = t[0];
+  if (first && first.ts - skewNs <= ts) return first;
+  return null;
+}
+
+/** The most recent touch of the object or any owner (the controller chain that acts on it). */
+export function chainTouchAt(node: ObjectNode, ts: bigint, skewNs: bigint): Touch | null {
+  let best: Touch | null = null;
+  for (let n: ObjectNode | null = node, depth = 0; n && depth < 4; n = n.owner, depth++) {
+    const t = touchAt(n, ts, skewNs);
+    if (t && (!best || t.ts > best.ts)) best = t;
+  }
+  return best;
+}
+
+/** Records that `op` touched `node` at `ts` (kept in time order; out-of-order inserts are rare). */
+export function touch(node: ObjectNode, op: Op, ts: bigint): void {
+  op.objects.add(node);
+  const t = node.touches;
+  const last = t[t.length - 1];
+  if (last && last.op === op) return;
+  if (!last || last.ts <= ts) {
+    t.push({ op, ts });
+    return;
+  }
+  let i = t.length;
+  while (i > 0 && t[i - 1]!.ts > ts) i--;
+  if (t[i - 1]?.op === op) return;
+  t.splice(i, 0, { op, ts });
+}

@@ -1,0 +1,230 @@
+/**
+ * End-to-end accuracy against the simulator's ground truth: each scenario is generated, parsed by
+ * @kubetrail/parsers exactly as an upload would be, correlated, and compared line by line (link
+ * precision and recall) and target by target (outcome and stop stage).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Request, StoredRecord, StoredSpan } from '@kubetrail/model';
+import { RequestSchema } from '@kubetrail/model';
+import { classifyPath, DEFAULT_LIMITS, parseFile, readBundle } from '@kubetrail/parsers';
+import type { BundleTruth, OpTruth, ScenarioName } from '@kubetrail/simulator';
+import { generateBundle, OP_SCENARIOS, truthLines, writeBundleDir } from '@kubetrail/simulator';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { FilePod } from './context.ts';
+import { correlate } from './correlate.ts';
+import { collectingSink, memorySource } from './memorySource.ts';
+
+interface Parsed {
+  records: StoredRecord[];
+  spans: StoredSpan[];
+  /** recordId → [path, first line, line count] */
+  where: Map<number, [string, number, number]>;
+  filePods: Map<number, FilePod>;
+}
+
+const dirs: string[] = [];
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+async function parseBundle(dir: string): Promise<Parsed> {
+  const out: Parsed = { records: [], spans: [], where: new Map(), filePods: new Map() };
+  let fileId = 0;
+  for await (const item of readBundle(dir, DEFAULT_LIMITS)) {
+    if (item.type !== 'entry') continue;
+    const entry = item.entry;
+    fileId++;
+    const hints = classifyPath(entry.path);
+    if (hints.pod) out.filePods.set(fileId, hints.pod);
+    const opts = {
+      path: entry.path,
+      hints,
+      mtimeMs: entry.mtimeMs,
+      year: 2024,
+      tzOffsetMinutes: 0,
+      bundleReferenceNs: null,
+      limits: DEFAULT_LIMITS,
+    };
+    let component: string | null = hints.component;
+    let node: string | null = hints.node;
+    for await (const batch of parseFile(entry.open(), opts)) {
+      for (const ev of batch) {
+        if (ev.type === 'info') {
+          component = ev.info.component ?? component;
+          node = ev.info.node ?? node;
+        } else if (ev.type === 'record') {
+          const r = ev.record;
+          const id = out.records.length + 1;
+          out.records.push({
+            id,
+            fileId,
+            ts: r.ts,
+            severity: r.severity,
+            kind: r.kind,
+            format: r.format,
+            component: r.component ?? component ?? 'unknown',
+            node: r.node ?? node,
+            caller: r.caller,
+            message: r.message,
+            fields: r.fields,
+            reqId: r.reqId,
+            auditId: r.auditId,
+            traceId: r.traceId,
+            spanId: r.spanId,
+          });
+          out.where.set(id, [entry.path, r.line, r.lineCount]);
+        } else if (ev.type === 'span') {
+          out.spans.push({ ...ev.span, id: out.spans.length + 1 });
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** The truth op a request stands for: by audit ID, explicit reqID, or target. */
+function truthOpOf(req: Request, ops: OpTruth[]): OpTruth | null {
+  for (const op of ops) {
+    if (op.auditId && req.auditIds.includes(op.auditId)) return op;
+    if (op.reqId && req.reqId === op.reqId) return op;
+  }
+  for (const op of ops) {
+    if (op.auditId) continue;
+    const t = req.targets.find(
+      (x) => x.operation === op.operation && x.namespace === op.namespace && x.name === op.name,
+    );
+    if (t) return op;
+  }
+  return null;
+}
+
+interface Score {
+  precision: number;
+  recall: number;
+  linked: number;
+  truthLines: number;
+  wrong: string[];
+  missed: string[];
+}
+
+function score(
+  p: Parsed,
+  truth: BundleTruth,
+  links: Map<number, string>,
+  reqOp: Map<string, OpTruth | null>,
+): Score {
+  const lineOp = new Map<string, (string | null)[]>();
+  for (const l of truthLines(truth)) {
+    let arr = lineOp.get(l.file);
+    if (!arr) lineOp.set(l.file, (arr = []));
+    arr[l.line] = l.op;
+  }
+  let linked = 0;
+  let correct = 0;
+  let truthTotal = 0;
+  const wrong: string[] = [];
+  const missed: string[] = [];
+  for (const rec of p.records) {
+    const [path, line, count] = p.where.get(rec.id)!;
+    const want = lineOp.get(path)?.[line] ?? null;
+    const reqId = links.get(rec.id);
+    const got = reqId === undefined ? null : (reqOp.get(reqId)?.key ?? `?${reqId}`);
+    if (want !== null) truthTotal += count;
+    if (got !== null) {
+      linked += count;
+      if (got === want) correct += count;
+      else if (wrong.length < 15)
+        wrong.push(`${path}:${line} want=${want} got=${got} | ${rec.message.slice(0, 140)}`);
+    } else if (want !== null && missed.length < 15) {
+      missed.push(
+        `${path}:${line} want=${want} | ${rec.message.slice(0, 140)} ${JSON.stringify(rec.fields).slice(0, 160)}`,
+      );
+    }
+  }
+  return {
+    precision: linked === 0 ? 1 : correct / linked,
+    recall: truthTotal === 0 ? 1 : correct / truthTotal,
+    linked,
+    truthLines: truthTotal,
+    wrong,
+    missed,
+  };
+}
+
+async function runScenario(
+  scenarios: ScenarioName[],
+  extra: { targetLines?: number; explicitReqIds?: boolean },
+  seed = Number(process.env['CORRELATE_SEED'] ?? 7),
+) {
+  const dir = mkdtempSync(join(tmpdir(), 'kubetrail-correlate-'));
+  dirs.push(dir);
+  const truth = await writeBundleDir(
+    generateBundle({ scenarios, seed, noise: 120, ...extra }),
+    join(dir, 'bundle'),
+  );
+  const parsed = await parseBundle(join(dir, 'bundle'));
+  const sink = collectingSink();
+  const result = correlate(memorySource(parsed.records, parsed.spans), sink, { filePods: parsed.filePods });
+  for (const r of result.requests) RequestSchema.parse(r);
+  const reqOp = new Map<string, OpTruth | null>();
+  for (const r of result.requests) reqOp.set(r.reqId, truthOpOf(r, truth.ops));
+  const links = new Map<number, string>();
+  for (const l of sink.links) links.set(l.recordId, l.reqId);
+  return { truth, result, parsed, s: score(parsed, truth, links, reqOp), reqOp };
+}
+
+const CASES: { name: string; scenarios: ScenarioName[]; targetLines?: number; explicitReqIds?: boolean }[] = [
+  ...OP_SCENARIOS.map((s) => ({ name: s, scenarios: [s] as ScenarioName[] })),
+  { name: 'json-logging', scenarios: ['json-logging', ...OP_SCENARIOS] },
+  { name: 'metadata-audit', scenarios: ['metadata-audit', ...OP_SCENARIOS] },
+  { name: 'no-audit', scenarios: ['no-audit', ...OP_SCENARIOS] },
+  // Every scenario, repeated over consecutive windows with renamed objects: many requests at once.
+  { name: 'all, repeated', scenarios: [...OP_SCENARIOS], targetLines: 40_000 },
+  // reqIDs on every line of every operation, with and without an audit log.
+  { name: 'explicit reqIDs everywhere', scenarios: [...OP_SCENARIOS], explicitReqIds: true },
+  { name: 'explicit reqIDs, no audit', scenarios: ['no-audit', ...OP_SCENARIOS], explicitReqIds: true },
+];
+
+describe('simulator scenarios', () => {
+  for (const c of CASES) {
+    it(c.name, async () => {
+      const { truth, result, s, reqOp } = await runScenario(c.scenarios, {
+        ...(c.targetLines ? { targetLines: c.targetLines } : {}),
+        ...(c.explicitReqIds ? { explicitReqIds: true } : {}),
+      });
+      const lines: string[] = [
+        `[${c.name}] precision ${s.precision.toFixed(4)} recall ${s.recall.toFixed(4)} (linked ${s.linked}, truth ${s.truthLines})`,
+      ];
+      const problems: string[] = [];
+      for (const op of truth.ops) {
+        const req = result.requests.find((r) => reqOp.get(r.reqId) === op);
+        const target =
+          req?.targets.find((t) => t.operation === op.operation && t.name === op.name) ?? req?.targets[0];
+        const got = target ? `${target.outcome}@${target.stoppedAt?.stage ?? '-'}` : 'missing';
+        const want = `${op.outcome}@${op.stoppedAt ?? '-'}`;
+        lines.push(
+          `  ${op.key}: want ${want} got ${got}${target?.stoppedAt ? ` (${target.stoppedAt.reason})` : ''}`,
+        );
+        if (got !== want) problems.push(`${op.key}: want ${want} got ${got}`);
+      }
+      const extra = result.requests.filter((r) => !reqOp.get(r.reqId));
+      if (extra.length > 0)
+        lines.push(
+          `  unmatched requests: ${extra.map((r) => `${r.reqId} ${r.targets.map((t) => `${t.verb} ${t.resource} ${t.namespace}/${t.name}`).join(',')}`).join('; ')}`,
+        );
+      if (process.env['CORRELATE_DEBUG'])
+        lines.push(
+          '  wrong:',
+          ...s.wrong.map((w) => `    ${w}`),
+          '  missed:',
+          ...s.missed.map((m) => `    ${m}`),
+        );
+      console.log(lines.join('\n'));
+      expect(problems).toEqual([]);
+      expect(s.precision).toBeGreaterThanOrEqual(0.98);
+      expect(s.recall).toBeGreaterThanOrEqual(0.95);
+    });
+  }
+});

@@ -18,7 +18,13 @@ export default defineConfig({
   retries: 0,
   timeout: 60_000,
   expect: { timeout: 15_000 },
-  reporter: [['list'], ['json']],
+  reporter: [
+    ['list'],
+    [
+      'json',
+      { outputFile: process.env.PLAYWRIGHT_JSON_OUTPUT_NAME ?? join(root, 'test-results/playwright.json') },
+    ],
+  ],
   globalSetup: './globalSetup.ts',
   use: {
     baseURL: `http://127.0.0.1:${port}`,

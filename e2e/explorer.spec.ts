@@ -65,7 +65,12 @@ test('4. a copied permalink restores the same request, window and selection', as
   await expect(page).toHaveURL(/errors=1/);
   await page.getByRole('button', { name: 'Copy link' }).click();
   await expect(page.getByText('Link copied')).toBeVisible();
-  const link = await page.evaluate(() => navigator.clipboard.readText());
+  // The e2e project compiles without DOM types; the page has them.
+  const link = await page.evaluate(() =>
+    (
+      globalThis as unknown as { navigator: { clipboard: { readText(): Promise<string> } } }
+    ).navigator.clipboard.readText(),
+  );
   expect(link).toContain(`/bundles/${bundleId}/requests/`);
   const selected = await timeline.details
     .getByRole('listitem')

@@ -502,7 +502,10 @@ describe('parseFile: Kubernetes Events and traces', () => {
     const doc = await parse(JSON.stringify(otlpDoc, null, 2));
     expect(doc.info).toMatchObject({ format: 'otlp' });
     expect(doc.spans.map((s) => s.name)).toEqual(['HTTP POST', 'etcd']);
-    expect(doc.skips).toHaveLength(1);
+    // The document's wrapper lines are accounted for as envelope; one other skip remains.
+    const envelope = doc.skips.filter((s) => s.reason.startsWith('JSON list envelope'));
+    expect(envelope.map((s) => s.line)).toEqual([1, 2, expect.any(Number), expect.any(Number)]);
+    expect(doc.skips.length - envelope.length).toBe(1);
     const perLine = await parse(`${JSON.stringify(otlpDoc)}\n${JSON.stringify(otlpDoc)}\nnot json\n`, {
       hints: { node: 'cp-9' },
     });
@@ -547,7 +550,14 @@ describe('parseFile: JSON documents stream item by item', () => {
       hints: { content: 'events' },
     });
     expect(empty.info.format).toBe('k8s-event');
-    expect(empty.skips).toEqual([]);
+    // No records: every line is the list's envelope, and reported as such.
+    expect(empty.skips.map((s) => [s.line, s.reason.startsWith('JSON list envelope')])).toEqual([
+      [1, true],
+      [2, true],
+      [3, true],
+      [4, true],
+      [5, true],
+    ]);
     const pods = await parse(
       JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [{ kind: 'Pod', metadata: {} }] }, null, 2),
     );

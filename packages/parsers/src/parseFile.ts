@@ -222,6 +222,8 @@ const FORMAT_OF_MODE: Record<LineMode, LineFormat> = {
   payload: 'text',
 };
 
+const ENVELOPE = 'JSON list envelope (the wrapper around the items, not a record)';
+
 /**
  * A file holding one JSON document over many lines. Item lists (EventList, `kubectl get events -o
  * json`, events.json, an OTLP document's resourceSpans) stream one item at a time; a single object
@@ -245,6 +247,11 @@ async function* parseDocument(
   let infoSent = false;
   let out: FileEvent[] = [];
   let first = true;
+  /** Last line that belongs to an item; the lines between items are the list's envelope. */
+  let covered = 0;
+  const envelope = (from: number, to: number): void => {
+    for (let line = from; line <= to; line++) out.push({ type: 'skip', skip: { line, reason: ENVELOPE } });
+  };
 
   const makePlan = (mode: LineMode): LinePipeline => {
     plan = {
@@ -271,6 +278,10 @@ async function* parseDocument(
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     }
     for (const item of scanner.push(text)) {
+      // Every physical line is accounted for: the wrapper around the items (`"items": [`,
+      // `"kind": "List"`, …) is reported as envelope, never silently dropped.
+      envelope(covered + 1, item.start - 1);
+      covered = Math.max(covered, item.end);
       if (refused !== null) continue;
       const j = tryJson(item.text);
       if (!j.ok) {
@@ -338,6 +349,7 @@ async function* parseDocument(
       else makePlan(hinted);
     }
     if (!scanner.balanced) out.push(fileSkip('truncated JSON document: brackets not closed at end of file'));
+    else if (refused === null) envelope(covered + 1, lines);
     (pipeline as LinePipeline | null)?.end(out);
     yield* flush(true);
     return;

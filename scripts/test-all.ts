@@ -4,7 +4,7 @@
  * earlier one failed, so one run reports everything; the last line is `N passed, N failed`.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = join(import.meta.dirname, '..');
@@ -38,7 +38,15 @@ const steps: Step[] = [
   { name: 'format', cmd: ['pnpm', 'exec', 'prettier', '--check', '.'] },
   {
     name: 'unit + integration (vitest)',
-    cmd: ['pnpm', 'exec', 'vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson}`],
+    cmd: [
+      'pnpm',
+      'exec',
+      'vitest',
+      'run',
+      '--reporter=default',
+      '--reporter=json',
+      `--outputFile.json=${vitestJson}`,
+    ],
     counts: () => {
       const r = readJson<{ numPassedTests: number; numFailedTests: number }>(vitestJson);
       return r ? { passed: r.numPassedTests, failed: r.numFailedTests } : null;
@@ -82,5 +90,7 @@ for (const step of steps) {
 console.log('\n━━ summary ━━');
 for (const l of lines) console.log(l);
 if (!existsSync(playwrightJson)) console.log('(no Playwright report was written)');
-console.log(`${passed} passed, ${failed} failed`);
+const summary = `${passed} passed, ${failed} failed`;
+writeFileSync(join(out, 'summary.txt'), `${summary}\n`);
+console.log(summary);
 process.exit(failed === 0 ? 0 : 1);

@@ -6,12 +6,27 @@ import {
   type ParsedRecord,
   type ParsedSpan,
 } from '@kubetrail/model';
-import { SQL } from './sql.ts';
+import { ridOf, SQL } from './sql.ts';
+
+/** Records per write transaction: big enough that commits are rare, small enough to bound the WAL. */
+const COMMIT_EVERY = 50_000;
+/**
+ * A transaction is also committed once it has been open this long (checked as rows arrive): it
+ * holds the database's write lock, and other connections (a second ingest, a delete) wait for it.
+ */
+const COMMIT_AFTER_MS = 500;
 
 /**
  * Writes one bundle's files, records and spans. Records are numbered in the order they are added
- * (that number is the public record id), so callers must add them in bundle order. Each
- * `addRecords` call is one transaction: pass large batches.
+ * (that number is the public record id), so callers must add them in bundle order.
+ *
+ * Writes go into one open transaction that is committed every ~50 000 records or ~500 ms, and at
+ * `finish()`: a commit per small batch cost more than the inserts. The transaction stays open
+ * between calls (across the caller's awaits), so anything else written on the same connection
+ * meanwhile commits with it. A process killed mid-ingest loses only the
+ * uncommitted tail; the bundle row (committed by `beginBundle`) still reads `ingesting` and is
+ * marked failed at the next start. Call `finish()` (or `abort()` on failure) so the transaction
+ * does not stay open.
  */
 export class BundleWriter {
   private nextFileId = 0;
@@ -22,6 +37,10 @@ export class BundleWriter {
   private readonly insertFile: Database.Statement;
   private readonly finishFileStmt: Database.Statement;
   private readonly fileComponent = new Map<number, FileInfo>();
+  private readonly ridBase: bigint;
+  private inTransaction = false;
+  private uncommitted = 0;
+  private openedAt = 0;
 
   constructor(
     private readonly db: Database.Database,
@@ -32,6 +51,7 @@ export class BundleWriter {
     this.insertSpan = db.prepare(SQL.insertSpan);
     this.insertFile = db.prepare(SQL.insertFile);
     this.finishFileStmt = db.prepare(SQL.finishFile);
+    this.ridBase = ridOf(bundleKey, 0);
   }
 
   /** Records written so far. */
@@ -41,6 +61,35 @@ export class BundleWriter {
 
   get spans(): number {
     return this.nextSpanId;
+  }
+
+  private begin(): void {
+    if (this.inTransaction) return;
+    this.db.exec('BEGIN');
+    this.inTransaction = true;
+    this.openedAt = performance.now();
+  }
+
+  private maybeCommit(added: number): void {
+    this.uncommitted += added;
+    if (this.uncommitted >= COMMIT_EVERY || performance.now() - this.openedAt >= COMMIT_AFTER_MS)
+      this.commit();
+  }
+
+  /** Commits what was written so far (the bundle stays `ingesting`). */
+  commit(): void {
+    if (!this.inTransaction) return;
+    this.inTransaction = false;
+    this.uncommitted = 0;
+    this.db.exec('COMMIT');
+  }
+
+  /** Rolls back the uncommitted tail after a failure; earlier commits stay until the bundle is deleted. */
+  abort(): void {
+    if (!this.inTransaction) return;
+    this.inTransaction = false;
+    this.uncommitted = 0;
+    if (this.db.inTransaction) this.db.exec('ROLLBACK');
   }
 
   addFile(info: FileInfo): number {
@@ -64,60 +113,60 @@ export class BundleWriter {
     const info = this.fileComponent.get(fileId);
     const fallbackComponent = info?.component ?? 'unknown';
     const fallbackNode = info?.node ?? null;
-    const key = this.bundleKey;
     const stmt = this.insertRecord;
-    this.db.transaction(() => {
-      for (const r of records) {
-        stmt.run(
-          key,
-          this.nextRecordId++,
-          fileId,
-          r.line,
-          r.ts,
-          severityRank(r.severity),
-          r.kind,
-          r.format,
-          r.component ?? fallbackComponent,
-          r.node ?? fallbackNode,
-          r.caller,
-          r.message,
-          r.fields === null ? null : JSON.stringify(r.fields),
-          r.raw,
-          r.reqId,
-          r.auditId,
-          r.traceId,
-          r.spanId,
-        );
-      }
-    })();
+    let rid = this.ridBase + BigInt(this.nextRecordId);
+    this.begin();
+    for (const r of records) {
+      stmt.run(
+        rid++,
+        fileId,
+        r.line,
+        r.ts,
+        severityRank(r.severity),
+        r.kind,
+        r.format,
+        r.component ?? fallbackComponent,
+        r.node ?? fallbackNode,
+        r.caller,
+        r.message,
+        r.fields === null ? null : JSON.stringify(r.fields),
+        r.raw,
+        r.reqId,
+        r.auditId,
+        r.traceId,
+        r.spanId,
+      );
+    }
+    this.nextRecordId += records.length;
+    this.maybeCommit(records.length);
   }
 
   addSpans(fileId: number, spans: readonly ParsedSpan[]): void {
     if (spans.length === 0) return;
-    this.db.transaction(() => {
-      for (const s of spans) {
-        this.insertSpan.run(
-          this.bundleKey,
-          this.nextSpanId++,
-          fileId,
-          s.traceId,
-          s.spanId,
-          s.parentSpanId,
-          s.name,
-          s.service,
-          s.component,
-          s.node,
-          s.start,
-          s.end,
-          s.statusCode,
-          s.statusMessage,
-          JSON.stringify(s.attributes),
-          JSON.stringify(s.resource),
-          JSON.stringify(s.events.map((e) => ({ ...e, ts: e.ts.toString() }))),
-          s.auditId,
-        );
-      }
-    })();
+    this.begin();
+    for (const s of spans) {
+      this.insertSpan.run(
+        this.bundleKey,
+        this.nextSpanId++,
+        fileId,
+        s.traceId,
+        s.spanId,
+        s.parentSpanId,
+        s.name,
+        s.service,
+        s.component,
+        s.node,
+        s.start,
+        s.end,
+        s.statusCode,
+        s.statusMessage,
+        JSON.stringify(s.attributes),
+        JSON.stringify(s.resource),
+        JSON.stringify(s.events.map((e) => ({ ...e, ts: e.ts.toString() }))),
+        s.auditId,
+      );
+    }
+    this.maybeCommit(spans.length);
   }
 
   finishFile(fileId: number, report: FileReport): void {
@@ -137,8 +186,12 @@ export class BundleWriter {
     });
   }
 
-  /** Builds the full-text index for the bundle (deferred to the end: one bulk pass is cheaper). */
+  /**
+   * Commits, then builds the full-text index for the bundle (deferred to the end: one bulk pass
+   * over the messages is cheaper than indexing as rows arrive).
+   */
   finish(): void {
+    this.commit();
     this.onFinish();
   }
 }

@@ -1,5 +1,20 @@
 /** Every SQL statement the store runs, named, with bound parameters only. */
 
+/**
+ * A record's rowid is `bundle key << 40 | id` (migration 0001): one record is a rowid lookup, a
+ * bundle's records are the rowid range [@lo, @hi] (see `ridRange`), scanned in id order.
+ */
+const RID_SHIFT = 40n;
+
+/** The rowid of record `id` of the bundle with key `key`. */
+export const ridOf = (key: bigint, id: number | bigint): bigint => (key << RID_SHIFT) + BigInt(id);
+
+/** The rowid range of a bundle's records, as `@lo`/`@hi` parameters. */
+export const ridRange = (key: bigint): { lo: bigint; hi: bigint } => ({
+  lo: key << RID_SHIFT,
+  hi: ((key + 1n) << RID_SHIFT) - 1n,
+});
+
 export const BUNDLE_COLUMNS = `key, id, name, status, created_at, size_bytes, records, requests, ts_from, ts_to,
   progress, report, error, fts_built`;
 
@@ -22,9 +37,9 @@ export const SQL = {
     WHERE status = 'ingesting'`,
   setFtsBuilt: `UPDATE bundles SET fts_built = 1 WHERE key = ?`,
   deleteFts: `INSERT INTO records_fts (records_fts, rowid, message)
-    SELECT 'delete', rid, message FROM records WHERE bundle = ?`,
-  buildFts: `INSERT INTO records_fts (rowid, message) SELECT rid, message FROM records WHERE bundle = ?`,
-  deleteRecords: `DELETE FROM records WHERE bundle = ?`,
+    SELECT 'delete', rid, message FROM records WHERE rid BETWEEN @lo AND @hi`,
+  buildFts: `INSERT INTO records_fts (rowid, message) SELECT rid, message FROM records WHERE rid BETWEEN @lo AND @hi`,
+  deleteRecords: `DELETE FROM records WHERE rid BETWEEN @lo AND @hi`,
   deleteSpans: `DELETE FROM spans WHERE bundle = ?`,
   deleteLinks: `DELETE FROM links WHERE bundle = ?`,
   deleteSpanLinks: `DELETE FROM span_links WHERE bundle = ?`,
@@ -38,18 +53,22 @@ export const SQL = {
   finishFile: `UPDATE files SET format = @format, wrapper = @wrapper, component = @component, node = @node,
     bytes = @bytes, lines = @lines, records = @records, skipped = @skipped, time_rule = @timeRule, error = @error
     WHERE bundle = @bundle AND file_id = @fileId`,
-  insertRecord: `INSERT INTO records (bundle, id, file_id, line, ts, severity, kind, format, component, node,
+  insertRecord: `INSERT INTO records (rid, file_id, line, ts, severity, kind, format, component, node,
     caller, message, fields, raw, req_id, audit_id, trace_id, span_id)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   insertSpan: `INSERT INTO spans (bundle, id, file_id, trace_id, span_id, parent_span_id, name, service, component,
     node, start_ns, end_ns, status_code, status_message, attributes, resource, events, audit_id)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 
   correlationRecords: `SELECT id, file_id, ts, severity, kind, format, component, node, caller, message, fields,
-    req_id, audit_id, trace_id, span_id FROM records WHERE bundle = ? ORDER BY ts, id`,
+    req_id, audit_id, trace_id, span_id FROM records WHERE bundle = ? ORDER BY ts, rid`,
   correlationRecordsOfKinds: `SELECT id, file_id, ts, severity, kind, format, component, node, caller, message,
     fields, req_id, audit_id, trace_id, span_id FROM records
-    WHERE bundle = ? AND kind IN (SELECT value FROM json_each(?)) ORDER BY ts, id`,
+    WHERE bundle = ? AND kind IN (SELECT value FROM json_each(?)) ORDER BY ts, rid`,
+  /** Kinds without 'log': the partial index `records_control_by_ts` holds exactly those rows. */
+  correlationControlRecordsOfKinds: `SELECT id, file_id, ts, severity, kind, format, component, node, caller,
+    message, fields, req_id, audit_id, trace_id, span_id FROM records
+    WHERE bundle = ? AND kind <> 'log' AND kind IN (SELECT value FROM json_each(?)) ORDER BY ts, rid`,
   correlationSpans: `SELECT * FROM spans WHERE bundle = ? ORDER BY start_ns, id`,
   insertLink: `INSERT OR IGNORE INTO links (bundle, req_id, record, kind, evidence) VALUES (?, ?, ?, ?, ?)`,
   insertSpanLink: `INSERT OR IGNORE INTO span_links (bundle, req_id, span, kind, evidence) VALUES (?, ?, ?, ?, ?)`,
@@ -61,9 +80,9 @@ export const SQL = {
 
   getRequest: `SELECT body FROM requests WHERE bundle = ? AND req_id = ?`,
   recordById: `SELECT r.*, f.path FROM records r JOIN files f ON f.bundle = r.bundle AND f.file_id = r.file_id
-    WHERE r.bundle = ? AND r.id = ?`,
+    WHERE r.rid = ?`,
   neighbours: `SELECT r.*, f.path FROM records r JOIN files f ON f.bundle = r.bundle AND f.file_id = r.file_id
-    WHERE r.bundle = @bundle AND r.file_id = @fileId AND r.id BETWEEN @lo AND @hi ORDER BY r.id`,
+    WHERE r.rid BETWEEN @lo AND @hi AND r.file_id = @fileId ORDER BY r.rid`,
   recordLinks: `SELECT req_id, kind, evidence FROM links INDEXED BY links_by_record WHERE bundle = ? AND record = ? ORDER BY req_id`,
   recordLinksMany: `SELECT record, req_id FROM links INDEXED BY links_by_record WHERE bundle = ? AND record IN (SELECT value FROM json_each(?))`,
   relatedRequests: `SELECT DISTINCT o2.req_id, o2.object FROM links l INDEXED BY links_by_record
@@ -72,12 +91,12 @@ export const SQL = {
     WHERE l.bundle = ? AND l.record = ? ORDER BY o2.req_id LIMIT 50`,
   // CROSS JOIN pins the join order: start from the request's links, never from the bundle's records.
   requestRecords: `SELECT r.*, f.path, l.kind AS link_kind, l.evidence FROM links l
-    CROSS JOIN records r ON r.bundle = l.bundle AND r.id = l.record
+    CROSS JOIN records r ON r.rid = (l.bundle << 40) + l.record
     JOIN files f ON f.bundle = r.bundle AND f.file_id = r.file_id
     WHERE l.bundle = @bundle AND l.req_id = @reqId
       AND (@fromNs IS NULL OR r.ts >= @fromNs) AND (@toNs IS NULL OR r.ts <= @toNs)
       AND r.severity >= @minSeverity
-    ORDER BY r.ts, r.id`,
+    ORDER BY r.ts, r.rid`,
   requestSpans: `SELECT s.*, l.kind AS link_kind, l.evidence FROM span_links l
     JOIN spans s ON s.bundle = l.bundle AND s.id = l.span
     WHERE l.bundle = ? AND l.req_id = ? ORDER BY s.start_ns, s.id`,
@@ -85,19 +104,19 @@ export const SQL = {
   search: `SELECT r.*, f.path, snippet(records_fts, 0, char(2), char(3), '…', 24) AS snippet
     FROM records_fts JOIN records r ON r.rid = records_fts.rowid
     JOIN files f ON f.bundle = r.bundle AND f.file_id = r.file_id
-    WHERE records_fts MATCH @match AND r.bundle = @bundle
+    WHERE records_fts MATCH @match AND records_fts.rowid BETWEEN @lo AND @hi
     ORDER BY records_fts.rowid LIMIT @limit OFFSET @offset`,
   searchCount: `SELECT count(*) AS n FROM (SELECT 1 FROM records_fts JOIN records r ON r.rid = records_fts.rowid
-    WHERE records_fts MATCH @match AND r.bundle = @bundle LIMIT @cap)`,
+    WHERE records_fts MATCH @match AND records_fts.rowid BETWEEN @lo AND @hi LIMIT @cap)`,
 
   histogram: `SELECT (ts - @from) / @width AS b, severity, count(*) AS n FROM records
     WHERE bundle = @bundle AND ts BETWEEN @from AND @to GROUP BY b, severity`,
   histogramForRequest: `SELECT (r.ts - @from) / @width AS b, r.severity, count(*) AS n FROM links l
-    CROSS JOIN records r ON r.bundle = l.bundle AND r.id = l.record
+    CROSS JOIN records r ON r.rid = (l.bundle << 40) + l.record
     WHERE l.bundle = @bundle AND l.req_id = @reqId AND r.ts BETWEEN @from AND @to GROUP BY b, r.severity`,
   timeRange: `SELECT min(ts) AS lo, max(ts) AS hi FROM records WHERE bundle = ?`,
   timeRangeForRequest: `SELECT min(r.ts) AS lo, max(r.ts) AS hi FROM links l
-    CROSS JOIN records r ON r.bundle = l.bundle AND r.id = l.record WHERE l.bundle = ? AND l.req_id = ?`,
+    CROSS JOIN records r ON r.rid = (l.bundle << 40) + l.record WHERE l.bundle = ? AND l.req_id = ?`,
 } as const;
 
 const REQUEST_FILTER = `FROM requests WHERE bundle = @bundle
@@ -119,4 +138,10 @@ export const LIST_REQUESTS = {
     ORDER BY CASE outcome WHEN 'rejected' THEN 0 WHEN 'failed' THEN 1 WHEN 'incomplete' THEN 2 ELSE 3 END,
     started_ns, req_id LIMIT @limit OFFSET @offset`,
   count: `SELECT count(*) AS n ${REQUEST_FILTER}`,
+} as const;
+
+/** The live OTLP receiver appends to a ready bundle: the next free file and span numbers. */
+export const APPEND_SQL = {
+  nextIds: `SELECT (SELECT coalesce(max(file_id), -1) + 1 FROM files WHERE bundle = ?) AS file,
+    (SELECT coalesce(max(id), -1) + 1 FROM spans WHERE bundle = ?) AS span`,
 } as const;

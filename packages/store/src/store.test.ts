@@ -219,6 +219,10 @@ describe('store', () => {
     ]);
     expect(store.relatedRequests('b1', 0)).toEqual([{ reqId: 'r2', object: 'node kind-worker' }]);
     expect(store.neighbours('b1', 1, 1).map((r) => r.id)).toEqual([0, 1, 2]);
+    expect(store.neighbours('b1', 0, 5).map((r) => r.id)).toEqual([0, 1, 2]);
+    // Ids past 2^40 would address another bundle's rowids: they are simply not found.
+    expect(store.getRecord('b1', 2 ** 40 + 1)).toBeNull();
+    expect(store.getRecord('b1', -1)).toBeNull();
     const h = store.histogram('b1', { buckets: 3, reqId: 'r1' });
     expect(h.buckets.reduce((n, b) => n + b.counts.info + b.counts.error, 0)).toBe(2);
     store.close();
@@ -238,6 +242,42 @@ describe('store', () => {
     });
     source.close();
     expect(seen).toEqual([0, 1]);
+    store.close();
+  });
+
+  it('filters correlation reads by kind, in (ts, id) order, through the partial index too', () => {
+    const store = openStore(tempDb());
+    store.beginBundle({ id: 'k', name: 'k', sizeBytes: 1 });
+    const w = store.createWriter('k');
+    const fileId = w.addFile(FILE);
+    // ids 0..3; the audit record sorts first by time, the two logs tie on ts and keep id order.
+    w.addRecords(fileId, [
+      rec(5, 'log a'),
+      rec(5, 'log b'),
+      rec(1, 'audit', { kind: 'audit', format: 'audit', auditId: 'a1' }),
+      rec(3, 'event', { kind: 'event', format: 'k8s-event' }),
+    ]);
+    w.finish();
+    const source = store.correlationSource('k');
+    const ids = (kinds?: ('audit' | 'event' | 'log')[]) =>
+      [...source.records(kinds ? { kinds } : undefined)].map((r) => [r.id, r.kind]);
+    expect(ids()).toEqual([
+      [2, 'audit'],
+      [3, 'event'],
+      [0, 'log'],
+      [1, 'log'],
+    ]);
+    expect(ids(['audit', 'event'])).toEqual([
+      [2, 'audit'],
+      [3, 'event'],
+    ]);
+    expect(ids(['audit'])).toEqual([[2, 'audit']]);
+    expect(ids(['event', 'log'])).toEqual([
+      [3, 'event'],
+      [0, 'log'],
+      [1, 'log'],
+    ]);
+    source.close();
     store.close();
   });
 
@@ -272,10 +312,21 @@ describe('store', () => {
       minSeverity: 0,
     });
     expect(timeline).toMatch(/SEARCH l USING PRIMARY KEY/);
-    expect(timeline).toMatch(/SEARCH r USING INDEX records_by_id/);
+    // A record's rowid is derived from (bundle, id): the join is a rowid lookup, no secondary index.
+    expect(timeline).toMatch(/SEARCH r USING INTEGER PRIMARY KEY \(rowid=\?\)/);
+    expect(plan(SQL.recordById, [1])).toMatch(/SEARCH r USING INTEGER PRIMARY KEY \(rowid=\?\)/);
     expect(plan(SQL.recordLinks, [1, 1])).toMatch(/links_by_record/);
     expect(plan(SQL.histogram, { bundle: 1, from: 0, to: 1, width: 1 })).toMatch(/records_by_ts/);
-    expect(plan(SQL.search, { match: 'x', bundle: 1, limit: 1, offset: 0 })).toMatch(/VIRTUAL TABLE INDEX/);
+    expect(plan(SQL.search, { match: 'x', lo: 0, hi: 1, limit: 1, offset: 0 })).toMatch(
+      /VIRTUAL TABLE INDEX/,
+    );
+    expect(plan(SQL.correlationRecords, [1])).toMatch(
+      /SEARCH records USING INDEX records_by_ts \(bundle=\?\)/,
+    );
+    expect(plan(SQL.correlationRecords, [1])).not.toMatch(/TEMP B-TREE/);
+    const control = plan(SQL.correlationControlRecordsOfKinds, [1, '["audit","event"]']);
+    expect(control).toMatch(/SEARCH records USING INDEX records_control_by_ts \(bundle=\?\)/);
+    expect(control).not.toMatch(/TEMP B-TREE/);
     store.close();
   });
 });

@@ -1,9 +1,10 @@
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { IngestReportSchema, type IngestProgress } from '@kubetrail/model';
-import { generateBundle, writeBundleTarGz } from '@kubetrail/simulator';
+import { generateBundle, writeBundleDir, writeBundleTarGz } from '@kubetrail/simulator';
 import type { Store } from '@kubetrail/store';
+import { tarBytes } from '../hardening/hardeningKit.ts';
 import { tempStore } from '../testing/seedBundle.ts';
 import { IngestInputError, ingestPaths } from './ingest.service.ts';
 import { ingestInWorker } from './ingestInWorker.ts';
@@ -99,6 +100,81 @@ describe('ingestPaths', () => {
     expect(r.status).toBe('ready');
     expect(r.report.totals.records).toBeGreaterThan(0);
     expect(r.report.skips.some((s) => s.line === null)).toBe(true);
+  });
+
+  it('puts the reason a member broke partway on that file, not on a second row for the same path', async () => {
+    const { store, dir } = fresh();
+    const tgz = join(dir, 'full.tgz');
+    await writeBundleTarGz(generateBundle({ seed: 9, scenarios: ['complete'], noise: 10 }), tgz);
+    const bytes = readFileSync(tgz);
+    const cut = join(dir, 'cut.tgz');
+    writeFileSync(cut, bytes.subarray(0, Math.floor(bytes.length * 0.6)));
+    const r = await ingestPaths(store, [cut]);
+    const paths = r.report.files.map((f) => f.path);
+    expect(new Set(paths).size).toBe(paths.length);
+    // The member being read when the archive ended: its good lines are kept, and it says why it stopped.
+    const broken = r.report.files.filter((f) => f.error !== null);
+    expect(broken.length).toBeGreaterThan(0);
+    const last = broken.at(-1)!;
+    expect(last.lines).toBeGreaterThan(0);
+    expect(r.report.skips).toContainEqual({ file: last.path, line: null, reason: last.error });
+    expect(r.report.totals.skipped).toBe(r.report.files.reduce((n, f) => n + f.skipped, 0));
+    const rows = store.db
+      .prepare<[string], { n: number }>('SELECT count(*) AS n FROM files WHERE path = ?')
+      .get(last.path);
+    expect(rows?.n).toBe(1);
+  });
+
+  it('keeps a good file clean when the next member is a refused duplicate of its path', async () => {
+    const { store, dir } = fresh();
+    const tar = join(dir, 'dup.tar');
+    const line = 'I0610 11:35:40.244300    1 server.go:484] "Version info" version="v1.30.0"\n';
+    writeFileSync(
+      tar,
+      tarBytes([
+        { name: 'kube-proxy.log', body: line },
+        { name: 'kube-proxy.log', body: line + line },
+        { name: 'kubelet.log', body: line },
+      ]),
+    );
+    const r = await ingestPaths(store, [tar], { year: 2024 });
+    expect(r.status).toBe('ready');
+    const first = r.report.files[0]!;
+    expect(first).toMatchObject({ path: 'kube-proxy.log', records: 1, error: null });
+    expect(r.report.skips).toContainEqual({
+      file: 'kube-proxy.log',
+      line: null,
+      reason: 'duplicate path refused (an earlier member has the same path)',
+    });
+  });
+
+  it("links an application container's own output to the operation that started its pod", async () => {
+    const { store, dir } = fresh();
+    const root = join(dir, 'sim');
+    await writeBundleDir(generateBundle({ seed: 5, scenarios: ['complete'], noise: 0 }), root);
+    const first = await ingestPaths(store, [root]);
+    expect(first.status).toBe('ready');
+    // A workload pod the operation touched, and when the operation ended.
+    const obj = store.db
+      .prepare<[], { object: string; req_id: string }>(
+        "SELECT object, req_id FROM request_objects WHERE object LIKE 'pod %' AND object NOT LIKE 'pod kube-system/%' ORDER BY object LIMIT 1",
+      )
+      .get();
+    expect(obj).toBeDefined();
+    const [ns, name] = obj!.object.slice(4).split('/') as [string, string];
+    const req = store.getRequest(first.bundleId, obj!.req_id)!;
+    const node = readdirSync(root).find((d) => d.includes('worker')) ?? readdirSync(root)[0]!;
+    const file = join(root, node, 'pods', `${ns}_${name}_0123`, 'app', '0.log');
+    mkdirSync(join(file, '..'), { recursive: true });
+    writeFileSync(file, `${req.endedAt} stdout F listening on :8080\n`);
+
+    const second = await ingestPaths(store, [root]);
+    expect(second.status).toBe('ready');
+    const hit = store.searchRecords(second.bundleId, { q: 'listening', offset: 0, limit: 10 }).hits[0];
+    expect(hit?.record.file).toBe(`${node}/pods/${ns}_${name}_0123/app/0.log`);
+    expect(store.recordLinks(second.bundleId, hit!.record.id)).toEqual([
+      { reqId: obj!.req_id, kind: 'inferred', evidence: `pod ${ns}/${name} (container log)` },
+    ]);
   });
 
   it('marks a bundle failed when nothing can be read, and throws for a missing path', async () => {

@@ -2,7 +2,7 @@ import { open, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Readable } from 'node:stream';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import { correlate } from '@kubetrail/correlate';
+import { correlate, type FilePod } from '@kubetrail/correlate';
 import {
   formatNs,
   type FileInfo,
@@ -218,6 +218,12 @@ async function expectedBytes(paths: readonly string[]): Promise<number | null> {
   return total;
 }
 
+/**
+ * A problem that names the entry just read but is about a later member: a duplicate of its path
+ * (refused). Every other problem with that path is the entry itself breaking partway.
+ */
+const refusesAnotherMember = (reason: string): boolean => reason.startsWith('duplicate path refused');
+
 const FALLBACK_HINTS: PathHints = {
   node: null,
   component: null,
@@ -234,6 +240,10 @@ class IngestJob {
   private readonly components = new Set<string>();
   private readonly nodes = new Set<string>();
   private readonly timeRules = new Map<TimeRule, number>();
+  /** fileId → the pod whose container wrote the file (from its path), for correlate. */
+  private readonly filePods = new Map<number, FilePod>();
+  /** The entry read last, while its `problem` (same path) may still follow it. */
+  private lastEntry: { path: string; fileId: number; report: FileReport } | null = null;
   private writer: BundleWriter | null = null;
   private minTs: bigint | null = null;
   private maxTs: bigint | null = null;
@@ -287,6 +297,12 @@ class IngestJob {
   private fail(error: string): IngestResult {
     this.finishReport();
     try {
+      // Keep what was written (as before), unless the database refuses; the bundle reads failed.
+      this.writer?.commit();
+    } catch {
+      this.writer?.abort();
+    }
+    try {
       this.store.failBundle(this.bundleId, error, this.report);
     } catch {
       // The database itself is failing; the caller still gets the reason.
@@ -303,7 +319,9 @@ class IngestJob {
   private correlate(): number {
     const source = this.store.correlationSource(this.bundleId);
     try {
-      return this.store.saveCorrelation(this.bundleId, (sink) => correlate(source, sink));
+      return this.store.saveCorrelation(this.bundleId, (sink) =>
+        correlate(source, sink, { filePods: this.filePods }),
+      );
     } catch (err) {
       this.report.notes.push(
         `correlation failed (${message(err)}): records are stored and searchable, no requests`,
@@ -327,12 +345,29 @@ class IngestJob {
         }
         if (next.done) return;
         const item = next.value;
-        if (item.type === 'problem') this.problem(item.path, item.reason);
-        else await this.readEntry(item.entry);
+        const last = this.lastEntry;
+        this.lastEntry = null;
+        if (item.type === 'entry') await this.readEntry(item.entry);
+        else if (last?.path === item.path && !refusesAnotherMember(item.reason))
+          this.brokeMidway(last, item.reason);
+        else this.problem(item.path, item.reason);
       }
     } finally {
       await items.return?.(undefined).catch(() => undefined);
     }
+  }
+
+  /**
+   * The entry just read broke partway (truncated archive, corrupt gzip, size limit): what was read
+   * is kept, and the reason goes on that file's row rather than on a second row for the same path.
+   */
+  private brokeMidway(last: { fileId: number; report: FileReport }, reason: string): void {
+    const fr = last.report;
+    fr.error = fr.error === null ? reason : `${fr.error}; ${reason}`;
+    fr.skipped++;
+    this.report.totals.skipped++;
+    this.addSkip({ file: fr.path, line: null, reason });
+    this.writer!.finishFile(last.fileId, fr);
   }
 
   /** A member that could not be read at all: a file row with its error, and a skip line. */
@@ -408,6 +443,7 @@ class IngestJob {
           timeRule: 'none',
         };
         fileId = writer.addFile(info);
+        if (hints.pod) this.filePods.set(fileId, hints.pod);
       }
       return fileId;
     };
@@ -507,6 +543,7 @@ class IngestJob {
     };
     writer.finishFile(fid, fr);
     this.report.files.push(fr);
+    this.lastEntry = { path: entry.path, fileId: fid, report: fr };
     if (fr.component) this.components.add(fr.component);
     if (fr.node) this.nodes.add(fr.node);
     if (recordCount > 0) this.timeRules.set(fr.timeRule, (this.timeRules.get(fr.timeRule) ?? 0) + 1);

@@ -36,12 +36,17 @@ CREATE TABLE files (
   PRIMARY KEY (bundle, file_id)
 ) WITHOUT ROWID;
 
--- `rid` is internal (FTS rowid). `id` is the bundle-local sequence number: records are numbered in
--- bundle order (archive order, sorted for directories), so the same bundle gives the same ids.
+-- `rid` is internal (FTS rowid): bundle key * 2^40 + id, so a record's rowid is derived from its
+-- public address and (bundle, id) lookups are rowid lookups, with no second index to maintain on
+-- every insert. `id` is the bundle-local sequence number: records are numbered in bundle order
+-- (archive order, sorted for directories), so the same bundle gives the same ids. `bundle` and `id`
+-- are computed from `rid`, never stored. Statements address records by `rid` (ranges for a
+-- bundle, `(bundle << 40) + id` for one record): the planner cannot turn `bundle = ? AND id = ?`
+-- into a rowid lookup by itself.
 CREATE TABLE records (
   rid INTEGER PRIMARY KEY,
-  bundle INTEGER NOT NULL,
-  id INTEGER NOT NULL,
+  bundle INTEGER GENERATED ALWAYS AS (rid >> 40) VIRTUAL,
+  id INTEGER GENERATED ALWAYS AS (rid & 1099511627775) VIRTUAL,
   file_id INTEGER NOT NULL,
   line INTEGER NOT NULL,
   ts INTEGER,
@@ -59,13 +64,19 @@ CREATE TABLE records (
   trace_id TEXT,
   span_id TEXT
 );
-CREATE UNIQUE INDEX records_by_id ON records (bundle, id);
-CREATE INDEX records_by_ts ON records (bundle, ts, id);
+-- (bundle, ts) holds the rowid too, and rowid order is id order inside a bundle: `ORDER BY ts, rid`.
+CREATE INDEX records_by_ts ON records (bundle, ts);
+-- Correlation's first pass reads only audit records and Events (a sixth of a bundle or less) in
+-- time order; without this small partial index it walked every record to find them.
+CREATE INDEX records_control_by_ts ON records (bundle, ts) WHERE kind <> 'log';
 
+-- Only the message is indexed; searches order by rowid, never by rank, so the per-row size table
+-- (`columnsize`) would be written on every insert and never read.
 CREATE VIRTUAL TABLE records_fts USING fts5 (
   message,
   content = 'records',
   content_rowid = 'rid',
+  columnsize = 0,
   tokenize = 'unicode61'
 );
 

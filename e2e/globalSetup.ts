@@ -12,8 +12,20 @@ export default async function globalSetup(): Promise<void> {
     seed: 7,
     scenarios: ['complete', 'volume-timeout', 'unschedulable', 'bad-image'],
     noise: 60,
+    // apiserver and kubelet spans beside the logs, for traces.spec.ts.
+    traces: true,
   });
   await writeBundleTarGz(sim, join(dir, 'cluster.tar.gz'));
+  // A klog file whose messages carry markup, a script URL and terminal escapes.
+  writeFileSync(
+    join(dir, 'hostile.log'),
+    [
+      'I0610 11:35:40.000001       1 kubelet.go:2434] pwned <script>window.pwned=1</script>',
+      'E0610 11:35:41.000001       1 kubelet.go:2434] pwned <img src=x onerror="window.pwned=2">',
+      'W0610 11:35:42.000001       1 kubelet.go:2434] pwned \u001b[31mred\u001b[0m javascript:window.pwned=3',
+      '',
+    ].join('\n'),
+  );
   // Not an archive at all, but named like one.
   writeFileSync(join(dir, 'broken.tar.gz'), Buffer.from('\u0000\u0001this is not a bundle\u0000'.repeat(64)));
 }

@@ -66,9 +66,16 @@ describe('health and headers', () => {
     expectError(res, 400, 'invalid_json');
   });
 
-  it('says the OTLP receiver is not there yet', async () => {
+  it('answers an empty OTLP export with {} and refuses other media types', async () => {
     const { app } = setup({}, false);
-    expectError(await request(app).post('/v1/traces').send({}), 501, 'not_implemented');
+    const ok = await request(app).post('/v1/traces').send({});
+    expect(ok.status).toBe(200);
+    expect(ok.body).toEqual({});
+    expectError(
+      await request(app).post('/v1/traces').set('Content-Type', 'text/plain').send('x'),
+      415,
+      'unsupported_media_type',
+    );
   });
 });
 

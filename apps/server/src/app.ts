@@ -21,6 +21,9 @@ import { recordsRoutes } from './records/records.routes.ts';
 import { requestsRoutes } from './requests/requests.routes.ts';
 import { webAppRoutes } from './static/webApp.ts';
 import { timelineRoutes } from './timeline/timeline.routes.ts';
+import { LiveTraces } from './traces/live.service.ts';
+import { tracesRoutes } from './traces/traces.routes.ts';
+import { exportRoutes } from './traces/export.routes.ts';
 
 export interface CreateAppOptions {
   store: Store;
@@ -32,12 +35,16 @@ export interface CreateAppOptions {
   log?: Logger;
   /** Ingest uploads in a worker thread. Default: true for a file database, false for `:memory:`. */
   ingestInWorker?: boolean;
+  /** Quiet time after the last OTLP batch before the live bundle is correlated again. Default 500 ms. */
+  liveDebounceMs?: number;
 }
 
 export interface KubetrailApp extends Express {
   locals: Express['locals'] & {
     /** Resolves when every background ingest started by an upload has settled. */
     idle(): Promise<void>;
+    /** The live OTLP receiver's bundle (tests flush its pending correlation). */
+    live: LiveTraces;
   };
 }
 
@@ -82,19 +89,18 @@ export function createApp(opts: CreateAppOptions): KubetrailApp {
   api.use('/bundles', bundlesRoutes(ctx));
   api.use('/bundles', requestsRoutes(ctx));
   api.use('/bundles', timelineRoutes(ctx));
+  api.use('/bundles', exportRoutes(ctx));
   api.use('/bundles', recordsRoutes(ctx));
   api.use('/bundles', histogramRoutes(ctx));
   api.use(apiNotFound);
   app.use('/api', api);
 
-  // The OTLP/HTTP receiver of SPEC §7.2 is not built yet: say so instead of a silent 404.
-  app.post('/v1/traces', () => {
-    throw new AppError(
-      501,
-      'not_implemented',
-      "the OTLP receiver is not implemented yet: put the collector's file exporter output in a bundle",
-    );
-  });
+  // The OTLP/HTTP receiver (SPEC §7.2): spans into the `live` bundle, correlated after each burst.
+  const live = new LiveTraces(ctx.store, opts.liveDebounceMs ?? 500, (err) =>
+    ctx.log.error('live trace correlation failed', err),
+  );
+  app.locals.live = live;
+  app.use(tracesRoutes(live));
 
   app.use(webAppRoutes(opts.webDist));
   app.use((req, _res, next) => next(AppError.notFound(`${req.method} ${req.path}`)));

@@ -142,11 +142,26 @@ describe('kubetrail requests / timeline / search', () => {
     store.close();
     const bundle = join(dir, 'cluster');
     await writeBundleDir(
-      generateBundle({ seed: 5, scenarios: ['complete', 'volume-timeout'], noise: 20 }),
+      generateBundle({ seed: 5, scenarios: ['complete', 'volume-timeout'], noise: 20, traces: true }),
       bundle,
     );
     const r = await cli(['ingest', bundle, '--db', db, '--json', '--name', 'sim']);
     expect(r.code).toBe(0);
+  });
+
+  it('prints a request as OTLP/JSON with --otlp: its spans, its lines as events or log spans', async () => {
+    const list = RequestListSchema.parse(JSON.parse((await cli(['requests', '--db', db, '--json'])).stdout));
+    const req = list.requests.find((r) => r.outcome === 'complete') ?? list.requests[0]!;
+    const out = await cli(['timeline', req.reqId, '--db', db, '--otlp']);
+    expect(out.code).toBe(0);
+    const doc = JSON.parse(out.stdout) as {
+      resourceSpans: { scopeSpans: { spans: { name: string; events: unknown[] }[] }[] }[];
+    };
+    const spans = doc.resourceSpans.flatMap((r) => r.scopeSpans.flatMap((s) => s.spans));
+    const names = new Set(spans.map((s) => s.name));
+    expect(names).toContain('HTTP POST');
+    expect(names).toContain('syncPod');
+    expect(spans.some((s) => s.events.length > 0)).toBe(true);
   });
 
   it('lists requests, shows a timeline and searches, as JSON shaped by the model', async () => {

@@ -29,6 +29,7 @@ import { parseTimeZone } from './ingest/timeZone.ts';
 import { VERSION } from './health/health.service.ts';
 import { searchRecords } from './records/records.service.ts';
 import { buildTimeline } from './timeline/timeline.service.ts';
+import { exportRequestOtlp } from './traces/export.service.ts';
 
 /** A mistake in how the command was called: exit code 2. */
 export class UsageError extends Error {}
@@ -179,10 +180,18 @@ export function buildProgram(): Command {
     )
     .option('--errors', 'errors only')
     .option('--json', 'print a Timeline')
+    .option('--otlp', 'print the request as OTLP/JSON (spans, log lines as span events), for Jaeger UI')
     .action(
-      (reqId: string, o: { db?: string; bundle?: string; width: number; errors?: boolean; json?: boolean }) =>
+      (
+        reqId: string,
+        o: { db?: string; bundle?: string; width: number; errors?: boolean; json?: boolean; otlp?: boolean },
+      ) =>
         withStore(o.db, (store) => {
           const bundleId = pickBundle(store, o.bundle);
+          if (o.otlp) {
+            process.stdout.write(`${JSON.stringify(exportRequestOtlp({ store }, bundleId, reqId))}\n`);
+            return;
+          }
           const query = TimelineQuerySchema.parse({ width: o.width, errorsOnly: o.errors ? '1' : undefined });
           const tl = buildTimeline({ store }, bundleId, reqId, query);
           if (o.json) printJson(TimelineSchema, tl);

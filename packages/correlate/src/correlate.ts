@@ -8,6 +8,7 @@ import { Context } from './context.ts';
 import { ControlPlane } from './controlPlane.ts';
 import { KubeEvents } from './kubeEvents.ts';
 import { LogLines } from './logLines.ts';
+import { linkSpans } from './spanLinks.ts';
 import { toRequest } from './requests.ts';
 import { isControlPlaneUser } from './users.ts';
 
@@ -96,17 +97,7 @@ export function correlate(
   for (const rec of source.records({ kinds: ['log'] })) if (!httpCallIds.has(rec.id)) logs.onLog(rec);
   logs.finish();
 
-  for (const span of source.spans()) {
-    const byAudit = span.auditId ? ctx.auditReq.get(span.auditId) : undefined;
-    const req = byAudit ?? ctx.traceReq.get(span.traceId);
-    if (!req) continue;
-    sink.spanLink({
-      spanId: span.id,
-      reqId: req.reqId,
-      kind: byAudit ? 'audit' : 'trace',
-      evidence: byAudit ? `audit-id=${span.auditId}` : `traceID=${span.traceId}`,
-    });
-  }
+  linkSpans(ctx, source);
 
   const requests = [...ctx.requests].sort((a, b) =>
     a.startNs < b.startNs ? -1 : a.startNs > b.startNs ? 1 : 0,

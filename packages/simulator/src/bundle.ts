@@ -38,6 +38,12 @@ export interface BundleOptions {
   workers?: 2 | 3;
   /** Window length in seconds (default 300). Operations that never settle are cut at its end. */
   windowSeconds?: number;
+  /**
+   * Also write OpenTelemetry traces (default false): kube-apiserver's and the kubelets' spans as
+   * OTLP/JSON lines (`<node>/traces/*.otlp.jsonl`). Each trace line counts in the truth as one line
+   * of its op; the log lines are the same with or without traces.
+   */
+  traces?: boolean;
 }
 
 /** A planned bundle: nothing is generated until it is written or rendered. */
@@ -85,6 +91,7 @@ export function generateBundle(opts: BundleOptions = {}): SimBundle {
       explicitReqIds: opts.explicitReqIds ?? false,
       workers: opts.workers ?? 2,
       windowSeconds: opts.windowSeconds ?? 300,
+      traces: opts.traces ?? false,
     },
     opScenarios,
   };
@@ -167,6 +174,7 @@ export function runBundle(sim: SimBundle, sink: BundleSink): BundleTruth {
       audit: o.audit,
       ops,
       suffix: e === 0 ? '' : `-${e + 1}`,
+      traces: o.traces,
     });
     let rr = 0;
     const schedulable = cluster.workers.map((w) => w.name);

@@ -8,7 +8,8 @@ import type { Actor, Cluster } from './cluster.ts';
 import { CONTROL_PLANE } from './cluster.ts';
 import type { KlogEntry, LogFormat } from './klog.ts';
 import { renderKlog, renderLogfmt } from './klog.ts';
-import type { Rng } from './rng.ts';
+import { hash32, Rng } from './rng.ts';
+import { SpanRecorder } from './flows/spans.ts';
 import type { OpTruth } from './truth.ts';
 
 export type AuditLevel = 'RequestResponse' | 'Metadata' | 'none';
@@ -117,6 +118,8 @@ export interface EpochOptions {
   ops: OpTruth[];
   /** Suffix for object names in this epoch ('' for the first). */
   suffix: string;
+  /** Also write OTLP/JSON trace files (default false). */
+  traces?: boolean;
 }
 
 export class Epoch {
@@ -135,6 +138,8 @@ export class Epoch {
   private readonly events = new Map<string, EventAgg>();
   private seq = 0;
   private rv: number;
+  /** Span writer when the bundle has traces; its own Rng, so the log lines do not change. */
+  readonly spans: SpanRecorder | null;
 
   constructor(o: EpochOptions) {
     this.index = o.index;
@@ -147,6 +152,11 @@ export class Epoch {
     this.ops = o.ops;
     this.suffix = o.suffix;
     this.rv = 40_000 + o.index * 50_000;
+    this.spans = o.traces
+      ? new SpanRecorder(new Rng(hash32(0x7ace + o.index * 65599)), (path, component, node, us, text, op) =>
+          this.push(path, component, node, us, text, op),
+        )
+      : null;
   }
 
   /** A fresh resourceVersion. */
@@ -299,6 +309,23 @@ export class Epoch {
         c.op,
       );
     }
+    this.spans?.apiCall({
+      us: c.us,
+      doneUs,
+      auditId,
+      verb: c.verb,
+      method: c.method,
+      uri: c.uri,
+      code: c.code,
+      userAgent: c.actor.userAgent,
+      ip: c.actor.ip,
+      resource: c.objectRef?.resource ?? null,
+      namespace: c.objectRef?.namespace ?? null,
+      name: c.objectRef?.name ?? null,
+      kind: KINDS[c.objectRef?.resource ?? ''] ?? null,
+      failure: c.failure?.message ?? null,
+      op: c.op,
+    });
     return { auditId, doneUs };
   }
 
@@ -414,6 +441,15 @@ export class Epoch {
     return { files, events };
   }
 }
+
+const KINDS: Record<string, string> = {
+  pods: 'Pod',
+  deployments: 'Deployment',
+  replicasets: 'ReplicaSet',
+  bindings: 'Binding',
+  events: 'Event',
+  nodes: 'Node',
+};
 
 const userJsonCache = new WeakMap<Actor, string>();
 function userJson(a: Actor): string {

@@ -2,12 +2,13 @@
 import type { SimBundle } from './bundle.ts';
 import { generateBundle } from './bundle.ts';
 
-/** The demo: one complete Deployment, a bad image, an unschedulable one, a volume timeout, three concurrent applies, a drain. */
+/** The demo: one complete Deployment, a bad image, an unschedulable one, a volume timeout, three concurrent applies, a drain; with apiserver and kubelet traces. */
 export function demoBundle(seed = 42): SimBundle {
   return generateBundle({
     seed,
     scenarios: ['complete', 'bad-image', 'unschedulable', 'volume-timeout', 'concurrency', 'drain-node'],
     noise: 90,
+    traces: true,
   });
 }
 

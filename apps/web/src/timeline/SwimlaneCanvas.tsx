@@ -27,6 +27,8 @@ interface Props {
   selected: number | null;
   loading: boolean;
   onSelect: (recordId: number) => void;
+  /** A trace span's bar was clicked: its index in the timeline's `spans`. */
+  onSelectSpan?: (spanIndex: number) => void;
   /** Called ~150 ms after the last zoom or pan, with the view to store (URL) and fetch for. */
   onViewCommit: (v: Viewport) => void;
   controlRef: Ref<CanvasControl>;
@@ -59,9 +61,11 @@ export function SwimlaneCanvas(props: Props) {
   const commitTimer = useRef<number | undefined>(undefined);
   const onCommit = useRef(props.onViewCommit);
   const onSelect = useRef(props.onSelect);
+  const onSelectSpan = useRef(props.onSelectSpan);
   useEffect(() => {
     onCommit.current = props.onViewCommit;
     onSelect.current = props.onSelect;
+    onSelectSpan.current = props.onSelectSpan;
   });
 
   const draw = () => {
@@ -198,6 +202,10 @@ export function SwimlaneCanvas(props: Props) {
       const { x, y } = local(e);
       const h = hit(x, y);
       if (h?.recordId != null) onSelect.current(h.recordId);
+      else if (h?.kind === 'bar') {
+        const spanIndex = live.current.scene.bars.spanIndex[h.index] ?? -1;
+        if (spanIndex >= 0) onSelectSpan.current?.(spanIndex);
+      }
     };
     const onLeave = () => {
       if (live.current.hovered !== null) {

@@ -14,6 +14,7 @@ import { DetailPanel } from './DetailPanel';
 import { laneText } from './lanes';
 import { layoutLanes } from './layout';
 import { step } from './navigation';
+import { SpanDetail } from './SpanDetail';
 import { StageLadder } from './StageLadder';
 import { SwimlaneCanvas } from './SwimlaneCanvas';
 import type { CanvasControl } from './SwimlaneCanvas';
@@ -192,6 +193,8 @@ export function TimelinePage() {
   }, []);
 
   const [copied, setCopied] = useState<'idle' | 'ok' | 'fail'>('idle');
+  // The selected span is UI-only state (spans have no record id for the URL's `sel`).
+  const [spanSel, setSpanSel] = useState<{ traceId: string; spanId: string } | null>(null);
   useEffect(() => {
     if (copied === 'idle') return;
     const id = window.setTimeout(() => setCopied('idle'), 2500);
@@ -212,6 +215,9 @@ export function TimelinePage() {
   );
   const firstLoad = !data;
 
+  const selectedSpan = spanSel
+    ? (data?.spans.find((sp) => sp.traceId === spanSel.traceId && sp.spanId === spanSel.spanId) ?? null)
+    : null;
   return (
     <div className="page page-timeline">
       <nav className="crumbs" aria-label="Breadcrumb">
@@ -272,6 +278,13 @@ export function TimelinePage() {
                 {tickLabel(originMs + view.to, labelStep(span(view)))} UTC ({formatDuration(span(view))})
               </span>
             )}
+            <a
+              className="button"
+              href={`/api/bundles/${encodeURIComponent(bundleId)}/requests/${encodeURIComponent(reqId)}/otlp`}
+              download
+            >
+              Export OTLP
+            </a>
             <button type="button" className="button-primary" onClick={() => void copyLink()}>
               Copy link
             </button>
@@ -323,7 +336,14 @@ export function TimelinePage() {
                     originEpochMs={originMs}
                     selected={url.sel}
                     loading={tq.isFetching}
-                    onSelect={(id) => setUrl({ sel: id })}
+                    onSelect={(id) => {
+                      setSpanSel(null);
+                      setUrl({ sel: id });
+                    }}
+                    onSelectSpan={(i) => {
+                      const sp = data.spans[i];
+                      if (sp) setSpanSel({ traceId: sp.traceId, spanId: sp.spanId });
+                    }}
                     onViewCommit={(v) => setUrl({ from: v.from, to: v.to })}
                     controlRef={canvas}
                     summary={`${formatCount(scene.marks.n)} lines and ${formatCount(scene.bars.n)} calls or spans in ${layout.rows.length} lanes. ${req ? outcomeView(req).label : ''}.`}
@@ -337,6 +357,17 @@ export function TimelinePage() {
               </p>
             )}
           </div>
+          {selectedSpan && (
+            <SpanDetail
+              span={selectedSpan}
+              parent={
+                data?.spans.find(
+                  (p) => p.spanId === selectedSpan.parentSpanId && p.traceId === selectedSpan.traceId,
+                ) ?? null
+              }
+              onClose={() => setSpanSel(null)}
+            />
+          )}
           <DetailPanel
             bundleId={bundleId}
             reqId={reqId}

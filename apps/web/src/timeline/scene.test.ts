@@ -19,6 +19,55 @@ describe('buildScene', () => {
     expect(s.barRows[1]).toBe(0);
     expect(s.bars.label[0]).toBe('create deployments shop/web → 201');
   });
+  it('puts spans below the API calls by depth and keeps their index for the detail panel', () => {
+    const base = {
+      traceId: 'a'.repeat(32),
+      service: 'apiserver',
+      component: 'kube-apiserver',
+      node: null,
+      start: '2024-06-10T11:35:40.000000000Z',
+      end: '2024-06-10T11:35:40.010000000Z',
+      statusCode: 'unset' as const,
+      statusMessage: null,
+      attributes: {},
+      resource: {},
+      events: [],
+      lane: 'client',
+      critical: true,
+    };
+    const s = buildScene(
+      testTimeline({
+        spans: [
+          {
+            ...base,
+            id: 0,
+            spanId: '1'.repeat(16),
+            parentSpanId: null,
+            name: 'HTTP POST',
+            t0: 0,
+            t1: 10,
+            depth: 0,
+          },
+          {
+            ...base,
+            id: 1,
+            spanId: '2'.repeat(16),
+            parentSpanId: '1'.repeat(16),
+            name: 'Create',
+            t0: 2,
+            t1: 8,
+            depth: 1,
+          },
+        ],
+      }),
+    );
+    expect(s.bars.n).toBe(3);
+    const create = s.bars.label.indexOf('Create');
+    expect(s.bars.row[create]).toBe(2);
+    expect(s.bars.spanIndex[create]).toBe(1);
+    expect(s.bars.spanIndex[s.bars.label.indexOf('create deployments shop/web → 201')]).toBe(-1);
+    expect(s.barRows[0]).toBe(3);
+  });
   it('finds the stop point and orders navigation by time', () => {
     const s = buildScene(testTimeline());
     expect(s.stopT).toBe(1200);

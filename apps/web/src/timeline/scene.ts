@@ -49,6 +49,8 @@ export interface BarArrays {
   critical: Uint8Array;
   /** Record id (API calls) or -1 (spans have none). */
   recordId: Float64Array;
+  /** Index into the timeline's `spans` (spans) or -1 (API calls), for the span detail panel. */
+  spanIndex: Int32Array;
   label: string[];
 }
 
@@ -180,6 +182,7 @@ export function buildScene(tl: Timeline): Scene {
     error: number;
     critical: number;
     recordId: number;
+    spanIndex: number;
     label: string;
   };
   const items: BarItem[] = [];
@@ -194,10 +197,11 @@ export function buildScene(tl: Timeline): Scene {
       error: c.code !== null && c.code >= 400 ? 1 : 0,
       critical: 0,
       recordId: c.recordId,
+      spanIndex: -1,
       label: `${c.verb} ${c.resource}${obj ? ` ${obj}` : ''}${c.code !== null ? ` → ${c.code}` : ''}`,
     });
   }
-  for (const sp of tl.spans) {
+  tl.spans.forEach((sp, spanIndex) => {
     items.push({
       t0: sp.t0,
       t1: Math.max(sp.t0, sp.t1),
@@ -207,9 +211,10 @@ export function buildScene(tl: Timeline): Scene {
       error: sp.statusCode === 'error' ? 1 : 0,
       critical: sp.critical ? 1 : 0,
       recordId: -1,
+      spanIndex,
       label: sp.name,
     });
-  }
+  });
   // Left to right, so labels can be placed without overlapping.
   items.sort((a, b) => a.t0 - b.t0);
   const rn = items.length;
@@ -223,6 +228,7 @@ export function buildScene(tl: Timeline): Scene {
     error: Uint8Array.from(items, (b) => b.error),
     critical: Uint8Array.from(items, (b) => b.critical),
     recordId: Float64Array.from(items, (b) => b.recordId),
+    spanIndex: Int32Array.from(items, (b) => b.spanIndex),
     label: items.map((b) => b.label),
   };
 

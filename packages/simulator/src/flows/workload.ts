@@ -520,6 +520,7 @@ export function kubeletStartsPod(
   const pk: [string, { kobj: string }] = ['pod', kobj(w.ns, p.name)];
   const podDir = `${w.ns}_${p.name}_${p.uid}`;
   let t = tBound + rng.int(5_000, 20_999);
+  const syncFrom = t;
   ep.kubelet(
     node,
     t,
@@ -576,7 +577,9 @@ export function kubeletStartsPod(
   );
   const meta = `&PodSandboxMetadata{Name:${p.name},Uid:${p.uid},Namespace:${w.ns},Attempt:0,}`;
   ep.containerd(node, t + 2 * MS, 'info', `RunPodSandbox for ${meta}`, op);
+  const sandboxFrom = t + 2 * MS;
   t += rng.int(300_000, 700_999);
+  ep.spans?.podSync(node, { namespace: w.ns, name: p.name, uid: p.uid }, syncFrom, sandboxFrom, t, op);
   ep.containerd(
     node,
     t,

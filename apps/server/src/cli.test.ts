@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -13,11 +14,11 @@ import {
 } from '@kubetrail/model';
 import { generateBundle, writeBundleDir } from '@kubetrail/simulator';
 import { tempStore } from './testing/seedBundle.ts';
+import { CORPUS } from './testing/corpus.ts';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const TSX = join(ROOT, 'node_modules/.bin/tsx');
 const CLI = join(ROOT, 'apps/server/src/cli.ts');
-const CORPUS = '/work/shared/corpus';
 
 const IngestJson = IngestReportSchema.extend({
   bundleId: z.string(),
@@ -131,6 +132,33 @@ describe('kubetrail ingest', () => {
     expect(missing.stderr).toMatch(/no such file/);
     noStack(missing.stderr);
     expect(unknown.code).toBe(2);
+  });
+
+  it('takes the line-length and decompressed-size limits as flags', async () => {
+    const db = freshDb();
+    const dir = mkdtempSync(join(tmpdir(), 'kubetrail-limits-'));
+    const file = join(dir, 'kubelet.log');
+    writeFileSync(
+      file,
+      `I0610 11:35:40.000001       1 kubelet.go:2434] "SyncLoop ADD" pods=["shop/x"] ${'y'.repeat(4000)}\n` +
+        'I0610 11:35:41.000001       1 kubelet.go:2434] "SyncLoop ADD" pods=["shop/z"]\n',
+    );
+    const [cut, badSize] = await Promise.all([
+      cli(['ingest', file, '--db', db, '--year', '2024', '--max-line', '1KiB', '--json']),
+      cli(['ingest', file, '--db', db, '--max-decompressed', 'lots']),
+    ]);
+    expect(cut.code, cut.stderr).toBe(0);
+    const report = IngestJson.parse(JSON.parse(cut.stdout));
+    expect(report.totals.records).toBe(2);
+    expect(report.skips).toContainEqual(
+      expect.objectContaining({
+        file: 'kubelet.log',
+        line: 1,
+        reason: expect.stringMatching(/longer than 1024/) as unknown,
+      }),
+    );
+    expect(badSize.code).toBe(2);
+    expect(badSize.stderr).toMatch(/--max-decompressed takes a size/);
   });
 });
 

@@ -19,10 +19,13 @@ import {
   TimelineSchema,
   type Request,
 } from '@kubetrail/model';
+import { DEFAULT_LIMITS, type Limits } from '@kubetrail/parsers';
 import { openStore, StoreError, type Store } from '@kubetrail/store';
 import { formatIngestReport, formatRequests, formatSearch, formatTimeline } from './cli/format.ts';
 import { createProgressReporter } from './cli/progress.ts';
 import { AppError } from './http/appError.ts';
+import { DEFAULT_SERVER_LIMITS } from './http/context.ts';
+import { formatSize, parseSize } from './http/sizeArg.ts';
 import { IngestInputError, ingestPaths, ingestsInFlight } from './ingest/ingest.service.ts';
 import { startServer, webDistBuilt, type RunningServer } from './server.ts';
 import { parseTimeZone } from './ingest/timeZone.ts';
@@ -78,6 +81,26 @@ const intArg =
     return n;
   };
 
+const sizeArg =
+  (name: string) =>
+  (v: string): number => {
+    const bytes = parseSize(v);
+    if (bytes === null)
+      throw new InvalidArgumentError(`${name} takes a size such as 512MiB, 2GiB or 1048576`);
+    return bytes;
+  };
+
+/** Ingest limit flags shared by `serve` (uploads) and `ingest`. */
+interface LimitFlags {
+  maxDecompressed?: number;
+  maxLine?: number;
+}
+
+const ingestLimits = (o: LimitFlags): Partial<Limits> => ({
+  ...(o.maxDecompressed !== undefined ? { maxDecompressedBytes: o.maxDecompressed } : {}),
+  ...(o.maxLine !== undefined ? { maxLineBytes: o.maxLine } : {}),
+});
+
 const tzArg = (v: string): string => {
   try {
     parseTimeZone(v);
@@ -112,6 +135,16 @@ export function buildProgram(): Command {
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   const dbOption = () =>
     new Option('--db <file>', `SQLite database (default: $KUBETRAIL_DB or ${DEFAULT_DB})`);
+  const maxDecompressedOption = () =>
+    new Option(
+      '--max-decompressed <size>',
+      `stop reading a bundle past this many decompressed bytes (default ${formatSize(DEFAULT_LIMITS.maxDecompressedBytes)})`,
+    ).argParser(sizeArg('--max-decompressed'));
+  const maxLineOption = () =>
+    new Option(
+      '--max-line <size>',
+      `cut longer lines, and report them (default ${formatSize(DEFAULT_LIMITS.maxLineBytes)})`,
+    ).argParser(sizeArg('--max-line'));
 
   program
     .command('serve')
@@ -121,7 +154,15 @@ export function buildProgram(): Command {
     .option('--host <host>', 'address to bind (loopback unless told otherwise)', '127.0.0.1')
     .option('--demo', 'ingest the simulator’s demo bundle if the database has none')
     .option('--web <dir>', 'built web app to serve', DEFAULT_WEB_DIST)
-    .action(async (o: { db?: string; port: number; host: string; demo?: boolean; web: string }) => {
+    .addOption(
+      new Option(
+        '--max-upload <size>',
+        `refuse larger uploads with 413 (default ${formatSize(DEFAULT_SERVER_LIMITS.maxUploadBytes)})`,
+      ).argParser(sizeArg('--max-upload')),
+    )
+    .addOption(maxDecompressedOption())
+    .addOption(maxLineOption())
+    .action(async (o: ServeFlags) => {
       await serve(o);
     });
 
@@ -134,14 +175,11 @@ export function buildProgram(): Command {
     .option('--year <yyyy>', 'year for klog times that carry none', intArg('--year', 1970, 2200))
     .option('--tz <zone>', 'zone of klog times: UTC, +02:00, -0530 or an IANA name', tzArg)
     .option('--json', 'print the ingest report as one JSON document')
-    .action(
-      async (
-        paths: string[],
-        o: { db?: string; name?: string; year?: number; tz?: string; json?: boolean },
-      ) => {
-        await ingest(paths, o);
-      },
-    );
+    .addOption(maxDecompressedOption())
+    .addOption(maxLineOption())
+    .action(async (paths: string[], o: IngestFlags) => {
+      await ingest(paths, o);
+    });
 
   program
     .command('requests')
@@ -222,10 +260,15 @@ export function buildProgram(): Command {
   return program;
 }
 
-async function ingest(
-  paths: string[],
-  o: { db?: string; name?: string; year?: number; tz?: string; json?: boolean },
-): Promise<void> {
+interface IngestFlags extends LimitFlags {
+  db?: string;
+  name?: string;
+  year?: number;
+  tz?: string;
+  json?: boolean;
+}
+
+async function ingest(paths: string[], o: IngestFlags): Promise<void> {
   const store = openStore(resolveDbPath(o.db));
   const progress = createProgressReporter();
   const onSignal = () => {
@@ -242,6 +285,7 @@ async function ingest(
       name: o.name,
       year: o.year ?? null,
       tz: o.tz ?? null,
+      limits: ingestLimits(o),
       onProgress: (p) => progress.update(p),
     });
     progress.stop();
@@ -270,17 +314,30 @@ async function ingest(
   }
 }
 
-async function serve(o: {
+interface ServeFlags extends LimitFlags {
   db?: string;
   port: number;
   host: string;
   demo?: boolean;
   web: string;
-}): Promise<void> {
+  maxUpload?: number;
+}
+
+async function serve(o: ServeFlags): Promise<void> {
   const dbFile = resolveDbPath(o.db);
   let running: RunningServer;
   try {
-    running = await startServer({ dbFile, port: o.port, host: o.host, webDist: o.web, demo: o.demo });
+    running = await startServer({
+      dbFile,
+      port: o.port,
+      host: o.host,
+      webDist: o.web,
+      demo: o.demo,
+      limits: {
+        ...(o.maxUpload !== undefined ? { maxUploadBytes: o.maxUpload } : {}),
+        ingest: ingestLimits(o),
+      },
+    });
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     if (e.code === 'EADDRINUSE') throw new CliError(`port ${o.port} on ${o.host} is in use (try --port)`);

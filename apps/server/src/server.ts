@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { openStore, type Store } from '@kubetrail/store';
 import { createApp, type KubetrailApp } from './app.ts';
 import { startDemoIngest } from './cli/demo.ts';
-import { consoleLogger, type Logger } from './http/context.ts';
+import { consoleLogger, type Logger, type ServerLimits } from './http/context.ts';
 import { ingestsInFlight } from './ingest/ingest.service.ts';
 import { workerIngestsInFlight } from './ingest/ingestInWorker.ts';
 
@@ -18,6 +18,8 @@ export interface StartServerOptions {
   /** Ingest the simulator's demo bundle in the background when the database has no bundles. */
   demo?: boolean;
   log?: Logger;
+  /** Upload and ingest limits; defaults otherwise. */
+  limits?: Partial<ServerLimits>;
 }
 
 export interface RunningServer {
@@ -39,7 +41,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
   const interrupted = store.markInterrupted();
   if (interrupted > 0)
     log.info(`${interrupted} bundle(s) left ingesting by a stopped process are marked failed`);
-  const app = createApp({ store, webDist: opts.webDist, log });
+  const app = createApp({ store, webDist: opts.webDist, log, limits: opts.limits });
   const host = opts.host ?? '127.0.0.1';
   const server = app.listen(opts.port ?? 7788, host);
   try {

@@ -56,6 +56,7 @@ export async function uploadBundle(
       `upload ${new Date().toISOString().slice(0, 19).replace('T', ' ')}`,
     bundleId,
     sizeBytes: upload.bytes,
+    limits: ctx.limits.ingest,
     onBegin: begun,
   })
     .then((r) => {

@@ -15,9 +15,10 @@ import type { Store } from '@kubetrail/store';
 import { createApp, type KubetrailApp } from '../app.ts';
 import { BUNDLE_ID_PATTERN } from '../ingest/bundleId.ts';
 import { tempStore } from '../testing/seedBundle.ts';
+import { corpusFile } from '../testing/corpus.ts';
 
 const quiet = { info: () => undefined, error: () => undefined };
-const CORPUS_AUDIT = '/work/shared/corpus/audit2rbac/demo.log';
+const CORPUS_AUDIT = corpusFile('audit2rbac/demo.log');
 const stores: Store[] = [];
 let tgz: Buffer;
 
@@ -101,7 +102,7 @@ describe('POST /api/bundles', () => {
     const res = await request(app)
       .post('/api/bundles/')
       .set('Content-Type', 'application/json')
-      .send(readFileSync('/work/shared/corpus/falco-k8s-audit/create_deployment.json', 'utf8'))
+      .send(readFileSync(corpusFile('falco-k8s-audit/create_deployment.json'), 'utf8'))
       .expect(202);
     const b = await settled(app, UploadAcceptedSchema.parse(res.body).bundleId);
     expect(b.error).toBeNull();

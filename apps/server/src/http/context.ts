@@ -1,12 +1,15 @@
+import type { Limits } from '@kubetrail/parsers';
 import type { Store } from '@kubetrail/store';
 
 /** Limits of the HTTP server. Sizes in bytes. */
 export interface ServerLimits {
   /** Largest accepted upload. Default 2 GiB. */
   maxUploadBytes: number;
+  /** Ingest limits for uploaded bundles (decompressed size, line length); parsers' defaults otherwise. */
+  ingest: Partial<Limits>;
 }
 
-export const DEFAULT_SERVER_LIMITS: ServerLimits = { maxUploadBytes: 2 * 1024 ** 3 };
+export const DEFAULT_SERVER_LIMITS: ServerLimits = { maxUploadBytes: 2 * 1024 ** 3, ingest: {} };
 
 export interface Logger {
   info(msg: string): void;

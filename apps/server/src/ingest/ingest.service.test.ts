@@ -8,8 +8,8 @@ import { tarBytes } from '../hardening/hardeningKit.ts';
 import { tempStore } from '../testing/seedBundle.ts';
 import { IngestInputError, ingestPaths } from './ingest.service.ts';
 import { ingestInWorker } from './ingestInWorker.ts';
+import { CORPUS } from '../testing/corpus.ts';
 
-const CORPUS = '/work/shared/corpus';
 const stores: Store[] = [];
 afterEach(() => {
   for (const s of stores.splice(0)) s.close();

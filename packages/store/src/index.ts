@@ -1,5 +1,11 @@
 export { openStore, Store, SEARCH_COUNT_CAP } from './store.ts';
-export type { LinkedRecord, LinkedSpan } from './store.ts';
+export type {
+  LinkedRecord,
+  LinkedSpan,
+  TimelineBucketRow,
+  TimelineMarkRow,
+  TimelineWindow,
+} from './store.ts';
 export { BundleWriter } from './bundleWriter.ts';
 export { StoreError } from './storeError.ts';
 export { toFtsQuery } from './ftsQuery.ts';

@@ -145,3 +145,52 @@ export const APPEND_SQL = {
   nextIds: `SELECT (SELECT coalesce(max(file_id), -1) + 1 FROM files WHERE bundle = ?) AS file,
     (SELECT coalesce(max(id), -1) + 1 FROM spans WHERE bundle = ?) AS span`,
 } as const;
+
+/**
+ * What decides a record's timeline lane (lanes.ts `laneForRecord`), as one JSON text:
+ * `[kind, component, node, caller, laneFields]`. The caller only matters inside
+ * kube-controller-manager; laneFields keeps just the fields lanes read (an audit record's user, an
+ * Event's source, a controller-manager line's logger and object kind), never the whole `fields`;
+ * `instr` skips parsing the JSON of the (many) controller-manager lines without those keys.
+ */
+const LANE_SIG = `json_array(r.kind, r.component, r.node,
+    CASE WHEN r.component = 'kube-controller-manager' AND r.kind NOT IN ('audit', 'event') THEN r.caller END,
+    CASE WHEN r.kind = 'audit' THEN json_object('user', json_object('username', r.fields -> '$.user.username'))
+      WHEN r.kind = 'event' THEN json_object('source', r.fields -> '$.source',
+        'deprecatedSource', r.fields -> '$.deprecatedSource',
+        'reportingController', r.fields -> '$.reportingController',
+        'reportingComponent', r.fields -> '$.reportingComponent',
+        'reportingInstance', r.fields -> '$.reportingInstance')
+      WHEN r.component = 'kube-controller-manager'
+        THEN json_object('logger', CASE WHEN instr(r.fields, '"logger"') > 0 THEN r.fields -> '$.logger' END,
+          'kind', CASE WHEN instr(r.fields, '"kind"') > 0 THEN r.fields -> '$.kind' END) END)`;
+
+// A request's linked records inside a window: the links primary key, then one rowid lookup each.
+const TIMELINE_FROM = `FROM links l CROSS JOIN records r ON r.rid = (l.bundle << 40) + l.record
+    WHERE l.bundle = @bundle AND l.req_id = @reqId AND r.ts >= @fromNs AND r.ts <= @toNs
+      AND r.severity >= @minSeverity`;
+
+/** Level-of-detail timeline (SPEC §7.2): cost follows what is returned, not the request's size. */
+export const TIMELINE_SQL = {
+  /** Marks of the sparse lanes: narrow columns, a message prefix, fields only for log lines' previews. */
+  marks: `SELECT r.id, r.ts, r.severity, r.kind, substr(r.message, 1, @messageChars) AS message,
+    CASE WHEN r.kind = 'log' THEN r.fields END AS fields, l.kind AS link_kind, ${LANE_SIG} AS sig
+    ${TIMELINE_FROM} AND sig IN (SELECT value FROM json_each(@sigs)) ORDER BY r.ts, r.rid`,
+  /**
+   * One pass over the window: per lane signature and bucket, the count, the worst severity and,
+   * packed into one integer, the smallest record id among the worst
+   * (`severity << 40 | (2^40 - 1 - id)`). The bucket index is computed with the same floating-point
+   * steps as the in-memory levelOfDetail (ms since origin truncated to µs, minus from, / width). Summed per lane these are the lane counts that decide
+   * which lanes are dense; a dense lane's rows are its buckets.
+   */
+  buckets: `SELECT ${LANE_SIG} AS sig,
+    min(@buckets - 1, max(0, CAST((((r.ts - @originNs) / 1000) / 1000.0 - @fromMs) / @bucketMs AS INTEGER))) AS b, count(*) AS n,
+    max((r.severity << 40) + (1099511627775 - r.id)) AS worst
+    ${TIMELINE_FROM} GROUP BY sig, b`,
+  /** Audit records (API-call bars) with their fields, bounded. */
+  auditRecords: `SELECT r.id, r.ts, r.fields ${TIMELINE_FROM} AND r.kind = 'audit' ORDER BY r.ts, r.rid LIMIT @limit`,
+  /** Message previews of a few records by id: rowid lookups. */
+  previews: `SELECT r.id, r.kind, substr(r.message, 1, @messageChars) AS message,
+    CASE WHEN r.kind = 'log' THEN r.fields END AS fields FROM records r
+    WHERE r.rid IN (SELECT (@bundle << 40) + value FROM json_each(@ids))`,
+} as const;

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { FileInfo, ParsedRecord, Request } from '@kubetrail/model';
 import { StoreError } from './storeError.ts';
 import { openStore, type Store } from './store.ts';
-import { SQL } from './sql.ts';
+import { SQL, TIMELINE_SQL } from './sql.ts';
 
 const T0 = 1718019340_000_000_000n; // 2024-06-10T11:35:40Z
 
@@ -327,6 +327,21 @@ describe('store', () => {
     const control = plan(SQL.correlationControlRecordsOfKinds, [1, '["audit","event"]']);
     expect(control).toMatch(/SEARCH records USING INDEX records_control_by_ts \(bundle=\?\)/);
     expect(control).not.toMatch(/TEMP B-TREE/);
+    // Timeline level of detail: every query walks the request's links by primary key, then rowids.
+    const win = { bundle: 1, reqId: 'r', fromNs: 0, toNs: 1, minSeverity: 0 };
+    for (const [sql, params] of [
+      [TIMELINE_SQL.buckets, { ...win, originNs: 0, fromMs: 0, bucketMs: 1, buckets: 600 }],
+      [TIMELINE_SQL.marks, { ...win, sigs: '[]', messageChars: 1024 }],
+      [TIMELINE_SQL.auditRecords, { ...win, limit: 10 }],
+    ] as const) {
+      const p = plan(sql, params);
+      expect(p).toMatch(/SEARCH l USING PRIMARY KEY \(bundle=\? AND req_id=\?\)/);
+      expect(p).toMatch(/SEARCH r USING INTEGER PRIMARY KEY \(rowid=\?\)/);
+      expect(p).not.toMatch(/SCAN r\b/);
+    }
+    expect(plan(TIMELINE_SQL.previews, { bundle: 1, ids: '[1]', messageChars: 1024 })).toMatch(
+      /SEARCH r USING INTEGER PRIMARY KEY \(rowid=\?\)/,
+    );
     store.close();
   });
 });

@@ -42,7 +42,7 @@ import {
   type LinkedRecordRow,
   type RecordRow,
 } from './rows.ts';
-import { APPEND_SQL, LIST_REQUESTS, ridOf, ridRange, SQL } from './sql.ts';
+import { APPEND_SQL, LIST_REQUESTS, ridOf, ridRange, SQL, TIMELINE_SQL } from './sql.ts';
 import { StoreError } from './storeError.ts';
 
 type Db = Database.Database;
@@ -651,7 +651,171 @@ export class Store {
       return fileId;
     })();
   }
+
+  // ── timeline level of detail (SPEC §7.2) ──────────────────────────────────────────────────────
+
+  private timelineParams(bundleId: string, reqId: string, w: TimelineWindow) {
+    return {
+      bundle: this.bundleKey(bundleId),
+      reqId,
+      fromNs: w.fromNs,
+      toNs: w.toNs,
+      minSeverity: w.errorsOnly ? severityRank('error') : 0,
+    };
+  }
+
+  /** The window's records whose lane signature is one of `sigs`, narrow, in (ts, id) order. */
+  timelineMarks(
+    bundleId: string,
+    reqId: string,
+    w: TimelineWindow,
+    sigs: readonly string[],
+  ): TimelineMarkRow[] {
+    if (sigs.length === 0) return [];
+    const rows = this.db
+      .prepare(TIMELINE_SQL.marks)
+      .safeIntegers(true)
+      .all({
+        ...this.timelineParams(bundleId, reqId, w),
+        sigs: JSON.stringify(sigs),
+        messageChars: TIMELINE_MESSAGE_CHARS,
+      }) as {
+      id: bigint;
+      ts: bigint;
+      severity: bigint;
+      kind: RecordKind;
+      message: string;
+      fields: string | null;
+      link_kind: LinkKind;
+      sig: string;
+    }[];
+    return rows.map((r) => ({
+      id: Number(r.id),
+      tsNs: r.ts,
+      severity: severityFromRank(Number(r.severity)),
+      kind: r.kind,
+      message: r.message,
+      fields: parseJson<Record<string, unknown>>(r.fields),
+      linkKind: r.link_kind,
+      sig: r.sig,
+    }));
+  }
+
+  /**
+   * Per-bucket aggregates of the window's records, per lane signature (sql.ts LANE_SIG): bucket
+   * `index` covers [fromMs + index·bucketMs, …) in ms since `originNs`, clamped to [0, buckets - 1]. One pass over the
+   * request's links; the rows are few (signatures × buckets).
+   */
+  timelineBuckets(
+    bundleId: string,
+    reqId: string,
+    w: TimelineWindow,
+    grid: { originNs: bigint; fromMs: number; bucketMs: number; buckets: number },
+  ): TimelineBucketRow[] {
+    const rows = this.db
+      .prepare(TIMELINE_SQL.buckets)
+      .safeIntegers(true)
+      .all({
+        ...this.timelineParams(bundleId, reqId, w),
+        originNs: grid.originNs,
+        fromMs: grid.fromMs,
+        bucketMs: grid.bucketMs,
+        buckets: grid.buckets,
+      }) as { sig: string; b: bigint; n: bigint; worst: bigint }[];
+    const low = (1n << 40n) - 1n;
+    return rows.map((r) => ({
+      sig: r.sig,
+      index: Number(r.b),
+      count: Number(r.n),
+      worstRank: Number(r.worst >> 40n),
+      recordId: Number(low - (r.worst & low)),
+    }));
+  }
+
+  /** The window's audit records (API calls) with their fields, at most `limit`, in (ts, id) order. */
+  timelineAuditRecords(
+    bundleId: string,
+    reqId: string,
+    w: TimelineWindow,
+    limit: number,
+  ): { id: number; tsNs: bigint; fields: Record<string, unknown> | null }[] {
+    const rows = this.db
+      .prepare(TIMELINE_SQL.auditRecords)
+      .safeIntegers(true)
+      .all({ ...this.timelineParams(bundleId, reqId, w), limit }) as {
+      id: bigint;
+      ts: bigint;
+      fields: string | null;
+    }[];
+    return rows.map((r) => ({
+      id: Number(r.id),
+      tsNs: r.ts,
+      fields: parseJson<Record<string, unknown>>(r.fields),
+    }));
+  }
+
+  /** What a mark's preview needs of a few records, by id. */
+  timelinePreviews(
+    bundleId: string,
+    ids: readonly number[],
+  ): Map<number, { kind: RecordKind; message: string; fields: Record<string, unknown> | null }> {
+    const out = new Map<
+      number,
+      { kind: RecordKind; message: string; fields: Record<string, unknown> | null }
+    >();
+    if (ids.length === 0) return out;
+    const rows = this.db
+      .prepare(TIMELINE_SQL.previews)
+      .safeIntegers(true)
+      .all({
+        bundle: this.bundleKey(bundleId),
+        ids: JSON.stringify(ids.filter(isRecordId)),
+        messageChars: TIMELINE_MESSAGE_CHARS,
+      }) as { id: bigint; kind: RecordKind; message: string; fields: string | null }[];
+    for (const r of rows)
+      out.set(Number(r.id), {
+        kind: r.kind,
+        message: r.message,
+        fields: parseJson<Record<string, unknown>>(r.fields),
+      });
+    return out;
+  }
 }
+
+/** A request's time window for the timeline queries (ns, inclusive). */
+export interface TimelineWindow {
+  fromNs: bigint;
+  toNs: bigint;
+  errorsOnly?: boolean;
+}
+
+/** A mark's record as the timeline reads it: no raw text, a message prefix, fields only for log lines. */
+export interface TimelineMarkRow {
+  id: number;
+  tsNs: bigint;
+  severity: Severity;
+  kind: RecordKind;
+  message: string;
+  fields: Record<string, unknown> | null;
+  linkKind: LinkKind;
+  /** The lane signature (sql.ts LANE_SIG). */
+  sig: string;
+}
+
+export interface TimelineBucketRow {
+  sig: string;
+  index: number;
+  count: number;
+  worstRank: number;
+  /** The smallest record id among the worst. */
+  recordId: number;
+}
+
+/**
+ * Message characters read for a mark's preview: a one-line preview is cut at 240 characters, so
+ * any first line longer than this is cut the same way.
+ */
+const TIMELINE_MESSAGE_CHARS = 1024;
 
 /** Record ids are below 2^40: a larger one would address another bundle's rowids. */
 const isRecordId = (id: number): boolean => Number.isSafeInteger(id) && id >= 0 && id < 2 ** 40;

@@ -31,12 +31,16 @@ export interface LevelOfDetailOptions {
   pxPerMark?: number;
 }
 
+/** How many marks a lane of `width` pixels shows before it is bucketed (also the bucket count). */
+export const levelOfDetailCapacity = (width: number, pxPerMark = 2): number =>
+  Math.max(1, Math.floor(width / pxPerMark));
+
 /** Splits marks into those sent as-is and buckets for lanes that are too dense. Input order is kept. */
 export function levelOfDetail<M extends MarkLike>(
   marks: readonly M[],
   opts: LevelOfDetailOptions,
 ): { marks: M[]; buckets: BucketOf<M>[] } {
-  const capacity = Math.max(1, Math.floor(opts.width / (opts.pxPerMark ?? 2)));
+  const capacity = levelOfDetailCapacity(opts.width, opts.pxPerMark);
   const perLane = new Map<string, number>();
   for (const m of marks) perLane.set(m.lane, (perLane.get(m.lane) ?? 0) + 1);
   const dense = new Set([...perLane].filter(([, n]) => n > capacity).map(([l]) => l));

@@ -3,20 +3,19 @@ import {
   nsToMs,
   parseRfc3339Ns,
   severityFromRank,
-  severityRank,
   type ApiCall,
   type Bucket,
   type Lane,
   type Mark,
+  type RecordKind,
   type Timeline,
   type TimelineQuery,
   type TimelineSpan,
 } from '@kubetrail/model';
-import type { LinkedRecord } from '@kubetrail/store';
 import { AppError } from '../http/appError.ts';
 import { clampNs } from '../http/timeParam.ts';
 import type { StoreContext } from '../http/context.ts';
-import { levelOfDetail } from './buckets.ts';
+import { levelOfDetailCapacity } from './buckets.ts';
 import { compareLanes, componentLane, laneForRecord, type LaneKey } from './lanes.ts';
 import { layoutSpans } from './spanLayout.ts';
 
@@ -54,7 +53,11 @@ const obj = (v: unknown): Record<string, unknown> | null =>
 const str = (v: unknown): string | null => (typeof v === 'string' && v.length > 0 ? v : null);
 
 /** An audit record as an API-call bar: request received → last stage. */
-function toApiCall(r: LinkedRecord, origin: bigint, lane: LaneKey): ApiCall | null {
+function toApiCall(
+  r: { id: number; tsNs: bigint | null; fields: Record<string, unknown> | null },
+  origin: bigint,
+  lane: LaneKey,
+): ApiCall | null {
   const f = r.fields;
   if (!f || r.tsNs === null) return null;
   const received = parseRfc3339Ns(str(f.requestReceivedTimestamp) ?? '') ?? r.tsNs;
@@ -79,10 +82,30 @@ function toApiCall(r: LinkedRecord, origin: bigint, lane: LaneKey): ApiCall | nu
   };
 }
 
+/** API-call bars returned at most (audit records of one request are few; this bounds a pathological one). */
+export const MAX_API_CALLS = 5_000;
+
+/** A lane signature (store `LANE_SIG`: `[kind, component, node, caller, laneFields]`) → its lane. */
+function laneOfSig(sig: string): LaneKey {
+  const [kind, component, node, caller, fields] = JSON.parse(sig) as [
+    RecordKind,
+    string,
+    string | null,
+    string | null,
+    Record<string, unknown> | null,
+  ];
+  return laneForRecord({ kind, component, node, caller, fields });
+}
+
 /**
  * The swimlane timeline of one request: lanes, marks (or per-pixel buckets for dense lanes),
  * API calls, spans with depth and critical path, and stage marks. `from`/`to` are ms relative to
  * the request's start; the default window is the request's whole extent.
+ *
+ * Level of detail comes from the store (SPEC §7.2): one SQL pass counts the window's records per
+ * lane signature and bucket (never reading raw text or whole `fields`); lanes with at most
+ * `width / 2` records are then read as marks (narrow columns), denser lanes are sent as those
+ * buckets. Memory follows what is returned; time is one narrow pass over the window's links.
  */
 export function buildTimeline(
   ctx: StoreContext,
@@ -102,54 +125,103 @@ export function buildTimeline(
   const to = q.to ?? extent.to;
   if (to < from) throw AppError.badRequest('`to` must not be before `from`', { from, to });
 
-  const records = store.requestRecords(bundleId, reqId, {
+  const window = {
     fromNs: clampNs(origin + msToNs(from)),
     toNs: clampNs(origin + msToNs(to)),
     errorsOnly: q.errorsOnly === '1' || q.errorsOnly === 'true',
-  });
+  };
 
   const lanes = new Map<string, { key: LaneKey; count: number }>();
-  const useLane = (key: LaneKey): LaneKey => {
+  const useLane = (key: LaneKey, n = 1): LaneKey => {
     const l = lanes.get(key.id);
-    if (l) l.count++;
-    else lanes.set(key.id, { key, count: 1 });
+    if (l) l.count += n;
+    else lanes.set(key.id, { key, count: n });
     return key;
   };
 
-  type Placed = Mark & { severityRank: number };
-  const placed: Placed[] = [];
-  const apiCalls: ApiCall[] = [];
-  for (const r of records) {
-    if (r.tsNs === null) continue;
-    const lane = useLane(laneForRecord(r));
-    placed.push({
-      recordId: r.id,
-      lane: lane.id,
-      t: nsToMs(r.tsNs - origin),
-      ts: r.ts ?? '',
-      severity: r.severity,
-      severityRank: severityRank(r.severity),
-      kind: r.kind,
-      message: preview(r),
-      linkKind: r.linkKind,
-    });
-    if (r.kind === 'audit') {
-      const call = toApiCall(r, origin, lane);
-      if (call) apiCalls.push(call);
+  // 1. One pass: per lane signature and bucket, count / worst / representative. Summed per lane
+  //    these decide which lanes are dense.
+  const capacity = levelOfDetailCapacity(q.width);
+  const span = Math.max(to - from, Number.EPSILON);
+  const bucketMs = span / capacity;
+  const grid = store.timelineBuckets(bundleId, reqId, window, {
+    originNs: origin,
+    fromMs: from,
+    bucketMs,
+    buckets: capacity,
+  });
+  const laneOf = new Map<string, LaneKey>();
+  for (const { sig, count } of grid) {
+    let lane = laneOf.get(sig);
+    if (!lane) laneOf.set(sig, (lane = laneOfSig(sig)));
+    useLane(lane, count);
+  }
+  const isDense = (lane: LaneKey): boolean => (lanes.get(lane.id)?.count ?? 0) > capacity;
+  const sparse = [...laneOf].filter(([, lane]) => !isDense(lane)).map(([sig]) => sig);
+
+  // 2. Sparse lanes: their records as marks, in (ts, id) order.
+  const marks: Mark[] = store.timelineMarks(bundleId, reqId, window, sparse).map((r) => ({
+    recordId: r.id,
+    lane: (laneOf.get(r.sig) ?? laneOfSig(r.sig)).id,
+    t: nsToMs(r.tsNs - origin),
+    ts: formatNs(r.tsNs),
+    severity: r.severity,
+    kind: r.kind,
+    message: preview(r),
+    linkKind: r.linkKind,
+  }));
+
+  // 3. Dense lanes: their buckets, merged per lane (several signatures can share a lane).
+  const merged = new Map<
+    string,
+    { lane: string; index: number; count: number; worstRank: number; recordId: number }
+  >();
+  for (const b of grid) {
+    const laneKey = laneOf.get(b.sig) ?? laneOfSig(b.sig);
+    if (!isDense(laneKey)) continue;
+    const lane = laneKey.id;
+    const key = `${lane}\u0000${b.index}`;
+    const m = merged.get(key);
+    if (!m) {
+      merged.set(key, { lane, index: b.index, count: b.count, worstRank: b.worstRank, recordId: b.recordId });
+      continue;
+    }
+    m.count += b.count;
+    if (b.worstRank > m.worstRank || (b.worstRank === m.worstRank && b.recordId < m.recordId)) {
+      m.worstRank = b.worstRank;
+      m.recordId = b.recordId;
     }
   }
+  const previews = store.timelinePreviews(
+    bundleId,
+    [...merged.values()].map((m) => m.recordId),
+  );
+  const buckets: Bucket[] = [...merged.values()]
+    .sort((a, b) => (a.lane === b.lane ? a.index - b.index : a.lane < b.lane ? -1 : 1))
+    .map((m) => {
+      const t0 = from + m.index * bucketMs;
+      const p = previews.get(m.recordId);
+      return {
+        lane: m.lane,
+        t0,
+        t1: t0 + bucketMs,
+        count: m.count,
+        worst: severityFromRank(m.worstRank),
+        recordId: m.recordId,
+        message: p ? preview(p) : '',
+      };
+    });
 
-  const lod = levelOfDetail(placed, { from, to, width: q.width });
-  const marks: Mark[] = lod.marks.map(({ severityRank: _rank, ...m }) => m);
-  const buckets: Bucket[] = lod.buckets.map((b) => ({
-    lane: b.lane,
-    t0: b.t0,
-    t1: b.t1,
-    count: b.count,
-    worst: severityFromRank(b.worstRank),
-    recordId: b.representative.recordId,
-    message: b.representative.message,
-  }));
+  // 4. API calls: the window's audit records, bounded.
+  const apiCalls: ApiCall[] = [];
+  for (const r of store.timelineAuditRecords(bundleId, reqId, window, MAX_API_CALLS)) {
+    const call = toApiCall(
+      r,
+      origin,
+      laneForRecord({ kind: 'audit', component: '', node: null, caller: null, fields: r.fields }),
+    );
+    if (call) apiCalls.push(call);
+  }
 
   const fromNs = origin + msToNs(from);
   const toNs = origin + msToNs(to);

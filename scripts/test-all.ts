@@ -48,8 +48,16 @@ const steps: Step[] = [
       `--outputFile.json=${vitestJson}`,
     ],
     counts: () => {
-      const r = readJson<{ numPassedTests: number; numFailedTests: number }>(vitestJson);
-      return r ? { passed: r.numPassedTests, failed: r.numFailedTests } : null;
+      const r = readJson<{
+        numPassedTests: number;
+        numFailedTests: number;
+        testResults: { status: string; assertionResults: unknown[] }[];
+      }>(vitestJson);
+      // A test file that fails to load runs no test: count it as one failure, not as nothing.
+      const brokenFiles = r?.testResults.filter(
+        (f) => f.status === 'failed' && f.assertionResults.length === 0,
+      );
+      return r ? { passed: r.numPassedTests, failed: r.numFailedTests + (brokenFiles?.length ?? 0) } : null;
     },
   },
   { name: 'build web app', cmd: ['pnpm', '--filter', '@kubetrail/web', 'build'] },

@@ -12,7 +12,11 @@ import { describe, expect, it } from 'vitest';
 import { correlate } from './correlate.ts';
 import { collectingSink, memorySource } from './memorySource.ts';
 
-const CORPUS = fileURLToPath(new URL('../../../../shared/corpus/', import.meta.url));
+// ../shared/corpus beside the repository (CI), else the workplace's copy.
+const CORPUS =
+  [fileURLToPath(new URL('../../../../shared/corpus/', import.meta.url)), '/work/shared/corpus/'].find((d) =>
+    existsSync(d),
+  ) ?? '/nonexistent/';
 
 function auditRecords(texts: string[]): StoredRecord[] {
   const out: StoredRecord[] = [];

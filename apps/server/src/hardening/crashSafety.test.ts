@@ -13,6 +13,13 @@ import { bundleIdForPaths, ingestPaths } from '../index.ts';
 import { prng, simBundle, spawnCli, tempDir, waitExit } from './hardeningKit.ts';
 
 const RUNS = 20;
+/**
+ * The kill points count from the CLI's first progress line on stderr, and the CLI prints no
+ * progress when `CI` is set: the children run without it, wherever the suite runs.
+ */
+const PROGRESS_ENV: NodeJS.ProcessEnv = Object.fromEntries(
+  Object.entries(process.env).filter(([k]) => k !== 'CI'),
+);
 const PARALLEL = 2;
 const SEED = 0x5eed_c0de;
 
@@ -72,7 +79,7 @@ describe('crash safety: SIGKILL during a CLI ingest', () => {
     // whole ingest after start-up (reading, indexing, correlating, finishing).
     const db = join(tmp.dir, 'control.db');
     copyFileSync(baseDb, db);
-    const control = spawnCli(['ingest', victim, '--db', db, '--json']);
+    const control = spawnCli(['ingest', victim, '--db', db, '--json'], PROGRESS_ENV);
     let firstOutput = 0;
     control.stderr?.once('data', () => (firstOutput = Date.now()));
     const done = await waitExit(control);
@@ -99,7 +106,7 @@ describe('crash safety: SIGKILL during a CLI ingest', () => {
     const runOne = async (i: number): Promise<void> => {
       const db = join(tmp.dir, `run-${i}.db`);
       copyFileSync(baseDb, db);
-      const child = spawnCli(['ingest', victim, '--db', db, '--json']);
+      const child = spawnCli(['ingest', victim, '--db', db, '--json'], PROGRESS_ENV);
       const exited = waitExit(child);
       let killed = false;
       let timer: NodeJS.Timeout | undefined;

@@ -2,14 +2,17 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 /**
- * The shared corpus of real cluster logs: `../shared/corpus` beside the repository (where CI puts
- * it); `KUBETRAIL_CORPUS` overrides.
+ * The shared corpus of real cluster logs: `KUBETRAIL_CORPUS` when set, else `../shared/corpus`
+ * beside the repository (where CI puts it), else the workplace's `/work/shared/corpus`.
  */
 export const CORPUS: string =
-  process.env.KUBETRAIL_CORPUS ?? fileURLToPath(new URL('../../../../../shared/corpus', import.meta.url));
+  [
+    process.env.KUBETRAIL_CORPUS,
+    fileURLToPath(new URL('../../../../../shared/corpus', import.meta.url)),
+    '/work/shared/corpus',
+  ].find((dir): dir is string => dir !== undefined && existsSync(dir)) ??
+  (() => {
+    throw new Error('the shared corpus was not found beside the repository: set KUBETRAIL_CORPUS');
+  })();
 
 export const corpusFile = (rel: string): string => `${CORPUS}/${rel}`;
-
-if (!existsSync(CORPUS)) {
-  throw new Error(`the shared corpus is not at ${CORPUS}: set KUBETRAIL_CORPUS`);
-}

@@ -65,7 +65,10 @@ export class BundleWriter {
 
   private begin(): void {
     if (this.inTransaction) return;
-    this.db.exec('BEGIN');
+    // IMMEDIATE takes the write lock now, waiting on busy_timeout if another ingest holds it. A
+    // deferred BEGIN that reads first fails at once with SQLITE_BUSY when it later upgrades to a
+    // write after another connection committed — the "database is locked" concurrent ingests saw.
+    this.db.exec('BEGIN IMMEDIATE');
     this.inTransaction = true;
     this.openedAt = performance.now();
   }

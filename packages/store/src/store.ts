@@ -269,21 +269,23 @@ export class Store {
     const row = this.bundleRow(id);
     if (!row) return false;
     const key = row.key;
-    this.db.transaction(() => {
-      if (row.fts_built) this.db.prepare(SQL.deleteFts).run(ridRange(key));
-      this.db.prepare(SQL.deleteRecords).run(ridRange(key));
-      for (const sql of [
-        SQL.deleteLinks,
-        SQL.deleteSpanLinks,
-        SQL.deleteObjects,
-        SQL.deleteRequests,
-        SQL.deleteSpans,
-        SQL.deleteFiles,
-        SQL.deleteBundle,
-      ]) {
-        this.db.prepare(sql).run(key);
-      }
-    })();
+    this.db
+      .transaction(() => {
+        if (row.fts_built) this.db.prepare(SQL.deleteFts).run(ridRange(key));
+        this.db.prepare(SQL.deleteRecords).run(ridRange(key));
+        for (const sql of [
+          SQL.deleteLinks,
+          SQL.deleteSpanLinks,
+          SQL.deleteObjects,
+          SQL.deleteRequests,
+          SQL.deleteSpans,
+          SQL.deleteFiles,
+          SQL.deleteBundle,
+        ]) {
+          this.db.prepare(sql).run(key);
+        }
+      })
+      .immediate();
     return true;
   }
 
@@ -293,10 +295,12 @@ export class Store {
   createWriter(bundleId: string): BundleWriter {
     const key = this.bundleKey(bundleId);
     return new BundleWriter(this.db, key, () => {
-      this.db.transaction(() => {
-        this.db.prepare(SQL.buildFts).run(ridRange(key));
-        this.db.prepare(SQL.setFtsBuilt).run(key);
-      })();
+      this.db
+        .transaction(() => {
+          this.db.prepare(SQL.buildFts).run(ridRange(key));
+          this.db.prepare(SQL.setFtsBuilt).run(key);
+        })
+        .immediate();
     });
   }
 
@@ -342,65 +346,67 @@ export class Store {
     const insertSpanLink = this.db.prepare(SQL.insertSpanLink);
     const insertObject = this.db.prepare(SQL.insertObject);
     const insertRequest = this.db.prepare(SQL.insertRequest);
-    return this.db.transaction(() => {
-      for (const sql of [SQL.deleteLinks, SQL.deleteSpanLinks, SQL.deleteObjects, SQL.deleteRequests]) {
-        this.db.prepare(sql).run(key);
-      }
-      let links: [string, number, LinkKind, string][] = [];
-      const flush = (): void => {
-        for (const [reqId, recordId, kind, evidence] of links)
-          insertLink.run(key, reqId, recordId, kind, evidence);
-        links = [];
-      };
-      const result = run({
-        link: (l) => {
-          links.push([l.reqId, l.recordId, l.kind, l.evidence]);
-          if (links.length >= LINK_BATCH) flush();
-        },
-        spanLink: (l) => {
-          insertSpanLink.run(key, l.reqId, l.spanId, l.kind, l.evidence);
-        },
-      });
-      flush();
-      const counts = new Map<string, number>();
-      for (const row of this.db
-        .prepare<[bigint], { req_id: string; n: number }>(
-          'SELECT req_id, count(*) AS n FROM links WHERE bundle = ? GROUP BY req_id',
-        )
-        .all(key)) {
-        counts.set(row.req_id, row.n);
-      }
-      for (const req of result.requests) {
-        const body: Request = { ...req, records: counts.get(req.reqId) ?? req.records };
-        const words = (xs: (string | null)[]): string => ` ${xs.filter((x) => x !== null).join(' ')} `;
-        insertRequest.run({
-          bundle: key,
-          reqId: req.reqId,
-          startedNs: parseRfc3339Ns(req.startedAt) ?? 0n,
-          endedNs: parseRfc3339Ns(req.endedAt) ?? 0n,
-          outcome: req.outcome,
-          user: req.user,
-          verbs: words(req.targets.map((t) => t.verb)),
-          resources: words(req.targets.map((t) => t.resource)),
-          namespaces: words(req.targets.map((t) => t.namespace)),
-          search: [
-            req.reqId,
-            req.user,
-            req.impersonatedUser,
-            req.userAgent,
-            ...req.auditIds,
-            ...req.targets.flatMap((t) => [t.verb, t.resource, t.namespace, t.name, t.stoppedAt?.reason]),
-          ]
-            .filter(Boolean)
-            .join(' ')
-            .toLowerCase(),
-          body: JSON.stringify(body),
+    return this.db
+      .transaction(() => {
+        for (const sql of [SQL.deleteLinks, SQL.deleteSpanLinks, SQL.deleteObjects, SQL.deleteRequests]) {
+          this.db.prepare(sql).run(key);
+        }
+        let links: [string, number, LinkKind, string][] = [];
+        const flush = (): void => {
+          for (const [reqId, recordId, kind, evidence] of links)
+            insertLink.run(key, reqId, recordId, kind, evidence);
+          links = [];
+        };
+        const result = run({
+          link: (l) => {
+            links.push([l.reqId, l.recordId, l.kind, l.evidence]);
+            if (links.length >= LINK_BATCH) flush();
+          },
+          spanLink: (l) => {
+            insertSpanLink.run(key, l.reqId, l.spanId, l.kind, l.evidence);
+          },
         });
-      }
-      for (const o of result.objects) insertObject.run(key, o.object, o.reqId);
-      this.db.prepare('UPDATE bundles SET requests = ? WHERE key = ?').run(result.requests.length, key);
-      return result.requests.length;
-    })();
+        flush();
+        const counts = new Map<string, number>();
+        for (const row of this.db
+          .prepare<[bigint], { req_id: string; n: number }>(
+            'SELECT req_id, count(*) AS n FROM links WHERE bundle = ? GROUP BY req_id',
+          )
+          .all(key)) {
+          counts.set(row.req_id, row.n);
+        }
+        for (const req of result.requests) {
+          const body: Request = { ...req, records: counts.get(req.reqId) ?? req.records };
+          const words = (xs: (string | null)[]): string => ` ${xs.filter((x) => x !== null).join(' ')} `;
+          insertRequest.run({
+            bundle: key,
+            reqId: req.reqId,
+            startedNs: parseRfc3339Ns(req.startedAt) ?? 0n,
+            endedNs: parseRfc3339Ns(req.endedAt) ?? 0n,
+            outcome: req.outcome,
+            user: req.user,
+            verbs: words(req.targets.map((t) => t.verb)),
+            resources: words(req.targets.map((t) => t.resource)),
+            namespaces: words(req.targets.map((t) => t.namespace)),
+            search: [
+              req.reqId,
+              req.user,
+              req.impersonatedUser,
+              req.userAgent,
+              ...req.auditIds,
+              ...req.targets.flatMap((t) => [t.verb, t.resource, t.namespace, t.name, t.stoppedAt?.reason]),
+            ]
+              .filter(Boolean)
+              .join(' ')
+              .toLowerCase(),
+            body: JSON.stringify(body),
+          });
+        }
+        for (const o of result.objects) insertObject.run(key, o.object, o.reqId);
+        this.db.prepare('UPDATE bundles SET requests = ? WHERE key = ?').run(result.requests.length, key);
+        return result.requests.length;
+      })
+      .immediate();
   }
 
   // ── queries ────────────────────────────────────────────────────────────────────────────────
@@ -609,47 +615,49 @@ export class Store {
     const key = this.bundleKey(bundleId);
     const insertFile = this.db.prepare(SQL.insertFile);
     const insertSpan = this.db.prepare(SQL.insertSpan);
-    return this.db.transaction(() => {
-      const next = this.db.prepare(APPEND_SQL.nextIds).safeIntegers(true).get(key, key) as {
-        file: bigint;
-        span: bigint;
-      };
-      const fileId = Number(next.file);
-      insertFile.run({
-        bundle: key,
-        fileId,
-        path: info.path,
-        format: info.format,
-        wrapper: info.wrapper,
-        component: info.component,
-        node: info.node,
-        timeRule: info.timeRule,
-      });
-      let id = next.span;
-      for (const s of spans) {
-        insertSpan.run(
-          key,
-          id++,
+    return this.db
+      .transaction(() => {
+        const next = this.db.prepare(APPEND_SQL.nextIds).safeIntegers(true).get(key, key) as {
+          file: bigint;
+          span: bigint;
+        };
+        const fileId = Number(next.file);
+        insertFile.run({
+          bundle: key,
           fileId,
-          s.traceId,
-          s.spanId,
-          s.parentSpanId,
-          s.name,
-          s.service,
-          s.component,
-          s.node,
-          s.start,
-          s.end,
-          s.statusCode,
-          s.statusMessage,
-          JSON.stringify(s.attributes),
-          JSON.stringify(s.resource),
-          JSON.stringify(s.events.map((e) => ({ ...e, ts: e.ts.toString() }))),
-          s.auditId,
-        );
-      }
-      return fileId;
-    })();
+          path: info.path,
+          format: info.format,
+          wrapper: info.wrapper,
+          component: info.component,
+          node: info.node,
+          timeRule: info.timeRule,
+        });
+        let id = next.span;
+        for (const s of spans) {
+          insertSpan.run(
+            key,
+            id++,
+            fileId,
+            s.traceId,
+            s.spanId,
+            s.parentSpanId,
+            s.name,
+            s.service,
+            s.component,
+            s.node,
+            s.start,
+            s.end,
+            s.statusCode,
+            s.statusMessage,
+            JSON.stringify(s.attributes),
+            JSON.stringify(s.resource),
+            JSON.stringify(s.events.map((e) => ({ ...e, ts: e.ts.toString() }))),
+            s.auditId,
+          );
+        }
+        return fileId;
+      })
+      .immediate();
   }
 
   // ── timeline level of detail (SPEC §7.2) ──────────────────────────────────────────────────────

@@ -97,16 +97,7 @@ export class BundleWriter {
 
   addFile(info: FileInfo): number {
     const fileId = this.nextFileId++;
-    this.insertFile.run({
-      bundle: this.bundleKey,
-      fileId,
-      path: info.path,
-      format: info.format,
-      wrapper: info.wrapper,
-      component: info.component,
-      node: info.node,
-      timeRule: info.timeRule,
-    });
+    this.insertFile.run(fileParams(this.bundleKey, fileId, info));
     this.fileComponent.set(fileId, info);
     return fileId;
   }
@@ -148,26 +139,7 @@ export class BundleWriter {
     if (spans.length === 0) return;
     this.begin();
     for (const s of spans) {
-      this.insertSpan.run(
-        this.bundleKey,
-        this.nextSpanId++,
-        fileId,
-        s.traceId,
-        s.spanId,
-        s.parentSpanId,
-        s.name,
-        s.service,
-        s.component,
-        s.node,
-        s.start,
-        s.end,
-        s.statusCode,
-        s.statusMessage,
-        JSON.stringify(s.attributes),
-        JSON.stringify(s.resource),
-        JSON.stringify(s.events.map((e) => ({ ...e, ts: e.ts.toString() }))),
-        s.auditId,
-      );
+      this.insertSpan.run(...spanParams(this.bundleKey, this.nextSpanId++, fileId, s));
     }
     this.maybeCommit(spans.length);
   }
@@ -198,3 +170,37 @@ export class BundleWriter {
     this.onFinish();
   }
 }
+
+/** The `insertFile` parameters of a file (shared with `Store.appendSpans`). */
+export const fileParams = (bundle: bigint, fileId: number, info: FileInfo): Record<string, unknown> => ({
+  bundle,
+  fileId,
+  path: info.path,
+  format: info.format,
+  wrapper: info.wrapper,
+  component: info.component,
+  node: info.node,
+  timeRule: info.timeRule,
+});
+
+/** The `insertSpan` parameters of a span, in column order (shared with `Store.appendSpans`). */
+export const spanParams = (bundle: bigint, id: number | bigint, fileId: number, s: ParsedSpan): unknown[] => [
+  bundle,
+  id,
+  fileId,
+  s.traceId,
+  s.spanId,
+  s.parentSpanId,
+  s.name,
+  s.service,
+  s.component,
+  s.node,
+  s.start,
+  s.end,
+  s.statusCode,
+  s.statusMessage,
+  JSON.stringify(s.attributes),
+  JSON.stringify(s.resource),
+  JSON.stringify(s.events.map((e) => ({ ...e, ts: e.ts.toString() }))),
+  s.auditId,
+];

@@ -30,7 +30,7 @@ import {
   type StoredRecord,
   type StoredSpan,
 } from '@kubetrail/model';
-import { BundleWriter } from './bundleWriter.ts';
+import { BundleWriter, fileParams, spanParams } from './bundleWriter.ts';
 import { toFtsQuery } from './ftsQuery.ts';
 import { migrate } from './migrate.ts';
 import {
@@ -622,38 +622,10 @@ export class Store {
           span: bigint;
         };
         const fileId = Number(next.file);
-        insertFile.run({
-          bundle: key,
-          fileId,
-          path: info.path,
-          format: info.format,
-          wrapper: info.wrapper,
-          component: info.component,
-          node: info.node,
-          timeRule: info.timeRule,
-        });
+        insertFile.run(fileParams(key, fileId, info));
         let id = next.span;
         for (const s of spans) {
-          insertSpan.run(
-            key,
-            id++,
-            fileId,
-            s.traceId,
-            s.spanId,
-            s.parentSpanId,
-            s.name,
-            s.service,
-            s.component,
-            s.node,
-            s.start,
-            s.end,
-            s.statusCode,
-            s.statusMessage,
-            JSON.stringify(s.attributes),
-            JSON.stringify(s.resource),
-            JSON.stringify(s.events.map((e) => ({ ...e, ts: e.ts.toString() }))),
-            s.auditId,
-          );
+          insertSpan.run(...spanParams(key, id++, fileId, s));
         }
         return fileId;
       })

@@ -36,7 +36,8 @@ export function tempStore(): { store: Store; dir: string; file: string } {
 const T0 = parseRfc3339Ns(SEED.start)!;
 const at = (ms: number): bigint => T0 + BigInt(Math.round(ms * 1e6));
 
-function rec(over: Partial<ParsedRecord> & { line: number; message: string }): ParsedRecord {
+/** A parsed log record with defaults for everything but its line and message (raw = message). */
+export function parsedRecord(over: Partial<ParsedRecord> & { line: number; message: string }): ParsedRecord {
   return {
     lineCount: 1,
     ts: null,
@@ -66,7 +67,7 @@ function audit(
   name: string,
   code: number,
 ): ParsedRecord {
-  return rec({
+  return parsedRecord({
     line,
     ts: at(ms),
     kind: 'audit',
@@ -127,7 +128,7 @@ export function seedBundle(store: Store): void {
         timeRule: 'wrapper',
       },
       [
-        rec({
+        parsedRecord({
           line: 1,
           ts: at(45),
           caller: 'replica_set.go:676',
@@ -146,14 +147,14 @@ export function seedBundle(store: Store): void {
       },
       [
         ...Array.from({ length: SEED.noise }, (_, i) =>
-          rec({
+          parsedRecord({
             line: i + 1,
             ts: at(100 + i * 10),
             caller: 'kubelet.go:2400',
             message: `SyncLoop tick ${i} pod="shop/nginx-7d4-abcde"`,
           }),
         ), // ids 4..63
-        rec({
+        parsedRecord({
           line: SEED.noise + 1,
           ts: at(2100),
           severity: 'error',
@@ -173,7 +174,7 @@ export function seedBundle(store: Store): void {
         timeRule: 'full',
       },
       [
-        rec({
+        parsedRecord({
           line: 1,
           ts: at(2200),
           kind: 'event',
@@ -182,7 +183,7 @@ export function seedBundle(store: Store): void {
           message: 'FailedMount: Unable to attach or mount volumes: unmounted volumes=[data]',
           fields: { reason: 'FailedMount', source: { component: 'kubelet', host: 'worker-2' } },
         }), // id 65
-        rec({
+        parsedRecord({
           line: 2,
           ts: at(9000),
           kind: 'event',

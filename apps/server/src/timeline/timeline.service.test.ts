@@ -15,6 +15,7 @@ import { tempStore } from '../testing/seedBundle.ts';
 import { levelOfDetail } from './buckets.ts';
 import { laneForRecord } from './lanes.ts';
 import { buildTimeline, preview } from './timeline.service.ts';
+import { parsedRecord } from '../testing/seedBundle.ts';
 
 const BUNDLE = 'bdense0123456789';
 const REQ = 'dense-request';
@@ -23,25 +24,9 @@ const START = '2024-06-10T11:35:38.000000000Z';
 const T0 = parseRfc3339Ns(START)!;
 const at = (ms: number): bigint => T0 + BigInt(Math.round(ms * 1e6));
 
-function rec(over: Partial<ParsedRecord> & { line: number; message: string }): ParsedRecord {
-  return {
-    lineCount: 1,
-    ts: null,
-    severity: 'info',
-    kind: 'log',
-    format: 'klog',
-    component: null,
-    node: null,
-    caller: null,
-    fields: null,
-    raw: `RAW ${over.message}`,
-    reqId: null,
-    auditId: null,
-    traceId: null,
-    spanId: null,
-    ...over,
-  };
-}
+// raw differs from message so the tests see that marks never carry the raw line.
+const rec = (over: Partial<ParsedRecord> & { line: number; message: string }): ParsedRecord =>
+  parsedRecord({ raw: `RAW ${over.message}`, ...over });
 
 /** One request: 20 000 kubelet lines (a dense lane) and a few sparse lines in other lanes. */
 function seedDense(store: Store): void {

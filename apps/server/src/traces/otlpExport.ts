@@ -1,3 +1,5 @@
+import type { ParsedSpan } from '@kubetrail/model';
+
 /**
  * One request as OTLP/JSON (an ExportTraceServiceRequest), the format Jaeger UI's "load from file"
  * and any OTLP/JSON reader open: the request's spans as stored, and each of its log lines either
@@ -7,22 +9,7 @@
  */
 
 /** A span as the export needs it (the store's LinkedSpan fits). Times in ns since the epoch. */
-export interface ExportSpan {
-  traceId: string;
-  spanId: string;
-  parentSpanId: string | null;
-  name: string;
-  service: string | null;
-  component: string;
-  node: string | null;
-  start: bigint;
-  end: bigint;
-  statusCode: 'unset' | 'ok' | 'error';
-  statusMessage: string | null;
-  attributes: Record<string, unknown>;
-  resource: Record<string, unknown>;
-  events: { name: string; ts: bigint; attributes: Record<string, unknown> }[];
-}
+export type ExportSpan = Omit<ParsedSpan, 'auditId'>;
 
 /** A log line of the request (the store's LinkedRecord fits). `tsNs` in ns since the epoch. */
 export interface ExportRecord {

@@ -135,23 +135,7 @@ export class LinePipeline {
       else this.payload(line, lineNo, 1, line, null, 0, 0, null, null, null, out);
       return;
     }
-    let content = c.content;
-    let first = lineNo;
-    let count = 1;
-    let raw = line;
-    if (this.partial !== null) {
-      const p = this.partial;
-      this.partial = null;
-      first = p.line;
-      count = p.lineCount + 1;
-      raw = this.append(p.raw, `\n${line}`);
-      content = this.append(p.content, content);
-    }
-    if (c.partial) {
-      this.partial = { line: first, lineCount: count, raw, content };
-      return;
-    }
-    this.payload(content, first, count, raw, c.ts, c.year, c.month, null, null, null, out);
+    this.wrapped(line, lineNo, c, out);
   }
 
   private dockerLine(line: string, lineNo: number, out: FileEvent[]): void {
@@ -168,7 +152,20 @@ export class LinePipeline {
       return;
     }
     const d = readDockerJson(j.value);
-    let content = d.content;
+    this.wrapped(line, lineNo, d, out);
+  }
+
+  /**
+   * A CRI or docker json-file line: a partial one (`P`, or docker content without its newline) is
+   * held and joined to the next, and the joined payload is parsed once the final part arrives.
+   */
+  private wrapped(
+    line: string,
+    lineNo: number,
+    w: { content: string; partial: boolean; ts: bigint | null; year: number; month: number },
+    out: FileEvent[],
+  ): void {
+    let content = w.content;
     let first = lineNo;
     let count = 1;
     let raw = line;
@@ -180,11 +177,11 @@ export class LinePipeline {
       raw = this.append(p.raw, `\n${line}`);
       content = this.append(p.content, content);
     }
-    if (d.partial) {
+    if (w.partial) {
       this.partial = { line: first, lineCount: count, raw, content };
       return;
     }
-    this.payload(content, first, count, raw, d.ts, d.year, d.month, null, null, null, out);
+    this.payload(content, first, count, raw, w.ts, w.year, w.month, null, null, null, out);
   }
 
   private journaldLine(line: string, lineNo: number, out: FileEvent[]): void {

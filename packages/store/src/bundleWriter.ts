@@ -103,36 +103,41 @@ export class BundleWriter {
   }
 
   addRecords(fileId: number, records: readonly ParsedRecord[]): void {
-    if (records.length === 0) return;
+    this.addRecordValues(fileId, records.map(recordValues));
+  }
+
+  /** Records already turned into values (by {@link recordValues}, maybe in another thread). */
+  addRecordValues(fileId: number, rows: readonly RecordValues[]): void {
+    if (rows.length === 0) return;
     const info = this.fileComponent.get(fileId);
     const fallbackComponent = info?.component ?? 'unknown';
     const fallbackNode = info?.node ?? null;
     const stmt = this.insertRecord;
     let rid = this.ridBase + BigInt(this.nextRecordId);
     this.begin();
-    for (const r of records) {
+    for (const v of rows) {
       stmt.run(
         rid++,
         fileId,
-        r.line,
-        r.ts,
-        severityRank(r.severity),
-        r.kind,
-        r.format,
-        r.component ?? fallbackComponent,
-        r.node ?? fallbackNode,
-        r.caller,
-        r.message,
-        r.fields === null ? null : JSON.stringify(r.fields),
-        r.raw,
-        r.reqId,
-        r.auditId,
-        r.traceId,
-        r.spanId,
+        v[0],
+        v[1],
+        v[2],
+        v[3],
+        v[4],
+        v[5] ?? fallbackComponent,
+        v[6] ?? fallbackNode,
+        v[7],
+        v[8],
+        v[9],
+        v[10],
+        v[11],
+        v[12],
+        v[13],
+        v[14],
       );
     }
-    this.nextRecordId += records.length;
-    this.maybeCommit(records.length);
+    this.nextRecordId += rows.length;
+    this.maybeCommit(rows.length);
   }
 
   addSpans(fileId: number, spans: readonly ParsedSpan[]): void {
@@ -162,14 +167,55 @@ export class BundleWriter {
   }
 
   /**
-   * Commits, then builds the full-text index for the bundle (deferred to the end: one bulk pass
-   * over the messages is cheaper than indexing as rows arrive).
+   * Commits, then builds the bundle's time order (`record_times`) and full-text index, deferred to
+   * the end: one sorted bulk pass each is cheaper than updating them as rows arrive.
    */
   finish(): void {
     this.commit();
     this.onFinish();
   }
 }
+
+/**
+ * A parsed record as the values its row stores (after `rid` and `file_id`, in `insertRecord`'s
+ * order): primitives only, so batches of them cross a worker boundary cheaply, with `fields`
+ * already serialised. `component`/`node` null: the file's.
+ */
+export type RecordValues = [
+  line: number,
+  ts: bigint | null,
+  severityRank: number,
+  kind: ParsedRecord['kind'],
+  format: ParsedRecord['format'],
+  component: string | null,
+  node: string | null,
+  caller: string | null,
+  message: string,
+  fields: string | null,
+  raw: string,
+  reqId: string | null,
+  auditId: string | null,
+  traceId: string | null,
+  spanId: string | null,
+];
+
+export const recordValues = (r: ParsedRecord): RecordValues => [
+  r.line,
+  r.ts,
+  severityRank(r.severity),
+  r.kind,
+  r.format,
+  r.component,
+  r.node,
+  r.caller,
+  r.message,
+  r.fields === null ? null : JSON.stringify(r.fields),
+  r.raw,
+  r.reqId,
+  r.auditId,
+  r.traceId,
+  r.spanId,
+];
 
 /** The `insertFile` parameters of a file (shared with `Store.appendSpans`). */
 export const fileParams = (bundle: bigint, fileId: number, info: FileInfo): Record<string, unknown> => ({

@@ -6,7 +6,7 @@ export type {
   TimelineMarkRow,
   TimelineWindow,
 } from './store.ts';
-export { BundleWriter } from './bundleWriter.ts';
+export { BundleWriter, recordValues, type RecordValues } from './bundleWriter.ts';
 export { StoreError } from './storeError.ts';
 export { toFtsQuery } from './ftsQuery.ts';
 export { loadMigrations, migrate } from './migrate.ts';

@@ -15,6 +15,16 @@ export const ridRange = (key: bigint): { lo: bigint; hi: bigint } => ({
   hi: ((key + 1n) << RID_SHIFT) - 1n,
 });
 
+/** A record without a time, in `record_times` (whose `ts` is a key column, never NULL). */
+const NO_TS = '-9223372036854775808';
+
+/**
+ * What correlation reads of a record, as an array (raw mode): keep the order in step with
+ * `CorrelationRow` in store.ts.
+ */
+const CORRELATION_COLUMNS = `r.id, r.file_id, r.ts, r.severity, r.kind, r.format, r.component, r.node, r.caller,
+  r.message, r.fields, r.req_id, r.audit_id, r.trace_id, r.span_id`;
+
 export const BUNDLE_COLUMNS = `key, id, name, status, created_at, size_bytes, records, requests, ts_from, ts_to,
   progress, report, error, fts_built`;
 
@@ -25,10 +35,10 @@ export const SQL = {
     VALUES (@id, @name, 'ingesting', @createdAt, @sizeBytes, @progress)`,
   updateProgress: `UPDATE bundles SET progress = ? WHERE id = ?`,
   finishBundle: `UPDATE bundles SET status = 'ready', report = @report, progress = @progress, error = NULL,
-    records = (SELECT count(*) FROM records WHERE bundle = @key),
+    records = (SELECT count(*) FROM record_times WHERE bundle = @key),
     requests = (SELECT count(*) FROM requests WHERE bundle = @key),
-    ts_from = (SELECT min(ts) FROM records WHERE bundle = @key),
-    ts_to = (SELECT max(ts) FROM records WHERE bundle = @key)
+    ts_from = (SELECT min(ts) FROM record_times WHERE bundle = @key AND ts > ${NO_TS}),
+    ts_to = (SELECT nullif(max(ts), ${NO_TS}) FROM record_times WHERE bundle = @key)
     WHERE key = @key`,
   failBundle: `UPDATE bundles SET status = 'failed', error = @error, report = coalesce(@report, report),
     progress = @progress WHERE id = @id`,
@@ -39,6 +49,11 @@ export const SQL = {
   deleteFts: `INSERT INTO records_fts (records_fts, rowid, message)
     SELECT 'delete', rid, message FROM records WHERE rid BETWEEN @lo AND @hi`,
   buildFts: `INSERT INTO records_fts (rowid, message) SELECT rid, message FROM records WHERE rid BETWEEN @lo AND @hi`,
+  /** One sorted pass: appends to the table's b-tree in key order (migration 0002). */
+  buildTimes: `INSERT INTO record_times (bundle, ts, rid, severity, is_log)
+    SELECT @key, coalesce(ts, ${NO_TS}), rid, severity, kind = 'log' FROM records WHERE rid BETWEEN @lo AND @hi
+    ORDER BY 2, 3`,
+  deleteTimes: `DELETE FROM record_times WHERE bundle = ?`,
   deleteRecords: `DELETE FROM records WHERE rid BETWEEN @lo AND @hi`,
   deleteSpans: `DELETE FROM spans WHERE bundle = ?`,
   deleteLinks: `DELETE FROM links WHERE bundle = ?`,
@@ -60,15 +75,14 @@ export const SQL = {
     node, start_ns, end_ns, status_code, status_message, attributes, resource, events, audit_id)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 
-  correlationRecords: `SELECT id, file_id, ts, severity, kind, format, component, node, caller, message, fields,
-    req_id, audit_id, trace_id, span_id FROM records WHERE bundle = ? ORDER BY ts, rid`,
-  correlationRecordsOfKinds: `SELECT id, file_id, ts, severity, kind, format, component, node, caller, message,
-    fields, req_id, audit_id, trace_id, span_id FROM records
-    WHERE bundle = ? AND kind IN (SELECT value FROM json_each(?)) ORDER BY ts, rid`,
-  /** Kinds without 'log': the partial index `records_control_by_ts` holds exactly those rows. */
-  correlationControlRecordsOfKinds: `SELECT id, file_id, ts, severity, kind, format, component, node, caller,
-    message, fields, req_id, audit_id, trace_id, span_id FROM records
-    WHERE bundle = ? AND kind <> 'log' AND kind IN (SELECT value FROM json_each(?)) ORDER BY ts, rid`,
+  correlationRecords: `SELECT ${CORRELATION_COLUMNS} FROM record_times t CROSS JOIN records r ON r.rid = t.rid
+    WHERE t.bundle = ? ORDER BY t.ts, t.rid`,
+  correlationRecordsOfKinds: `SELECT ${CORRELATION_COLUMNS} FROM record_times t CROSS JOIN records r ON r.rid = t.rid
+    WHERE t.bundle = ? AND r.kind IN (SELECT value FROM json_each(?)) ORDER BY t.ts, t.rid`,
+  /** Kinds without 'log': `is_log` skips the log lines without reading their rows. */
+  correlationControlRecordsOfKinds: `SELECT ${CORRELATION_COLUMNS} FROM record_times t
+    CROSS JOIN records r ON r.rid = t.rid
+    WHERE t.bundle = ? AND t.is_log = 0 AND r.kind IN (SELECT value FROM json_each(?)) ORDER BY t.ts, t.rid`,
   correlationSpans: `SELECT * FROM spans WHERE bundle = ? ORDER BY start_ns, id`,
   insertLink: `INSERT OR IGNORE INTO links (bundle, req_id, record, kind, evidence) VALUES (?, ?, ?, ?, ?)`,
   insertSpanLink: `INSERT OR IGNORE INTO span_links (bundle, req_id, span, kind, evidence) VALUES (?, ?, ?, ?, ?)`,
@@ -109,12 +123,13 @@ export const SQL = {
   searchCount: `SELECT count(*) AS n FROM (SELECT 1 FROM records_fts JOIN records r ON r.rid = records_fts.rowid
     WHERE records_fts MATCH @match AND records_fts.rowid BETWEEN @lo AND @hi LIMIT @cap)`,
 
-  histogram: `SELECT (ts - @from) / @width AS b, severity, count(*) AS n FROM records
+  histogram: `SELECT (ts - @from) / @width AS b, severity, count(*) AS n FROM record_times
     WHERE bundle = @bundle AND ts BETWEEN @from AND @to GROUP BY b, severity`,
   histogramForRequest: `SELECT (r.ts - @from) / @width AS b, r.severity, count(*) AS n FROM links l
     CROSS JOIN records r ON r.rid = (l.bundle << 40) + l.record
     WHERE l.bundle = @bundle AND l.req_id = @reqId AND r.ts BETWEEN @from AND @to GROUP BY b, r.severity`,
-  timeRange: `SELECT min(ts) AS lo, max(ts) AS hi FROM records WHERE bundle = ?`,
+  timeRange: `SELECT (SELECT min(ts) FROM record_times WHERE bundle = @bundle AND ts > ${NO_TS}) AS lo,
+    (SELECT nullif(max(ts), ${NO_TS}) FROM record_times WHERE bundle = @bundle) AS hi`,
   timeRangeForRequest: `SELECT min(r.ts) AS lo, max(r.ts) AS hi FROM links l
     CROSS JOIN records r ON r.rid = (l.bundle << 40) + l.record WHERE l.bundle = ? AND l.req_id = ?`,
 } as const;

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import type { FileInfo, ParsedRecord, Request } from '@kubetrail/model';
+import { loadMigrations, migrate } from './migrate.ts';
 import { StoreError } from './storeError.ts';
 import { openStore, type Store } from './store.ts';
 import { SQL, TIMELINE_SQL } from './sql.ts';
@@ -115,6 +116,44 @@ describe('store', () => {
     raw.close();
     expect(() => openStore(file)).toThrow(StoreError);
     expect(() => openStore(file)).toThrow(/does not match/);
+  });
+
+  it('migrates a database written before record_times: its bundles keep their time order', () => {
+    const file = tempDb();
+    const [first] = loadMigrations();
+    const old = new Database(file);
+    migrate(old, [first!]);
+    old
+      .prepare(
+        `INSERT INTO bundles (key, id, name, status, created_at) VALUES (3, 'old', 'old', 'ready', 'x')`,
+      )
+      .run();
+    const insert = old.prepare(
+      `INSERT INTO records (rid, file_id, line, ts, severity, kind, format, component, message, raw)
+       VALUES (?, 0, ?, ?, ?, ?, 'klog', 'kubelet', 'm', 'm')`,
+    );
+    insert.run((3n << 40n) + 0n, 1, T0 + 2_000_000_000n, 0, 'log');
+    insert.run((3n << 40n) + 1n, 2, T0, 3, 'audit');
+    insert.run((3n << 40n) + 2n, 3, null, 0, 'log');
+    old.close();
+
+    const store = openStore(file);
+    const times = store.db
+      .prepare('SELECT ts, rid & 1099511627775 AS id, severity, is_log FROM record_times WHERE bundle = 3')
+      .safeIntegers(true)
+      .all();
+    expect(times).toEqual([
+      { ts: -9223372036854775808n, id: 2n, severity: 0n, is_log: 1n },
+      { ts: T0, id: 1n, severity: 3n, is_log: 0n },
+      { ts: T0 + 2_000_000_000n, id: 0n, severity: 0n, is_log: 1n },
+    ]);
+    const h = store.histogram('old', { buckets: 2 });
+    expect(h.from).toBe('2024-06-10T11:35:40.000000000Z');
+    expect(h.buckets.map((b) => [b.counts.error, b.counts.debug])).toEqual([
+      [1, 0],
+      [0, 1],
+    ]);
+    store.close();
   });
 
   it('stores records with bundle-local ids and finds them by full-text search', () => {
@@ -316,17 +355,23 @@ describe('store', () => {
     expect(timeline).toMatch(/SEARCH r USING INTEGER PRIMARY KEY \(rowid=\?\)/);
     expect(plan(SQL.recordById, [1])).toMatch(/SEARCH r USING INTEGER PRIMARY KEY \(rowid=\?\)/);
     expect(plan(SQL.recordLinks, [1, 1])).toMatch(/links_by_record/);
-    expect(plan(SQL.histogram, { bundle: 1, from: 0, to: 1, width: 1 })).toMatch(/records_by_ts/);
+    // The histogram is answered from record_times alone (it holds severity): no records row is read.
+    const histogram = plan(SQL.histogram, { bundle: 1, from: 0, to: 1, width: 1 });
+    expect(histogram).toMatch(/SEARCH record_times USING PRIMARY KEY \(bundle=\? AND ts>\? AND ts<\?\)/);
+    expect(histogram).not.toMatch(/records\b/);
     expect(plan(SQL.search, { match: 'x', lo: 0, hi: 1, limit: 1, offset: 0 })).toMatch(
       /VIRTUAL TABLE INDEX/,
     );
-    expect(plan(SQL.correlationRecords, [1])).toMatch(
-      /SEARCH records USING INDEX records_by_ts \(bundle=\?\)/,
-    );
-    expect(plan(SQL.correlationRecords, [1])).not.toMatch(/TEMP B-TREE/);
-    const control = plan(SQL.correlationControlRecordsOfKinds, [1, '["audit","event"]']);
-    expect(control).toMatch(/SEARCH records USING INDEX records_control_by_ts \(bundle=\?\)/);
-    expect(control).not.toMatch(/TEMP B-TREE/);
+    // Correlation walks record_times in (ts, rid) order and reads each row by rowid: no sort.
+    for (const p of [
+      plan(SQL.correlationRecords, [1]),
+      plan(SQL.correlationRecordsOfKinds, [1, '["log"]']),
+      plan(SQL.correlationControlRecordsOfKinds, [1, '["audit","event"]']),
+    ]) {
+      expect(p).toMatch(/SEARCH t USING PRIMARY KEY \(bundle=\?\)/);
+      expect(p).toMatch(/SEARCH r USING INTEGER PRIMARY KEY \(rowid=\?\)/);
+      expect(p).not.toMatch(/TEMP B-TREE/);
+    }
     // Timeline level of detail: every query walks the request's links by primary key, then rowids.
     const win = { bundle: 1, reqId: 'r', fromNs: 0, toNs: 1, minSeverity: 0 };
     for (const [sql, params] of [

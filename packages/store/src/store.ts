@@ -101,6 +101,25 @@ function toStoredSpan(row: SpanRow): StoredSpan {
   };
 }
 
+/** A correlation row as an array (better-sqlite3's raw mode: no object with named keys per row). */
+type CorrelationRow = [
+  id: bigint,
+  fileId: bigint,
+  ts: bigint | null,
+  severity: bigint,
+  kind: RecordKind,
+  format: StoredRecord['format'],
+  component: string,
+  node: string | null,
+  caller: string | null,
+  message: string,
+  fields: string | null,
+  reqId: string | null,
+  auditId: string | null,
+  traceId: string | null,
+  spanId: string | null,
+];
+
 /**
  * A stored record for correlation. `fields` is parsed on first use: most log lines are matched on
  * their message alone, and parsing every line's JSON was a third of the correlation pass.
@@ -123,22 +142,23 @@ class LazyStoredRecord implements StoredRecord {
   private fieldsText: string | null;
   private parsed: Record<string, unknown> | null | undefined;
 
-  constructor(row: RecordRow) {
-    this.id = Number(row.id);
-    this.fileId = Number(row.file_id);
-    this.ts = row.ts;
-    this.severity = severityFromRank(Number(row.severity));
-    this.kind = row.kind;
-    this.format = row.format;
-    this.component = row.component;
-    this.node = row.node;
-    this.caller = row.caller;
-    this.message = row.message;
-    this.reqId = row.req_id;
-    this.auditId = row.audit_id;
-    this.traceId = row.trace_id;
-    this.spanId = row.span_id;
-    this.fieldsText = row.fields;
+  /** `row`: the columns of `SQL.correlationRecords…`, in order, as better-sqlite3 returns them raw. */
+  constructor(row: CorrelationRow) {
+    this.id = Number(row[0]);
+    this.fileId = Number(row[1]);
+    this.ts = row[2];
+    this.severity = severityFromRank(Number(row[3]));
+    this.kind = row[4];
+    this.format = row[5];
+    this.component = row[6];
+    this.node = row[7];
+    this.caller = row[8];
+    this.message = row[9];
+    this.fieldsText = row[10];
+    this.reqId = row[11];
+    this.auditId = row[12];
+    this.traceId = row[13];
+    this.spanId = row[14];
   }
 
   get fields(): Record<string, unknown> | null {
@@ -274,6 +294,7 @@ export class Store {
         if (row.fts_built) this.db.prepare(SQL.deleteFts).run(ridRange(key));
         this.db.prepare(SQL.deleteRecords).run(ridRange(key));
         for (const sql of [
+          SQL.deleteTimes,
           SQL.deleteLinks,
           SQL.deleteSpanLinks,
           SQL.deleteObjects,
@@ -297,6 +318,7 @@ export class Store {
     return new BundleWriter(this.db, key, () => {
       this.db
         .transaction(() => {
+          this.db.prepare(SQL.buildTimes).run({ key, ...ridRange(key) });
           this.db.prepare(SQL.buildFts).run(ridRange(key));
           this.db.prepare(SQL.setFtsBuilt).run(key);
         })
@@ -314,9 +336,11 @@ export class Store {
     const key = this.bundleKey(bundleId);
     const reader = new Database(this.file, { readonly: true });
     reader.pragma('busy_timeout = 10000');
-    const recordsStmt = reader.prepare(SQL.correlationRecords).safeIntegers(true);
-    const ofKindsStmt = reader.prepare(SQL.correlationRecordsOfKinds).safeIntegers(true);
-    const controlStmt = reader.prepare(SQL.correlationControlRecordsOfKinds).safeIntegers(true);
+    // Raw mode: rows as arrays. Building an object with fifteen named keys per row was a third of
+    // the read cost of a million-line bundle.
+    const recordsStmt = reader.prepare(SQL.correlationRecords).safeIntegers(true).raw(true);
+    const ofKindsStmt = reader.prepare(SQL.correlationRecordsOfKinds).safeIntegers(true).raw(true);
+    const controlStmt = reader.prepare(SQL.correlationControlRecordsOfKinds).safeIntegers(true).raw(true);
     const spansStmt = reader.prepare(SQL.correlationSpans).safeIntegers(true);
     return {
       *records(filter?: { kinds?: readonly RecordKind[] }): Iterable<StoredRecord> {
@@ -325,8 +349,8 @@ export class Store {
           ? ((kinds.includes('log') ? ofKindsStmt : controlStmt).iterate(
               key,
               JSON.stringify(kinds),
-            ) as Iterable<RecordRow>)
-          : (recordsStmt.iterate(key) as Iterable<RecordRow>);
+            ) as Iterable<CorrelationRow>)
+          : (recordsStmt.iterate(key) as Iterable<CorrelationRow>);
         for (const row of rows) yield new LazyStoredRecord(row);
       },
       *spans(): Iterable<StoredSpan> {
@@ -575,7 +599,7 @@ export class Store {
     const range = (
       opts.reqId
         ? this.db.prepare(SQL.timeRangeForRequest).safeIntegers(true).get(key, opts.reqId)
-        : this.db.prepare(SQL.timeRange).safeIntegers(true).get(key)
+        : this.db.prepare(SQL.timeRange).safeIntegers(true).get({ bundle: key })
     ) as { lo: bigint | null; hi: bigint | null };
     const from = opts.fromNs ?? range.lo;
     const to = opts.toNs ?? range.hi;

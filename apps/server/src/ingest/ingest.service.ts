@@ -1,6 +1,5 @@
 import { open, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import type { Readable } from 'node:stream';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { correlate, type FilePod } from '@kubetrail/correlate';
 import {
@@ -10,25 +9,14 @@ import {
   type IngestProgress,
   type IngestReport,
   type IngestStage,
-  type ParsedRecord,
-  type ParsedSpan,
-  type ParseEvent,
   type Skip,
   type TimeRule,
 } from '@kubetrail/model';
-import {
-  classifyPath,
-  DEFAULT_LIMITS,
-  parseFile,
-  readBundle,
-  type BundleEntry,
-  type BundleItem,
-  type Limits,
-  type PathHints,
-} from '@kubetrail/parsers';
-import type { BundleWriter, Store } from '@kubetrail/store';
+import { DEFAULT_LIMITS, type Limits, type PathHints } from '@kubetrail/parsers';
+import type { BundleWriter, RecordValues, Store } from '@kubetrail/store';
 import { bundleIdForPaths, directoryBytes } from './bundleId.ts';
-import { parseTimeZone, resolveOffsetMinutes, type TimeZoneSpec } from './timeZone.ts';
+import { hintsOf, readSource, type SourceEvent, type SourceOptions } from './bundleSource.ts';
+import { parseTimeZone, type TimeZoneSpec } from './timeZone.ts';
 
 export interface IngestOptions {
   /** Display name; default: the first path's base name. */
@@ -69,11 +57,8 @@ export class IngestInputError extends Error {
   }
 }
 
-/** What `parseFile` yields: batches of events, the first starting with the file's info. */
-type ParseBatch = (ParseEvent | { type: 'info'; info: FileInfo })[];
-
-/** Records per store transaction. */
-const RECORD_BATCH = 5_000;
+/** Records written between two yields to the event loop (queries and progress polls get through). */
+const YIELD_EVERY_RECORDS = 5_000;
 const SKIP_LIST_CAP = 1_000;
 
 export const emptyReport = (): IngestReport => ({
@@ -158,28 +143,6 @@ export async function ingestPaths(
   }
 }
 
-/** The first chunk of a paused stream as text (up to 4 KiB), put back so the parser still reads it. */
-function peekHead(stream: Readable): Promise<string | null> {
-  return new Promise((resolve) => {
-    const done = (value: string | null) => {
-      stream.off('readable', onReadable);
-      stream.off('end', onEnd);
-      stream.off('error', onEnd);
-      resolve(value);
-    };
-    const onReadable = () => {
-      const chunk = stream.read() as Buffer | string | null;
-      if (chunk === null) return;
-      stream.unshift(chunk);
-      done((typeof chunk === 'string' ? chunk : chunk.toString('utf8')).slice(0, 4096));
-    };
-    const onEnd = () => done(null);
-    stream.on('readable', onReadable);
-    stream.once('end', onEnd);
-    stream.once('error', onEnd);
-  });
-}
-
 /** For a gzip file, its trailer's ISIZE (decompressed size mod 2^32), when it is plausible. */
 async function gzipDecompressedSize(path: string, compressed: number): Promise<number | null> {
   if (compressed < 18) return null;
@@ -224,14 +187,21 @@ async function expectedBytes(paths: readonly string[]): Promise<number | null> {
  */
 const refusesAnotherMember = (reason: string): boolean => reason.startsWith('duplicate path refused');
 
-const FALLBACK_HINTS: PathHints = {
-  node: null,
-  component: null,
-  pod: null,
-  container: null,
-  content: null,
-  layout: null,
-};
+/** A member being read: what the report and its file row will say. */
+interface OpenEntry {
+  path: string;
+  hints: PathHints;
+  size: number | null;
+  info: FileInfo | null;
+  /** -1 until the file row exists. */
+  fileId: number;
+  records: number;
+  skipped: number;
+  lines: number;
+  bytes: number;
+  /** The first file-level skip reason (why a file without records was not read). */
+  fileSkipReason: string | null;
+}
 
 class IngestJob {
   private readonly started = Date.now();
@@ -254,6 +224,8 @@ class IngestJob {
   private currentFile: string | null = null;
   private currentBytes = 0;
   private lastProgress = 0;
+  /** The member being read. */
+  private open: OpenEntry | null = null;
 
   constructor(
     private readonly store: Store,
@@ -270,7 +242,7 @@ class IngestJob {
       this.bytesTotal = await expectedBytes(this.paths).catch(() => null);
       this.progress(true);
       this.writer = this.store.createWriter(this.bundleId);
-      for (const p of this.paths) await this.readPath(p);
+      await this.readAll();
 
       if (this.report.files.every((f) => f.error !== null) && this.report.totals.records === 0) {
         const why = this.report.skips[0]?.reason ?? 'no files';
@@ -332,29 +304,119 @@ class IngestJob {
     }
   }
 
-  private async readPath(path: string): Promise<void> {
-    const items = readBundle(path, this.limits)[Symbol.asyncIterator]();
-    try {
-      for (;;) {
-        let next: IteratorResult<BundleItem>;
-        try {
-          next = await items.next();
-        } catch (err) {
-          this.problem(basename(path), `could not read: ${message(err)}`);
-          return;
-        }
-        if (next.done) return;
-        const item = next.value;
+  /**
+   * Consumes the reading half's events. (Parsing in a worker thread was tried: the writes here are
+   * the bottleneck, so it saved ~8 % of the wall time and cost 150–400 MB of RSS; see
+   * bench/RESULTS.md.)
+   */
+  private async readAll(): Promise<void> {
+    const sourceOpts: SourceOptions = {
+      year: this.opts.year ?? null,
+      tz: this.opts.tz ?? null,
+      tzOffsetMinutes: this.opts.tzOffsetMinutes ?? 0,
+      limits: this.limits,
+    };
+    const source = readSource(this.paths, sourceOpts);
+    let sinceYield = 0;
+    for await (const batch of source) {
+      for (const ev of batch) {
+        this.onEvent(ev);
+        if (ev.type === 'records') sinceYield += ev.rows.length;
+      }
+      this.progress(false);
+      if (sinceYield >= YIELD_EVERY_RECORDS) {
+        sinceYield = 0;
+        // Let queries (and progress polls) through between batches.
+        await yieldToEventLoop();
+      }
+    }
+    if (this.open) this.closeEntry(null);
+  }
+
+  private onEvent(ev: SourceEvent): void {
+    switch (ev.type) {
+      case 'problem': {
         const last = this.lastEntry;
         this.lastEntry = null;
-        if (item.type === 'entry') await this.readEntry(item.entry);
-        else if (last?.path === item.path && !refusesAnotherMember(item.reason))
-          this.brokeMidway(last, item.reason);
-        else this.problem(item.path, item.reason);
+        if (ev.member && last?.path === ev.path && !refusesAnotherMember(ev.reason))
+          this.brokeMidway(last, ev.reason);
+        else this.problem(ev.path, ev.reason);
+        break;
       }
-    } finally {
-      await items.return?.(undefined).catch(() => undefined);
+      case 'open':
+        this.lastEntry = null;
+        this.currentFile = ev.path;
+        this.currentBytes = 0;
+        this.open = {
+          path: ev.path,
+          hints: ev.hints,
+          size: ev.size,
+          info: null,
+          fileId: -1,
+          records: 0,
+          skipped: 0,
+          lines: 0,
+          bytes: 0,
+          fileSkipReason: null,
+        };
+        break;
+      case 'info': {
+        const o = this.open!;
+        if (o.fileId < 0) {
+          o.info = ev.info;
+          this.ensureFile(o);
+        }
+        break;
+      }
+      case 'records': {
+        const o = this.open!;
+        this.writer!.addRecordValues(this.ensureFile(o), ev.rows);
+        o.records += ev.rows.length;
+        for (const v of ev.rows) this.noteRecord(v, o.info);
+        this.report.totals.records = this.writer!.records;
+        break;
+      }
+      case 'spans': {
+        const o = this.open!;
+        this.writer!.addSpans(this.ensureFile(o), ev.spans);
+        this.report.totals.spans += ev.spans.length;
+        break;
+      }
+      case 'skip': {
+        const o = this.open!;
+        o.skipped++;
+        if (ev.line === null) o.fileSkipReason ??= ev.reason;
+        this.addSkip({ file: o.path, line: ev.line, reason: ev.reason });
+        break;
+      }
+      case 'progress': {
+        const o = this.open!;
+        o.lines = ev.lines;
+        o.bytes = ev.bytes;
+        this.currentBytes = ev.bytes;
+        break;
+      }
+      case 'close':
+        this.referenceNs = ev.referenceNs;
+        this.closeEntry(ev.error);
+        break;
     }
+  }
+
+  private ensureFile(o: OpenEntry): number {
+    if (o.fileId < 0) {
+      o.info ??= {
+        path: o.path,
+        format: null,
+        wrapper: 'none',
+        component: o.hints.component,
+        node: o.hints.node,
+        timeRule: 'none',
+      };
+      o.fileId = this.writer!.addFile(o.info);
+      if (o.hints.pod) this.filePods.set(o.fileId, o.hints.pod);
+    }
+    return o.fileId;
   }
 
   /**
@@ -373,12 +435,7 @@ class IngestJob {
   /** A member that could not be read at all: a file row with its error, and a skip line. */
   private problem(path: string, reason: string): void {
     const writer = this.writer!;
-    let hints = FALLBACK_HINTS;
-    try {
-      hints = classifyPath(path);
-    } catch {
-      // keep the fallback
-    }
+    const hints = hintsOf(path);
     const info: FileInfo = {
       path,
       format: null,
@@ -400,191 +457,53 @@ class IngestJob {
     if (this.report.skips.length < SKIP_LIST_CAP) this.report.skips.push(skip);
   }
 
-  private async readEntry(entry: BundleEntry): Promise<void> {
+  private closeEntry(fileError: string | null): void {
+    const o = this.open!;
+    this.open = null;
     const writer = this.writer!;
-    let hints = FALLBACK_HINTS;
-    try {
-      hints = classifyPath(entry.path);
-    } catch {
-      // keep the fallback: content sniffing still works
-    }
-    this.currentFile = entry.path;
-    this.currentBytes = 0;
-    let stream: Readable;
-    try {
-      stream = entry.open();
-    } catch (err) {
-      this.problem(entry.path, `could not open: ${message(err)}`);
-      return;
-    }
-    const tzOffsetMinutes = this.tzSpec
-      ? resolveOffsetMinutes(this.tzSpec, await this.zoneInstant(stream, entry))
-      : (this.opts.tzOffsetMinutes ?? 0);
-    const parser = parseFile(stream, {
-      path: entry.path,
-      hints,
-      mtimeMs: entry.mtimeMs,
-      year: this.opts.year ?? null,
-      tzOffsetMinutes,
-      bundleReferenceNs: this.referenceNs,
-      limits: this.limits,
-    })[Symbol.asyncIterator]();
-
-    let info: FileInfo | null = null;
-    let fileId = -1;
-    const ensureFile = (): number => {
-      if (fileId < 0) {
-        info ??= {
-          path: entry.path,
-          format: null,
-          wrapper: 'none',
-          component: hints.component,
-          node: hints.node,
-          timeRule: 'none',
-        };
-        fileId = writer.addFile(info);
-        if (hints.pod) this.filePods.set(fileId, hints.pod);
-      }
-      return fileId;
-    };
-    let records: ParsedRecord[] = [];
-    let spans: ParsedSpan[] = [];
-    let recordCount = 0;
-    let skipped = 0;
-    let lines = 0;
-    let bytes = 0;
-    let fileError: string | null = null;
-    let fileSkipReason: string | null = null;
-    const flush = (): void => {
-      if (records.length > 0) writer.addRecords(ensureFile(), records);
-      if (spans.length > 0) writer.addSpans(ensureFile(), spans);
-      records = [];
-      spans = [];
-    };
-
-    try {
-      for (;;) {
-        let next: IteratorResult<ParseBatch>;
-        try {
-          next = await parser.next();
-        } catch (err) {
-          fileError = message(err);
-          break;
-        }
-        if (next.done) break;
-        for (const ev of next.value) {
-          switch (ev.type) {
-            case 'info':
-              if (fileId < 0) {
-                info = ev.info;
-                ensureFile();
-              }
-              break;
-            case 'record':
-              records.push(ev.record);
-              recordCount++;
-              this.noteRecord(ev.record, info);
-              break;
-            case 'span':
-              spans.push(ev.span);
-              this.report.totals.spans++;
-              break;
-            case 'skip':
-              skipped++;
-              if (ev.skip.line === null) fileSkipReason ??= ev.skip.reason;
-              this.addSkip({ file: entry.path, line: ev.skip.line, reason: ev.skip.reason });
-              break;
-            case 'progress':
-              lines = ev.lines;
-              bytes = ev.bytes;
-              this.currentBytes = bytes;
-              break;
-          }
-        }
-        if (records.length >= RECORD_BATCH || spans.length >= RECORD_BATCH) {
-          flush();
-          // Let queries (and progress polls) through between batches.
-          await yieldToEventLoop();
-        }
-        this.report.totals.records = (writer.records ?? 0) + records.length;
-        this.progress(false);
-      }
-      flush();
-    } finally {
-      await parser.return?.(undefined).catch(() => undefined);
-      if (!stream.destroyed && !stream.readableEnded) stream.resume();
-    }
-
     if (fileError !== null) {
-      skipped++;
-      this.addSkip({ file: entry.path, line: null, reason: fileError });
+      o.skipped++;
+      this.addSkip({ file: o.path, line: null, reason: fileError });
     }
-    const fid = ensureFile();
-    const finalInfo: FileInfo = info ?? {
-      path: entry.path,
-      format: null,
-      wrapper: 'none',
-      component: hints.component,
-      node: hints.node,
-      timeRule: 'none',
-    };
+    const fid = this.ensureFile(o);
+    const finalInfo = o.info!;
     const fr: FileReport = {
       path: finalInfo.path,
       format: finalInfo.format,
       wrapper: finalInfo.wrapper,
       component: finalInfo.component,
       node: finalInfo.node,
-      bytes: bytes || (entry.size ?? 0),
-      lines,
-      records: recordCount,
-      skipped,
+      bytes: o.bytes || (o.size ?? 0),
+      lines: o.lines,
+      records: o.records,
+      skipped: o.skipped,
       timeRule: finalInfo.timeRule,
-      error: fileError ?? (finalInfo.format === null && recordCount === 0 ? fileSkipReason : null),
+      error: fileError ?? (finalInfo.format === null && o.records === 0 ? o.fileSkipReason : null),
     };
     writer.finishFile(fid, fr);
     this.report.files.push(fr);
-    this.lastEntry = { path: entry.path, fileId: fid, report: fr };
+    this.lastEntry = { path: o.path, fileId: fid, report: fr };
     if (fr.component) this.components.add(fr.component);
     if (fr.node) this.nodes.add(fr.node);
-    if (recordCount > 0) this.timeRules.set(fr.timeRule, (this.timeRules.get(fr.timeRule) ?? 0) + 1);
+    if (o.records > 0) this.timeRules.set(fr.timeRule, (this.timeRules.get(fr.timeRule) ?? 0) + 1);
     this.report.totals.files++;
-    this.report.totals.lines += lines;
-    this.report.totals.skipped += skipped;
+    this.report.totals.lines += o.lines;
+    this.report.totals.skipped += o.skipped;
     this.bytesDone += fr.bytes;
     this.currentBytes = 0;
     this.report.totals.records = writer.records;
     this.progress(false);
   }
 
-  /**
-   * The instant at which an IANA zone's offset applies to this file: the date of its first klog
-   * header (peeked, then put back) in the best-known year; else the bundle's reference time.
-   */
-  private async zoneInstant(stream: Readable, entry: BundleEntry): Promise<number | null> {
-    const referenceMs = this.referenceNs === null ? null : Number(this.referenceNs / 1_000_000n);
-    if (this.tzSpec?.kind !== 'iana') return referenceMs;
-    const head = await peekHead(stream);
-    const m = head ? /(?:^|\n|\s)[IWEF](\d{2})(\d{2}) (\d{2}):(\d{2})/.exec(head) : null;
-    if (!m) return referenceMs;
-    const year =
-      this.opts.year ??
-      (referenceMs !== null ? new Date(referenceMs).getUTCFullYear() : null) ??
-      (entry.mtimeMs !== null ? new Date(entry.mtimeMs).getUTCFullYear() : new Date().getUTCFullYear());
-    return Date.UTC(year, Number(m[1]) - 1, Number(m[2]), Number(m[3]), Number(m[4]));
-  }
-
-  private noteRecord(r: ParsedRecord, info: FileInfo | null): void {
-    const ts = r.ts;
+  private noteRecord(v: RecordValues, info: FileInfo | null): void {
+    const ts = v[1];
     if (ts !== null) {
       if (this.minTs === null || ts < this.minTs) this.minTs = ts;
       if (this.maxTs === null || ts > this.maxTs) this.maxTs = ts;
-      // A full date seen here dates later klog files that carry none.
-      if (this.referenceNs === null && (info?.timeRule === 'full' || info?.timeRule === 'wrapper'))
-        this.referenceNs = ts;
     }
-    const component = r.component ?? info?.component;
+    const component = v[5] ?? info?.component;
     if (component) this.components.add(component);
-    const node = r.node ?? info?.node;
+    const node = v[6] ?? info?.node;
     if (node) this.nodes.add(node);
   }
 

@@ -32,6 +32,11 @@ export interface ParsedRecord {
   fields: Record<string, unknown> | null;
   /** The original text (wrapper included), CRLF stripped, capped at the configured line limit. */
   raw: string;
+  /**
+   * Set on audit records whose `fields` can be rebuilt from `raw` (parsers' `auditFieldsFromRaw`):
+   * the store then keeps only `raw`.
+   */
+  fieldsInRaw?: boolean;
   /** Explicit request id from the proposal's `reqID` key. */
   reqId: string | null;
   /** Audit id: the audit event's `auditID`, or an httplog line's `audit-ID=` / JSON `auditID`. */

@@ -8,3 +8,4 @@ export { MAX_JSON_DOCUMENT_BYTES, NO_YEAR_REASON } from './parseFile.ts';
 export type { FileEvent } from './lines/events.ts';
 export { otlpSpans } from './lines/otlpJson.ts';
 export { redactAuditEvent } from './lines/auditRedact.ts';
+export { auditFieldsFromRaw } from './lines/auditEvent.ts';

@@ -209,7 +209,8 @@ export const recordValues = (r: ParsedRecord): RecordValues => [
   r.node,
   r.caller,
   r.message,
-  r.fields === null ? null : JSON.stringify(r.fields),
+  // An audit record whose raw lines rebuild its merged event keeps its text once (rows.ts).
+  r.fields === null || r.fieldsInRaw === true ? null : JSON.stringify(r.fields),
   r.raw,
   r.reqId,
   r.auditId,

@@ -15,6 +15,7 @@ import {
   type LogRecord,
   type RecordKind,
 } from '@kubetrail/model';
+import { auditFieldsFromRaw } from '@kubetrail/parsers';
 
 export interface BundleRow {
   key: bigint;
@@ -63,6 +64,21 @@ export interface LinkedRecordRow extends RecordRow {
 export const parseJson = <T>(text: string | null): T | null =>
   text === null ? null : (JSON.parse(text) as T);
 
+/**
+ * A record's fields: its `fields` column, or for an audit record stored without one, the merged
+ * event rebuilt from its raw stage lines (`ParsedRecord.fieldsInRaw`).
+ */
+export const recordFields = (
+  kind: RecordKind,
+  fields: string | null,
+  raw: string | null,
+): Record<string, unknown> | null =>
+  fields !== null
+    ? (JSON.parse(fields) as Record<string, unknown>)
+    : kind === 'audit' && raw !== null
+      ? auditFieldsFromRaw(raw)
+      : null;
+
 export function toBundle(row: BundleRow): Bundle {
   return {
     id: row.id,
@@ -97,7 +113,7 @@ export function toLogRecord(bundleId: string, row: RecordRow): LogRecord {
     node: row.node,
     caller: row.caller,
     message: row.message,
-    fields: parseJson<Record<string, unknown>>(row.fields),
+    fields: recordFields(row.kind, row.fields, row.raw),
     raw: row.raw,
   };
 }

@@ -15,6 +15,9 @@ export const ridRange = (key: bigint): { lo: bigint; hi: bigint } => ({
   hi: ((key + 1n) << RID_SHIFT) - 1n,
 });
 
+/** An audit record's raw stage lines when its fields are kept only there (rows.ts `recordFields`). */
+const AUDIT_RAW = `CASE WHEN r.fields IS NULL AND r.kind = 'audit' THEN r.raw END`;
+
 /** A record without a time, in `record_times` (whose `ts` is a key column, never NULL). */
 const NO_TS = '-9223372036854775808';
 
@@ -23,7 +26,7 @@ const NO_TS = '-9223372036854775808';
  * `CorrelationRow` in store.ts.
  */
 const CORRELATION_COLUMNS = `r.id, r.file_id, r.ts, r.severity, r.kind, r.format, r.component, r.node, r.caller,
-  r.message, r.fields, r.req_id, r.audit_id, r.trace_id, r.span_id`;
+  r.message, r.fields, r.req_id, r.audit_id, r.trace_id, r.span_id, ${AUDIT_RAW}`;
 
 export const BUNDLE_COLUMNS = `key, id, name, status, created_at, size_bytes, records, requests, ts_from, ts_to,
   progress, report, error, fts_built`;
@@ -170,7 +173,8 @@ export const APPEND_SQL = {
  */
 const LANE_SIG = `json_array(r.kind, r.component, r.node,
     CASE WHEN r.component = 'kube-controller-manager' AND r.kind NOT IN ('audit', 'event') THEN r.caller END,
-    CASE WHEN r.kind = 'audit' THEN json_object('user', json_object('username', r.fields -> '$.user.username'))
+    CASE WHEN r.kind = 'audit' THEN json_object('user', json_object('username',
+      coalesce(r.fields, substr(r.raw, 1, instr(r.raw || char(10), char(10)) - 1)) -> '$.user.username'))
       WHEN r.kind = 'event' THEN json_object('source', r.fields -> '$.source',
         'deprecatedSource', r.fields -> '$.deprecatedSource',
         'reportingController', r.fields -> '$.reportingController',
@@ -203,7 +207,7 @@ export const TIMELINE_SQL = {
     max((r.severity << 40) + (1099511627775 - r.id)) AS worst
     ${TIMELINE_FROM} GROUP BY sig, b`,
   /** Audit records (API-call bars) with their fields, bounded. */
-  auditRecords: `SELECT r.id, r.ts, r.fields ${TIMELINE_FROM} AND r.kind = 'audit' ORDER BY r.ts, r.rid LIMIT @limit`,
+  auditRecords: `SELECT r.id, r.ts, r.fields, ${AUDIT_RAW} AS raw ${TIMELINE_FROM} AND r.kind = 'audit' ORDER BY r.ts, r.rid LIMIT @limit`,
   /** Message previews of a few records by id: rowid lookups. */
   previews: `SELECT r.id, r.kind, substr(r.message, 1, @messageChars) AS message,
     CASE WHEN r.kind = 'log' THEN r.fields END AS fields FROM records r

@@ -156,6 +156,37 @@ describe('store', () => {
     store.close();
   });
 
+  it('keeps an audit record text once when its raw lines rebuild the merged event', () => {
+    const store = openStore(tempDb());
+    store.beginBundle({ id: 'a', name: 'a', sizeBytes: 1 });
+    const w = store.createWriter('a');
+    const fileId = w.addFile({ ...FILE, path: 'audit.log', format: 'audit', component: 'kube-apiserver' });
+    const ev = { kind: 'Event', auditID: 'x-1', verb: 'get', user: { username: 'alice' } };
+    const raw = [
+      JSON.stringify({ ...ev, stage: 'RequestReceived' }),
+      JSON.stringify({ ...ev, stage: 'ResponseComplete', responseStatus: { code: 200 } }),
+    ].join('\n');
+    const fields = {
+      ...ev,
+      stage: 'ResponseComplete',
+      responseStatus: { code: 200 },
+      stages: ['RequestReceived', 'ResponseComplete'],
+      stageTimestamps: {},
+    };
+    const audit = (fieldsInRaw: boolean) =>
+      rec(1, 'get', { kind: 'audit', format: 'audit', auditId: 'x-1', raw, fields, fieldsInRaw });
+    w.addRecords(fileId, [audit(true), audit(false)]);
+    w.finish();
+    const stored = store.db.prepare('SELECT fields IS NULL AS none FROM records ORDER BY rid').all();
+    expect(stored).toEqual([{ none: 1 }, { none: 0 }]);
+    expect(store.getRecord('a', 0)?.fields).toEqual(fields);
+    expect(store.getRecord('a', 0)?.raw).toBe(raw);
+    const source = store.correlationSource('a');
+    expect([...source.records({ kinds: ['audit'] })].map((r) => r.fields)).toEqual([fields, fields]);
+    source.close();
+    store.close();
+  });
+
   it('stores records with bundle-local ids and finds them by full-text search', () => {
     const store = openStore(tempDb());
     loadBundle(store, 'b1', [

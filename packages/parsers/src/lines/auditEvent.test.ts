@@ -1,6 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { AuditMerger, auditSummary, isAuditEvent, mayHoldSecret, notAuditReason } from './auditEvent.ts';
+import {
+  AuditMerger,
+  auditFieldsFromRaw,
+  auditSummary,
+  isAuditEvent,
+  mayHoldSecret,
+  notAuditReason,
+} from './auditEvent.ts';
 import { REDACTED, redactAuditEvent } from './auditRedact.ts';
 
 const fixture = (name: string): string =>
@@ -99,6 +106,64 @@ describe('audit events', () => {
     expect(r).toMatchObject({ severity: 'error', reqId: 'r-9' });
     expect(r!.message).toBe('get ? → panic by ?');
     expect(r!.raw.length).toBeLessThanOrEqual(100);
+  });
+});
+
+describe('auditFieldsFromRaw', () => {
+  const stages = (ev: Record<string, unknown>): string[] => [
+    JSON.stringify({ ...ev, stage: 'RequestReceived', stageTimestamp: '2024-06-10T11:35:40.100000Z' }),
+    JSON.stringify({
+      ...ev,
+      stage: 'ResponseComplete',
+      stageTimestamp: '2024-06-10T11:35:40.120000Z',
+      responseStatus: { metadata: {}, code: 201 },
+      responseObject: { ...(ev.requestObject as object), metadata: { name: 's', uid: 'u-1' } },
+    }),
+  ];
+  const merge = (lines: string[], cap = 1 << 20) => {
+    const m = new AuditMerger(cap);
+    return lines.flatMap((l, i) => m.add(json(l), i + 1, 1, l)).concat(m.flush());
+  };
+
+  it('rebuilds the merged event from the raw stage lines, secrets still redacted', () => {
+    const base = {
+      kind: 'Event',
+      apiVersion: 'audit.k8s.io/v1',
+      level: 'RequestResponse',
+      auditID: 'a-9',
+      verb: 'create',
+      user: { username: 'alice' },
+      objectRef: { resource: 'secrets', namespace: 'shop', name: 's' },
+      requestReceivedTimestamp: '2024-06-10T11:35:40.100000Z',
+      requestObject: { kind: 'Secret', apiVersion: 'v1', data: { password: 'aHVudGVyMg==' } },
+    };
+    for (const ev of [
+      base,
+      { ...base, objectRef: { resource: 'configmaps', name: 'c' }, requestObject: {} },
+    ]) {
+      const [r] = merge(stages(ev));
+      expect(r!.fieldsInRaw).toBe(true);
+      expect(r!.raw).not.toContain('aHVudGVyMg==');
+      expect(auditFieldsFromRaw(r!.raw)).toEqual(r!.fields);
+    }
+  });
+
+  it('rebuilds every record of a real audit log (audit2rbac demo.log)', () => {
+    const lines = fixture('audit2rbac-demo.log').split('\n').filter(Boolean);
+    const records = merge(lines);
+    expect(records.every((r) => r.fieldsInRaw === true)).toBe(true);
+    for (const r of records) expect(auditFieldsFromRaw(r.raw)).toEqual(r.fields);
+  });
+
+  it('keeps fields when the raw text cannot rebuild them (multi-line JSON, capped text)', () => {
+    const pretty = JSON.stringify(json(fixture('create_deployment.json')), null, 2);
+    const [multi] = new AuditMerger(1 << 20).add(json(pretty), 1, 40, pretty);
+    expect(multi!.fieldsInRaw).toBeUndefined();
+    const line = fixture('create_deployment.json').trim();
+    const [capped] = new AuditMerger(100).add(json(line), 1, 1, line.slice(0, 100));
+    expect(capped!.fieldsInRaw).toBeUndefined();
+    expect(auditFieldsFromRaw('{"truncated":')).toBeNull();
+    expect(auditFieldsFromRaw('{"kind":"Pod"}')).toBeNull();
   });
 });
 

@@ -60,6 +60,7 @@ export const SQL = {
   deleteRecords: `DELETE FROM records WHERE rid BETWEEN @lo AND @hi`,
   deleteSpans: `DELETE FROM spans WHERE bundle = ?`,
   deleteLinks: `DELETE FROM links WHERE bundle = ?`,
+  deleteLinkLanes: `DELETE FROM link_lanes WHERE bundle = ?`,
   deleteSpanLinks: `DELETE FROM span_links WHERE bundle = ?`,
   deleteObjects: `DELETE FROM request_objects WHERE bundle = ?`,
   deleteRequests: `DELETE FROM requests WHERE bundle = ?`,
@@ -184,17 +185,38 @@ const LANE_SIG = `json_array(r.kind, r.component, r.node,
         THEN json_object('logger', CASE WHEN instr(r.fields, '"logger"') > 0 THEN r.fields -> '$.logger' END,
           'kind', CASE WHEN instr(r.fields, '"kind"') > 0 THEN r.fields -> '$.kind' END) END)`;
 
-// A request's linked records inside a window: the links primary key, then one rowid lookup each.
-const TIMELINE_FROM = `FROM links l CROSS JOIN records r ON r.rid = (l.bundle << 40) + l.record
-    WHERE l.bundle = @bundle AND l.req_id = @reqId AND r.ts >= @fromNs AND r.ts <= @toNs
-      AND r.severity >= @minSeverity`;
+/**
+ * A request's links inside a window, from `links_by_time` alone (migration 0003: each link carries
+ * its record's ts, severity and lane number).
+ */
+const LINK_WINDOW = `FROM links l INDEXED BY links_by_time
+    WHERE l.bundle = @bundle AND l.req_id = @reqId AND l.ts >= @fromNs AND l.ts <= @toNs
+      AND l.severity >= @minSeverity`;
+/** The same window's records: the index range, then one rowid lookup per link that passes `lane`. */
+const TIMELINE_FROM = `FROM links l INDEXED BY links_by_time CROSS JOIN records r ON r.rid = (l.bundle << 40) + l.record
+    WHERE l.bundle = @bundle AND l.req_id = @reqId AND l.ts >= @fromNs AND l.ts <= @toNs
+      AND l.severity >= @minSeverity`;
+
+/** Writing the links' ts, severity and lane once a bundle's links are saved (migration 0003). */
+export const LINK_LANES_SQL = {
+  /** The bundle's distinct lane signatures, numbered. */
+  lanes: `INSERT INTO link_lanes (bundle, sig, lane)
+    SELECT @bundle, sig, row_number() OVER (ORDER BY sig) FROM (SELECT DISTINCT ${LANE_SIG} AS sig
+      FROM links l CROSS JOIN records r ON r.rid = (l.bundle << 40) + l.record WHERE l.bundle = @bundle)`,
+  fill: `UPDATE links SET ts = r.ts, severity = r.severity,
+    lane = (SELECT k.lane FROM link_lanes k WHERE k.bundle = @bundle AND k.sig = ${LANE_SIG})
+    FROM records r WHERE links.bundle = @bundle AND r.rid = (links.bundle << 40) + links.record`,
+  done: `UPDATE bundles SET lanes_built = 1 WHERE key = @bundle`,
+  pending: `SELECT key FROM bundles WHERE lanes_built = 0 AND status = 'ready'`,
+  ofBundle: `SELECT lane, sig FROM link_lanes WHERE bundle = ?`,
+} as const;
 
 /** Level-of-detail timeline (SPEC §7.2): cost follows what is returned, not the request's size. */
 export const TIMELINE_SQL = {
   /** Marks of the sparse lanes: narrow columns, a message prefix, fields only for log lines' previews. */
   marks: `SELECT r.id, r.ts, r.severity, r.kind, substr(r.message, 1, @messageChars) AS message,
-    CASE WHEN r.kind = 'log' THEN r.fields END AS fields, l.kind AS link_kind, ${LANE_SIG} AS sig
-    ${TIMELINE_FROM} AND sig IN (SELECT value FROM json_each(@sigs)) ORDER BY r.ts, r.rid`,
+    CASE WHEN r.kind = 'log' THEN r.fields END AS fields, l.kind AS link_kind, l.lane
+    ${TIMELINE_FROM} AND l.lane IN (SELECT value FROM json_each(@lanes)) ORDER BY l.ts, l.record`,
   /**
    * One pass over the window: per lane signature and bucket, the count, the worst severity and,
    * packed into one integer, the smallest record id among the worst
@@ -202,12 +224,13 @@ export const TIMELINE_SQL = {
    * steps as the in-memory levelOfDetail (ms since origin truncated to µs, minus from, / width). Summed per lane these are the lane counts that decide
    * which lanes are dense; a dense lane's rows are its buckets.
    */
-  buckets: `SELECT ${LANE_SIG} AS sig,
-    min(@buckets - 1, max(0, CAST((((r.ts - @originNs) / 1000) / 1000.0 - @fromMs) / @bucketMs AS INTEGER))) AS b, count(*) AS n,
-    max((r.severity << 40) + (1099511627775 - r.id)) AS worst
-    ${TIMELINE_FROM} GROUP BY sig, b`,
-  /** Audit records (API-call bars) with their fields, bounded. */
-  auditRecords: `SELECT r.id, r.ts, r.fields, ${AUDIT_RAW} AS raw ${TIMELINE_FROM} AND r.kind = 'audit' ORDER BY r.ts, r.rid LIMIT @limit`,
+  buckets: `SELECT l.lane,
+    min(@buckets - 1, max(0, CAST((((l.ts - @originNs) / 1000) / 1000.0 - @fromMs) / @bucketMs AS INTEGER))) AS b, count(*) AS n,
+    max((l.severity << 40) + (1099511627775 - l.record)) AS worst
+    ${LINK_WINDOW} GROUP BY l.lane, b`,
+  /** Audit records (API-call bars) with their fields, bounded; `@lanes`: the audit lanes. */
+  auditRecords: `SELECT r.id, r.ts, r.fields, ${AUDIT_RAW} AS raw ${TIMELINE_FROM}
+    AND l.lane IN (SELECT value FROM json_each(@lanes)) AND r.kind = 'audit' ORDER BY l.ts, l.record LIMIT @limit`,
   /** Message previews of a few records by id: rowid lookups. */
   previews: `SELECT r.id, r.kind, substr(r.message, 1, @messageChars) AS message,
     CASE WHEN r.kind = 'log' THEN r.fields END AS fields FROM records r

@@ -278,6 +278,58 @@ describe('store', () => {
     expect(store.getRequest('b1', 'r1')?.records).toBe(2);
     expect(() => store.listRequests('b1', { ...base, from: 'yesterday' })).toThrow(/RFC 3339/);
 
+    // Each link carries its record's time, severity and lane; a bundle correlated before migration
+    // 0003 (no lanes yet) gets them when the store opens.
+    const links = () =>
+      store.db
+        .prepare('SELECT record, ts IS NOT NULL AS timed, severity, lane FROM links ORDER BY record')
+        .all() as { record: number; timed: number; severity: number; lane: number }[];
+    const fresh = links();
+    expect(fresh.map((l) => [l.record, l.timed, l.severity])).toEqual([
+      [0, 1, 1],
+      [1, 1, 3],
+      [2, 1, 1],
+    ]);
+    expect(new Set(fresh.map((l) => l.lane)).size).toBe(1); // one kubelet lane on one node
+    const buckets = store.timelineBuckets(
+      'b1',
+      'r1',
+      { fromNs: T0, toNs: T0 + 10_000_000n },
+      { originNs: T0, fromMs: 0, bucketMs: 1, buckets: 10 },
+    );
+    expect(buckets.map((b) => [b.index, b.count, b.worstRank, b.recordId])).toEqual([
+      [1, 1, 1, 0],
+      [2, 1, 3, 1],
+    ]);
+    expect(JSON.parse(buckets[0]!.sig)).toEqual(['log', 'kubelet', 'kind-worker', null, null]);
+    store.db.exec('UPDATE links SET ts = NULL, severity = NULL, lane = NULL; DELETE FROM link_lanes');
+    store.db.exec('UPDATE bundles SET lanes_built = 0');
+    const file = store.file;
+    store.close();
+    const reopened = openStore(file);
+    const again = reopened.db
+      .prepare('SELECT record, ts IS NOT NULL AS timed, severity, lane FROM links ORDER BY record')
+      .all();
+    expect(again).toEqual(fresh);
+    reopened.close();
+  });
+
+  it('answers request records and search after correlation', () => {
+    const store = openStore(tempDb());
+    loadBundle(store, 'b1', ['one', 'two', 'three']);
+    store.saveCorrelation('b1', (sink) => {
+      sink.link({ recordId: 0, reqId: 'r1', kind: 'audit', evidence: 'audit-ID=r1' });
+      sink.link({ recordId: 1, reqId: 'r1', kind: 'inferred', evidence: 'pod shop/web-1' });
+      sink.link({ recordId: 2, reqId: 'r2', kind: 'inferred', evidence: 'pod blog/web-2' });
+      return {
+        requests: [request('r1', 'web', 'failed'), request('r2', 'web-api', 'complete')],
+        objects: [
+          { reqId: 'r1', object: 'node kind-worker' },
+          { reqId: 'r2', object: 'node kind-worker' },
+        ],
+      };
+    });
+
     const recs = store.requestRecords('b1', 'r1');
     expect(recs.map((r) => [r.id, r.linkKind])).toEqual([
       [0, 'audit'],
@@ -403,15 +455,20 @@ describe('store', () => {
       expect(p).toMatch(/SEARCH r USING INTEGER PRIMARY KEY \(rowid=\?\)/);
       expect(p).not.toMatch(/TEMP B-TREE/);
     }
-    // Timeline level of detail: every query walks the request's links by primary key, then rowids.
+    // Timeline level of detail: every query walks the window of the request's links by time; the
+    // buckets never read a record, marks and API calls read theirs by rowid.
     const win = { bundle: 1, reqId: 'r', fromNs: 0, toNs: 1, minSeverity: 0 };
+    const byTime =
+      /SEARCH l USING (COVERING )?INDEX links_by_time \(bundle=\? AND req_id=\? AND ts>\? AND ts<\?\)/;
+    const buckets = plan(TIMELINE_SQL.buckets, { ...win, originNs: 0, fromMs: 0, bucketMs: 1, buckets: 600 });
+    expect(buckets).toMatch(/SEARCH l USING COVERING INDEX links_by_time/);
+    expect(buckets).not.toMatch(/\br\b/);
     for (const [sql, params] of [
-      [TIMELINE_SQL.buckets, { ...win, originNs: 0, fromMs: 0, bucketMs: 1, buckets: 600 }],
-      [TIMELINE_SQL.marks, { ...win, sigs: '[]', messageChars: 1024 }],
-      [TIMELINE_SQL.auditRecords, { ...win, limit: 10 }],
+      [TIMELINE_SQL.marks, { ...win, lanes: '[]', messageChars: 1024 }],
+      [TIMELINE_SQL.auditRecords, { ...win, lanes: '[]', limit: 10 }],
     ] as const) {
       const p = plan(sql, params);
-      expect(p).toMatch(/SEARCH l USING PRIMARY KEY \(bundle=\? AND req_id=\?\)/);
+      expect(p).toMatch(byTime);
       expect(p).toMatch(/SEARCH r USING INTEGER PRIMARY KEY \(rowid=\?\)/);
       expect(p).not.toMatch(/SCAN r\b/);
     }

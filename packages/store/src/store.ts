@@ -43,7 +43,7 @@ import {
   type LinkedRecordRow,
   type RecordRow,
 } from './rows.ts';
-import { APPEND_SQL, LIST_REQUESTS, ridOf, ridRange, SQL, TIMELINE_SQL } from './sql.ts';
+import { APPEND_SQL, LINK_LANES_SQL, LIST_REQUESTS, ridOf, ridRange, SQL, TIMELINE_SQL } from './sql.ts';
 import { StoreError } from './storeError.ts';
 
 type Db = Database.Database;
@@ -202,6 +202,24 @@ export class Store {
     this.db.pragma('wal_autocheckpoint = 8192');
     this.db.pragma('journal_size_limit = 67108864');
     migrate(this.db);
+    // Bundles correlated before migration 0003: give their links time, severity and lane now.
+    for (const { key } of this.db.prepare(LINK_LANES_SQL.pending).safeIntegers(true).all() as {
+      key: bigint;
+    }[])
+      this.db.transaction(() => this.buildLinkLanes(key)).immediate();
+  }
+
+  /** Writes each of a bundle's links' record time, severity and lane (inside the caller's transaction). */
+  private buildLinkLanes(key: bigint): void {
+    this.db.prepare(LINK_LANES_SQL.lanes).run({ bundle: key });
+    this.db.prepare(LINK_LANES_SQL.fill).run({ bundle: key });
+    this.db.prepare(LINK_LANES_SQL.done).run({ bundle: key });
+  }
+
+  /** A bundle's lane numbers and signatures (few: one per component, node, controller…). */
+  private linkLanes(key: bigint): Map<number, string> {
+    const rows = this.db.prepare(LINK_LANES_SQL.ofBundle).all(key) as { lane: number; sig: string }[];
+    return new Map(rows.map((r) => [r.lane, r.sig]));
   }
 
   close(): void {
@@ -307,6 +325,7 @@ export class Store {
         for (const sql of [
           SQL.deleteTimes,
           SQL.deleteLinks,
+          SQL.deleteLinkLanes,
           SQL.deleteSpanLinks,
           SQL.deleteObjects,
           SQL.deleteRequests,
@@ -383,7 +402,13 @@ export class Store {
     const insertRequest = this.db.prepare(SQL.insertRequest);
     return this.db
       .transaction(() => {
-        for (const sql of [SQL.deleteLinks, SQL.deleteSpanLinks, SQL.deleteObjects, SQL.deleteRequests]) {
+        for (const sql of [
+          SQL.deleteLinks,
+          SQL.deleteLinkLanes,
+          SQL.deleteSpanLinks,
+          SQL.deleteObjects,
+          SQL.deleteRequests,
+        ]) {
           this.db.prepare(sql).run(key);
         }
         let links: [string, number, LinkKind, string][] = [];
@@ -402,6 +427,7 @@ export class Store {
           },
         });
         flush();
+        this.buildLinkLanes(key);
         const counts = new Map<string, number>();
         for (const row of this.db
           .prepare<[bigint], { req_id: string; n: number }>(
@@ -687,12 +713,16 @@ export class Store {
     sigs: readonly string[],
   ): TimelineMarkRow[] {
     if (sigs.length === 0) return [];
+    const lanes = this.linkLanes(this.bundleKey(bundleId));
+    const wanted = new Set(sigs);
+    const laneIds = [...lanes].filter(([, sig]) => wanted.has(sig)).map(([lane]) => lane);
+    if (laneIds.length === 0) return [];
     const rows = this.db
       .prepare(TIMELINE_SQL.marks)
       .safeIntegers(true)
       .all({
         ...this.timelineParams(bundleId, reqId, w),
-        sigs: JSON.stringify(sigs),
+        lanes: JSON.stringify(laneIds),
         messageChars: TIMELINE_MESSAGE_CHARS,
       }) as {
       id: bigint;
@@ -702,7 +732,7 @@ export class Store {
       message: string;
       fields: string | null;
       link_kind: LinkKind;
-      sig: string;
+      lane: bigint;
     }[];
     return rows.map((r) => ({
       id: Number(r.id),
@@ -712,7 +742,7 @@ export class Store {
       message: r.message,
       fields: parseJson<Record<string, unknown>>(r.fields),
       linkKind: r.link_kind,
-      sig: r.sig,
+      sig: lanes.get(Number(r.lane)) ?? '',
     }));
   }
 
@@ -727,6 +757,7 @@ export class Store {
     w: TimelineWindow,
     grid: { originNs: bigint; fromMs: number; bucketMs: number; buckets: number },
   ): TimelineBucketRow[] {
+    const lanes = this.linkLanes(this.bundleKey(bundleId));
     const rows = this.db
       .prepare(TIMELINE_SQL.buckets)
       .safeIntegers(true)
@@ -736,10 +767,10 @@ export class Store {
         fromMs: grid.fromMs,
         bucketMs: grid.bucketMs,
         buckets: grid.buckets,
-      }) as { sig: string; b: bigint; n: bigint; worst: bigint }[];
+      }) as { lane: bigint | null; b: bigint; n: bigint; worst: bigint }[];
     const low = (1n << 40n) - 1n;
     return rows.map((r) => ({
-      sig: r.sig,
+      sig: (r.lane === null ? undefined : lanes.get(Number(r.lane))) ?? '',
       index: Number(r.b),
       count: Number(r.n),
       worstRank: Number(r.worst >> 40n),
@@ -754,10 +785,15 @@ export class Store {
     w: TimelineWindow,
     limit: number,
   ): { id: number; tsNs: bigint; fields: Record<string, unknown> | null }[] {
+    // Lane signatures start with the record kind (sql.ts LANE_SIG).
+    const auditLanes = [...this.linkLanes(this.bundleKey(bundleId))]
+      .filter(([, sig]) => sig.startsWith('["audit"'))
+      .map(([lane]) => lane);
+    if (auditLanes.length === 0) return [];
     const rows = this.db
       .prepare(TIMELINE_SQL.auditRecords)
       .safeIntegers(true)
-      .all({ ...this.timelineParams(bundleId, reqId, w), limit }) as {
+      .all({ ...this.timelineParams(bundleId, reqId, w), limit, lanes: JSON.stringify(auditLanes) }) as {
       id: bigint;
       ts: bigint;
       fields: string | null;

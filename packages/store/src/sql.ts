@@ -61,6 +61,7 @@ export const SQL = {
   deleteSpans: `DELETE FROM spans WHERE bundle = ?`,
   deleteLinks: `DELETE FROM links WHERE bundle = ?`,
   deleteLinkLanes: `DELETE FROM link_lanes WHERE bundle = ?`,
+  deleteLinkColumns: `DELETE FROM link_columns WHERE bundle = ?`,
   deleteSpanLinks: `DELETE FROM span_links WHERE bundle = ?`,
   deleteObjects: `DELETE FROM request_objects WHERE bundle = ?`,
   deleteRequests: `DELETE FROM requests WHERE bundle = ?`,
@@ -129,13 +130,14 @@ export const SQL = {
 
   histogram: `SELECT (ts - @from) / @width AS b, severity, count(*) AS n FROM record_times
     WHERE bundle = @bundle AND ts BETWEEN @from AND @to GROUP BY b, severity`,
-  histogramForRequest: `SELECT (r.ts - @from) / @width AS b, r.severity, count(*) AS n FROM links l
-    CROSS JOIN records r ON r.rid = (l.bundle << 40) + l.record
-    WHERE l.bundle = @bundle AND l.req_id = @reqId AND r.ts BETWEEN @from AND @to GROUP BY b, r.severity`,
+  histogramForRequest: `SELECT (l.ts - @from) / @width AS b, l.severity, count(*) AS n
+    FROM links l INDEXED BY links_by_time
+    WHERE l.bundle = @bundle AND l.req_id = @reqId AND l.ts BETWEEN @from AND @to GROUP BY b, l.severity`,
   timeRange: `SELECT (SELECT min(ts) FROM record_times WHERE bundle = @bundle AND ts > ${NO_TS}) AS lo,
     (SELECT nullif(max(ts), ${NO_TS}) FROM record_times WHERE bundle = @bundle) AS hi`,
-  timeRangeForRequest: `SELECT min(r.ts) AS lo, max(r.ts) AS hi FROM links l
-    CROSS JOIN records r ON r.rid = (l.bundle << 40) + l.record WHERE l.bundle = ? AND l.req_id = ?`,
+  timeRangeForRequest: `SELECT
+    (SELECT min(ts) FROM links INDEXED BY links_by_time WHERE bundle = @bundle AND req_id = @reqId AND ts IS NOT NULL) AS lo,
+    (SELECT max(ts) FROM links INDEXED BY links_by_time WHERE bundle = @bundle AND req_id = @reqId) AS hi`,
 } as const;
 
 const REQUEST_FILTER = `FROM requests WHERE bundle = @bundle
@@ -207,7 +209,18 @@ export const LINK_LANES_SQL = {
     lane = (SELECT k.lane FROM link_lanes k WHERE k.bundle = @bundle AND k.sig = ${LANE_SIG})
     FROM records r WHERE links.bundle = @bundle AND r.rid = (links.bundle << 40) + links.record`,
   done: `UPDATE bundles SET lanes_built = 1 WHERE key = @bundle`,
-  pending: `SELECT key FROM bundles WHERE lanes_built = 0 AND status = 'ready'`,
+  columnsDone: `UPDATE bundles SET columns_built = 1 WHERE key = @bundle`,
+  /** Requests with at least @min timed links (candidates for link_columns). */
+  bigRequests: `SELECT l.req_id, q.started_ns, count(*) AS n FROM links l INDEXED BY links_by_time
+    JOIN requests q ON q.bundle = l.bundle AND q.req_id = l.req_id
+    WHERE l.bundle = @bundle AND l.ts IS NOT NULL GROUP BY l.req_id HAVING count(*) >= @min`,
+  /** One request's timed links in (ts, record) order. */
+  linkRows: `SELECT ts, record, lane, severity FROM links INDEXED BY links_by_time
+    WHERE bundle = @bundle AND req_id = @reqId AND ts IS NOT NULL ORDER BY ts, record`,
+  insertColumns: `INSERT INTO link_columns (bundle, req_id, origin_ns, n, data) VALUES (@bundle, @reqId, @originNs, @n, @data)`,
+  columns: `SELECT origin_ns, n, data FROM link_columns WHERE bundle = ? AND req_id = ?`,
+  /** Ready bundles correlated before migration 0003 or 0004. */
+  pending: `SELECT key, lanes_built FROM bundles WHERE (lanes_built = 0 OR columns_built = 0) AND status = 'ready'`,
   ofBundle: `SELECT lane, sig FROM link_lanes WHERE bundle = ?`,
 } as const;
 

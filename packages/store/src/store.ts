@@ -43,6 +43,15 @@ import {
   type LinkedRecordRow,
   type RecordRow,
 } from './rows.ts';
+import {
+  bucketLinkColumns,
+  decodeLinkColumns,
+  encodeLinkColumns,
+  histogramLinkColumns,
+  LINK_COLUMNS_MIN,
+  type LinkColumnRow,
+  type LinkColumns,
+} from './linkColumns.ts';
 import { APPEND_SQL, LINK_LANES_SQL, LIST_REQUESTS, ridOf, ridRange, SQL, TIMELINE_SQL } from './sql.ts';
 import { StoreError } from './storeError.ts';
 
@@ -56,6 +65,8 @@ export type LinkedSpan = StoredSpan & { linkKind: LinkKind; evidence: string };
 /** Search hits are counted up to this many; the UI shows "10 000+". */
 export const SEARCH_COUNT_CAP = 10_000;
 const LINK_BATCH = 10_000;
+/** Big requests whose decoded link columns stay in memory (a million links ≈ 15 MB each). */
+const COLUMNS_CACHE_SIZE = 4;
 
 interface SpanRow {
   id: bigint;
@@ -202,11 +213,20 @@ export class Store {
     this.db.pragma('wal_autocheckpoint = 8192');
     this.db.pragma('journal_size_limit = 67108864');
     migrate(this.db);
-    // Bundles correlated before migration 0003: give their links time, severity and lane now.
-    for (const { key } of this.db.prepare(LINK_LANES_SQL.pending).safeIntegers(true).all() as {
+    // Bundles correlated before migrations 0003/0004: give their links time, severity and lane,
+    // and their big requests link columns, now.
+    const pending = this.db.prepare(LINK_LANES_SQL.pending).safeIntegers(true).all() as {
       key: bigint;
-    }[])
-      this.db.transaction(() => this.buildLinkLanes(key)).immediate();
+      lanes_built: bigint;
+    }[];
+    for (const { key, lanes_built: lanesBuilt } of pending) {
+      this.db
+        .transaction(() => {
+          if (!lanesBuilt) this.buildLinkLanes(key);
+          this.buildLinkColumns(key);
+        })
+        .immediate();
+    }
   }
 
   /** Writes each of a bundle's links' record time, severity and lane (inside the caller's transaction). */
@@ -214,6 +234,54 @@ export class Store {
     this.db.prepare(LINK_LANES_SQL.lanes).run({ bundle: key });
     this.db.prepare(LINK_LANES_SQL.fill).run({ bundle: key });
     this.db.prepare(LINK_LANES_SQL.done).run({ bundle: key });
+  }
+
+  /**
+   * Writes the link columns of the bundle's big requests (linkColumns.ts; inside the caller's
+   * transaction, after the requests and their links' lanes).
+   */
+  private buildLinkColumns(key: bigint): void {
+    const big = this.db
+      .prepare(LINK_LANES_SQL.bigRequests)
+      .safeIntegers(true)
+      .all({ bundle: key, min: LINK_COLUMNS_MIN }) as { req_id: string; started_ns: bigint }[];
+    const rows = this.db.prepare(LINK_LANES_SQL.linkRows).safeIntegers(true).raw(true);
+    const insert = this.db.prepare(LINK_LANES_SQL.insertColumns);
+    for (const { req_id: reqId, started_ns: originNs } of big) {
+      const links: LinkColumnRow[] = [];
+      for (const [ts, record, lane, severity] of rows.iterate({ bundle: key, reqId }) as Iterable<
+        [bigint, bigint, bigint | null, bigint]
+      >)
+        links.push({ ts, record: Number(record), lane: Number(lane ?? 0), severity: Number(severity) });
+      insert.run({ bundle: key, reqId, originNs, n: links.length, data: encodeLinkColumns(originNs, links) });
+    }
+    this.db.prepare(LINK_LANES_SQL.columnsDone).run({ bundle: key });
+    this.columnsCache.clear();
+  }
+
+  /** Decoded link columns of recently viewed big requests (zoom and pan re-read the same one). */
+  private readonly columnsCache = new Map<string, LinkColumns | null>();
+
+  /** A request's link columns, or null when it has none (a small request: SQL buckets it). */
+  private linkColumns(key: bigint, reqId: string): LinkColumns | null {
+    const id = `${key}\u0000${reqId}`;
+    const hit = this.columnsCache.get(id);
+    if (hit !== undefined) {
+      // Most recently used last.
+      this.columnsCache.delete(id);
+      this.columnsCache.set(id, hit);
+      return hit;
+    }
+    const row = this.db.prepare(LINK_LANES_SQL.columns).safeIntegers(true).get(key, reqId) as
+      { origin_ns: bigint; n: bigint; data: Buffer } | undefined;
+    const cols = row ? decodeLinkColumns(row.origin_ns, Number(row.n), row.data) : null;
+    this.columnsCache.set(id, cols);
+    while (this.columnsCache.size > COLUMNS_CACHE_SIZE) {
+      const oldest = this.columnsCache.keys().next();
+      if (oldest.done) break;
+      this.columnsCache.delete(oldest.value);
+    }
+    return cols;
   }
 
   /** A bundle's lane numbers and signatures (few: one per component, node, controller…). */
@@ -326,6 +394,7 @@ export class Store {
           SQL.deleteTimes,
           SQL.deleteLinks,
           SQL.deleteLinkLanes,
+          SQL.deleteLinkColumns,
           SQL.deleteSpanLinks,
           SQL.deleteObjects,
           SQL.deleteRequests,
@@ -405,6 +474,7 @@ export class Store {
         for (const sql of [
           SQL.deleteLinks,
           SQL.deleteLinkLanes,
+          SQL.deleteLinkColumns,
           SQL.deleteSpanLinks,
           SQL.deleteObjects,
           SQL.deleteRequests,
@@ -464,6 +534,7 @@ export class Store {
           });
         }
         for (const o of result.objects) insertObject.run(key, o.object, o.reqId);
+        this.buildLinkColumns(key);
         this.db.prepare('UPDATE bundles SET requests = ? WHERE key = ?').run(result.requests.length, key);
         return result.requests.length;
       })
@@ -635,7 +706,7 @@ export class Store {
     const key = this.bundleKey(bundleId);
     const range = (
       opts.reqId
-        ? this.db.prepare(SQL.timeRangeForRequest).safeIntegers(true).get(key, opts.reqId)
+        ? this.db.prepare(SQL.timeRangeForRequest).safeIntegers(true).get({ bundle: key, reqId: opts.reqId })
         : this.db.prepare(SQL.timeRange).safeIntegers(true).get({ bundle: key })
     ) as { lo: bigint | null; hi: bigint | null };
     const from = opts.fromNs ?? range.lo;
@@ -643,14 +714,17 @@ export class Store {
     if (from === null || to === null || to < from) return { from: null, to: null, bucketMs: 0, buckets: [] };
     const n = BigInt(opts.buckets);
     const width = (to - from) / n + 1n;
+    const columns = opts.reqId ? this.linkColumns(key, opts.reqId) : null;
     const rows = (
-      opts.reqId
-        ? this.db
-            .prepare(SQL.histogramForRequest)
-            .safeIntegers(true)
-            .all({ bundle: key, reqId: opts.reqId, from, to, width })
-        : this.db.prepare(SQL.histogram).safeIntegers(true).all({ bundle: key, from, to, width })
-    ) as { b: bigint; severity: bigint; n: bigint }[];
+      columns
+        ? histogramLinkColumns(columns, from, to, width)
+        : opts.reqId
+          ? this.db
+              .prepare(SQL.histogramForRequest)
+              .safeIntegers(true)
+              .all({ bundle: key, reqId: opts.reqId, from, to, width })
+          : this.db.prepare(SQL.histogram).safeIntegers(true).all({ bundle: key, from, to, width })
+    ) as { b: bigint | number; severity: bigint | number; n: bigint | number }[];
     const empty = (): Record<Severity, number> =>
       Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
     const buckets = Array.from({ length: opts.buckets }, (_, i) => ({
@@ -757,7 +831,19 @@ export class Store {
     w: TimelineWindow,
     grid: { originNs: bigint; fromMs: number; bucketMs: number; buckets: number },
   ): TimelineBucketRow[] {
-    const lanes = this.linkLanes(this.bundleKey(bundleId));
+    const key = this.bundleKey(bundleId);
+    const lanes = this.linkLanes(key);
+    const columns = this.linkColumns(key, reqId);
+    if (columns && columns.originNs === grid.originNs) {
+      const { minSeverity } = this.timelineParams(bundleId, reqId, w);
+      return bucketLinkColumns(columns, { fromNs: w.fromNs, toNs: w.toNs, minSeverity }, grid).map((b) => ({
+        sig: lanes.get(b.lane) ?? '',
+        index: b.index,
+        count: b.count,
+        worstRank: b.worstRank,
+        recordId: b.recordId,
+      }));
+    }
     const rows = this.db
       .prepare(TIMELINE_SQL.buckets)
       .safeIntegers(true)

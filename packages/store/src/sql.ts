@@ -49,9 +49,10 @@ export const SQL = {
     error = 'ingest was interrupted (the process stopped before it finished); delete and upload again'
     WHERE status = 'ingesting'`,
   setFtsBuilt: `UPDATE bundles SET fts_built = 1 WHERE key = ?`,
-  deleteFts: `INSERT INTO records_fts (records_fts, rowid, message)
-    SELECT 'delete', rid, message FROM records WHERE rid BETWEEN @lo AND @hi`,
-  buildFts: `INSERT INTO records_fts (rowid, message) SELECT rid, message FROM records WHERE rid BETWEEN @lo AND @hi`,
+  deleteFts: `INSERT INTO records_fts (records_fts, rowid, message, log_fields)
+    SELECT 'delete', rid, message, log_fields FROM records WHERE rid BETWEEN @lo AND @hi`,
+  buildFts: `INSERT INTO records_fts (rowid, message, log_fields)
+    SELECT rid, message, log_fields FROM records WHERE rid BETWEEN @lo AND @hi`,
   /** One sorted pass: appends to the table's b-tree in key order (migration 0002). */
   buildTimes: `INSERT INTO record_times (bundle, ts, rid, severity, is_log)
     SELECT @key, coalesce(ts, ${NO_TS}), rid, severity, kind = 'log' FROM records WHERE rid BETWEEN @lo AND @hi
@@ -120,7 +121,8 @@ export const SQL = {
     JOIN spans s ON s.bundle = l.bundle AND s.id = l.span
     WHERE l.bundle = ? AND l.req_id = ? ORDER BY s.start_ns, s.id`,
 
-  search: `SELECT r.*, f.path, snippet(records_fts, 0, char(2), char(3), '…', 24) AS snippet
+  search: `SELECT r.*, f.path, snippet(records_fts, 0, char(2), char(3), '…', 24) AS snippet,
+    snippet(records_fts, 1, char(2), char(3), '…', 16) AS fields_snippet
     FROM records_fts JOIN records r ON r.rid = records_fts.rowid
     JOIN files f ON f.bundle = r.bundle AND f.file_id = r.file_id
     WHERE records_fts MATCH @match AND records_fts.rowid BETWEEN @lo AND @hi

@@ -118,7 +118,7 @@ describe('store', () => {
     expect(() => openStore(file)).toThrow(/does not match/);
   });
 
-  it('migrates a database written before record_times: its bundles keep their time order', () => {
+  it('migrates a database from the first schema: time order, histogram and key/value search work', () => {
     const file = tempDb();
     const [first] = loadMigrations();
     const old = new Database(file);
@@ -135,6 +135,10 @@ describe('store', () => {
     insert.run((3n << 40n) + 0n, 1, T0 + 2_000_000_000n, 0, 'log');
     insert.run((3n << 40n) + 1n, 2, T0, 3, 'audit');
     insert.run((3n << 40n) + 2n, 3, null, 0, 'log');
+    old.prepare(`UPDATE records SET fields = '{"pod":"shop/web-1"}' WHERE rid = ?`).run(3n << 40n);
+    old.prepare(`UPDATE bundles SET fts_built = 1`).run();
+    old.prepare(`INSERT INTO files (bundle, file_id, path) VALUES (3, 0, 'kubelet.log')`).run();
+    old.prepare(`INSERT INTO records_fts (rowid, message) SELECT rid, message FROM records`).run();
     old.close();
 
     const store = openStore(file);
@@ -153,6 +157,11 @@ describe('store', () => {
       [1, 0],
       [0, 1],
     ]);
+    // Migration 0005 re-indexed the bundle with its log lines' key/values.
+    expect(
+      store.searchRecords('old', { q: 'web-1', offset: 0, limit: 5 }).hits.map((h) => h.record.id),
+    ).toEqual([0]);
+    store.db.prepare("INSERT INTO records_fts(records_fts) VALUES ('integrity-check')").run();
     store.close();
   });
 
@@ -184,6 +193,33 @@ describe('store', () => {
     const source = store.correlationSource('a');
     expect([...source.records({ kinds: ['audit'] })].map((r) => r.fields)).toEqual([fields, fields]);
     source.close();
+    store.close();
+  });
+
+  it("searches log lines' key/values too, and says where the match is", () => {
+    const store = openStore(tempDb());
+    store.beginBundle({ id: 'kv', name: 'kv', sizeBytes: 1 });
+    const w = store.createWriter('kv');
+    const fileId = w.addFile(FILE);
+    w.addRecords(fileId, [
+      rec(1, 'SyncLoop ADD', { fields: { source: 'api', pods: ['shop/web-7d4b9c5f6-abcde'] } }),
+      rec(2, 'Killing container web-7d4b9c5f6-abcde', { fields: null }),
+      rec(3, 'web-2 started', {
+        kind: 'event',
+        format: 'k8s-event',
+        fields: { note: 'web-7d4b9c5f6-abcde' },
+      }),
+    ]);
+    w.finish();
+    const r = store.searchRecords('kv', { q: 'web-7d4b9c5f6-abcde', offset: 0, limit: 10 });
+    // Record 0 by its key/values, record 1 by its message; the Event's fields are not indexed.
+    expect(r.hits.map((h) => h.record.id)).toEqual([0, 1]);
+    expect(r.hits[0]!.snippet).toBe(
+      'SyncLoop ADD  {"source":"api","pods":["shop/\u0002web-7d4b9c5f6-abcde\u0003"]}',
+    );
+    expect(r.hits[1]!.snippet).toBe('Killing container \u0002web-7d4b9c5f6-abcde\u0003');
+    expect(store.deleteBundle('kv')).toBe(true);
+    store.db.prepare("INSERT INTO records_fts(records_fts) VALUES ('integrity-check')").run();
     store.close();
   });
 

@@ -188,6 +188,13 @@ class LazyStoredRecord implements StoredRecord {
 }
 
 /**
+ * A hit's snippet: the message, highlighted where it matched, and the key/values' snippet after it
+ * when the match is there (FTS marks matches with \x02…\x03).
+ */
+const searchSnippet = (message: string, fields: string | null): string =>
+  fields !== null && fields.includes('\u0002') ? `${message}  ${fields}` : message;
+
+/**
  * kubetrail's SQLite store: one database file in WAL mode, migrations applied at open. All methods
  * are synchronous (better-sqlite3); readers on other connections keep working during an ingest.
  */
@@ -648,7 +655,7 @@ export class Store {
       .map((r) => ({ reqId: r.req_id, object: r.object }));
   }
 
-  /** Full-text search over messages, in bundle order. FTS syntax errors throw `bad_query`. */
+  /** Full-text search over messages and log lines' key/values, in bundle order. FTS syntax errors throw `bad_query`. */
   searchRecords(bundleId: string, query: RecordsQuery): SearchResult {
     const key = this.bundleKey(bundleId);
     const match = toFtsQuery(query.q);
@@ -659,6 +666,7 @@ export class Store {
         .safeIntegers(true)
         .all({ match, ...ridRange(key), limit: query.limit, offset: query.offset }) as (RecordRow & {
         snippet: string;
+        fields_snippet: string | null;
       })[];
       const total = Number(
         (
@@ -680,7 +688,7 @@ export class Store {
       return {
         hits: rows.map((r) => ({
           record: toLogRecord(bundleId, r),
-          snippet: r.snippet,
+          snippet: searchSnippet(r.snippet, r.fields_snippet),
           reqIds: reqIds.get(Number(r.id)) ?? [],
         })),
         total,

@@ -135,6 +135,13 @@ export const SQL = {
   histogramForRequest: `SELECT (l.ts - @from) / @width AS b, l.severity, count(*) AS n
     FROM links l INDEXED BY links_by_time
     WHERE l.bundle = @bundle AND l.req_id = @reqId AND l.ts BETWEEN @from AND @to GROUP BY b, l.severity`,
+  /** Full-text matches per bucket and severity; with @reqId, only that request's records. */
+  histogramOfMatches: `SELECT (r.ts - @from) / @width AS b, r.severity, count(*) AS n
+    FROM records_fts JOIN records r ON r.rid = records_fts.rowid
+    WHERE records_fts MATCH @match AND records_fts.rowid BETWEEN @lo AND @hi AND r.ts BETWEEN @from AND @to
+      AND (@reqId IS NULL OR EXISTS (SELECT 1 FROM links l
+        WHERE l.bundle = @bundle AND l.req_id = @reqId AND l.record = r.rid - @lo))
+    GROUP BY b, r.severity`,
   timeRange: `SELECT (SELECT min(ts) FROM record_times WHERE bundle = @bundle AND ts > ${NO_TS}) AS lo,
     (SELECT nullif(max(ts), ${NO_TS}) FROM record_times WHERE bundle = @bundle) AS hi`,
   timeRangeForRequest: `SELECT

@@ -383,6 +383,14 @@ describe('store', () => {
     expect(store.getRecord('b1', -1)).toBeNull();
     const h = store.histogram('b1', { buckets: 3, reqId: 'r1' });
     expect(h.buckets.reduce((n, b) => n + b.counts.info + b.counts.error, 0)).toBe(2);
+    // With a full-text query: only the matching records (of the request, when one is given).
+    const total = (x: ReturnType<Store['histogram']>) =>
+      x.buckets.reduce((n, b) => n + Object.values(b.counts).reduce((m, c) => m + c, 0), 0);
+    expect(total(store.histogram('b1', { buckets: 3, q: 'two' }))).toBe(1);
+    expect(total(store.histogram('b1', { buckets: 3, q: 'two', reqId: 'r1' }))).toBe(1);
+    expect(total(store.histogram('b1', { buckets: 3, q: 'three', reqId: 'r1' }))).toBe(0);
+    expect(total(store.histogram('b1', { buckets: 3, q: 'three' }))).toBe(1);
+    expect(() => store.histogram('b1', { buckets: 3, q: 'AND (' })).toThrow(StoreError);
     store.close();
   });
 

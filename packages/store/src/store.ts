@@ -706,10 +706,19 @@ export class Store {
     }
   }
 
-  /** Record counts per time bucket and severity, for the whole bundle or one request. */
+  /**
+   * Record counts per time bucket and severity, for the whole bundle or one request; with `q`, of
+   * the records that full-text query matches (as `searchRecords` reads it; every match is counted).
+   */
   histogram(
     bundleId: string,
-    opts: { fromNs?: bigint | null; toNs?: bigint | null; buckets: number; reqId?: string | null },
+    opts: {
+      fromNs?: bigint | null;
+      toNs?: bigint | null;
+      buckets: number;
+      reqId?: string | null;
+      q?: string | null;
+    },
   ): Histogram {
     const key = this.bundleKey(bundleId);
     const range = (
@@ -722,16 +731,19 @@ export class Store {
     if (from === null || to === null || to < from) return { from: null, to: null, bucketMs: 0, buckets: [] };
     const n = BigInt(opts.buckets);
     const width = (to - from) / n + 1n;
-    const columns = opts.reqId ? this.linkColumns(key, opts.reqId) : null;
+    const match = opts.q ? toFtsQuery(opts.q) : '';
+    const columns = opts.reqId && !match ? this.linkColumns(key, opts.reqId) : null;
     const rows = (
-      columns
-        ? histogramLinkColumns(columns, from, to, width)
-        : opts.reqId
-          ? this.db
-              .prepare(SQL.histogramForRequest)
-              .safeIntegers(true)
-              .all({ bundle: key, reqId: opts.reqId, from, to, width })
-          : this.db.prepare(SQL.histogram).safeIntegers(true).all({ bundle: key, from, to, width })
+      match
+        ? this.matchHistogram(key, match, { from, to, width, reqId: opts.reqId ?? null })
+        : columns
+          ? histogramLinkColumns(columns, from, to, width)
+          : opts.reqId
+            ? this.db
+                .prepare(SQL.histogramForRequest)
+                .safeIntegers(true)
+                .all({ bundle: key, reqId: opts.reqId, from, to, width })
+            : this.db.prepare(SQL.histogram).safeIntegers(true).all({ bundle: key, from, to, width })
     ) as { b: bigint | number; severity: bigint | number; n: bigint | number }[];
     const empty = (): Record<Severity, number> =>
       Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
@@ -744,6 +756,23 @@ export class Store {
       if (bucket) bucket.counts[severityFromRank(Number(row.severity))] += Number(row.n);
     }
     return { from: formatNs(from), to: formatNs(to), bucketMs: Number(width) / 1e6, buckets };
+  }
+
+  private matchHistogram(
+    key: bigint,
+    match: string,
+    p: { from: bigint; to: bigint; width: bigint; reqId: string | null },
+  ): { b: bigint; severity: bigint; n: bigint }[] {
+    try {
+      return this.db
+        .prepare(SQL.histogramOfMatches)
+        .safeIntegers(true)
+        .all({ ...p, bundle: key, match, ...ridRange(key) }) as { b: bigint; severity: bigint; n: bigint }[];
+    } catch (err) {
+      if (err instanceof Database.SqliteError && /fts5|syntax|unterminated|no such column/i.test(err.message))
+        throw new StoreError('bad_query', `invalid search query: ${err.message}`, { query: match });
+      throw err;
+    }
   }
 
   // ── appending (live OTLP receiver) ───────────────────────────────────────────────────────────

@@ -4,7 +4,10 @@ import { timeParam } from '../http/timeParam.ts';
 import type { StoreContext } from '../http/context.ts';
 import { getBundle } from '../bundles/bundles.service.ts';
 
-/** Record counts per time bucket and severity, for the bundle or one request (`reqId`). */
+/**
+ * Record counts per time bucket and severity, for the bundle or one request (`reqId`); with `q`,
+ * of the records that full-text query matches.
+ */
 export function histogram(ctx: StoreContext, bundleId: string, q: HistogramQuery): Histogram {
   getBundle(ctx, bundleId);
   const fromNs = timeParam(q.from, 'from');
@@ -12,5 +15,11 @@ export function histogram(ctx: StoreContext, bundleId: string, q: HistogramQuery
   if (fromNs !== null && toNs !== null && toNs < fromNs)
     throw AppError.badRequest('`to` must not be before `from`');
   if (q.reqId && !ctx.store.getRequest(bundleId, q.reqId)) throw AppError.notFound(`request ${q.reqId}`);
-  return ctx.store.histogram(bundleId, { fromNs, toNs, buckets: q.buckets, reqId: q.reqId ?? null });
+  return ctx.store.histogram(bundleId, {
+    fromNs,
+    toNs,
+    buckets: q.buckets,
+    reqId: q.reqId ?? null,
+    q: q.q ?? null,
+  });
 }

@@ -390,7 +390,10 @@ describe('store', () => {
     expect(total(store.histogram('b1', { buckets: 3, q: 'two', reqId: 'r1' }))).toBe(1);
     expect(total(store.histogram('b1', { buckets: 3, q: 'three', reqId: 'r1' }))).toBe(0);
     expect(total(store.histogram('b1', { buckets: 3, q: 'three' }))).toBe(1);
-    expect(() => store.histogram('b1', { buckets: 3, q: 'AND (' })).toThrow(StoreError);
+    for (const bad of ['AND (', '*', '"']) {
+      expect(() => store.histogram('b1', { buckets: 3, q: bad }), bad).toThrow(StoreError);
+      expect(() => store.searchRecords('b1', { q: bad, offset: 0, limit: 1 }), bad).toThrow(StoreError);
+    }
     store.close();
   });
 

@@ -188,6 +188,14 @@ class LazyStoredRecord implements StoredRecord {
 }
 
 /**
+ * An error SQLite raises for a bad full-text query (what the person typed, not our SQL): a syntax
+ * error, an unterminated string, an unknown column filter, a lone `*` ("unknown special query").
+ */
+const isFtsQueryError = (err: unknown): err is Error =>
+  err instanceof Database.SqliteError &&
+  /fts5|syntax|unterminated|no such column|unknown special query/i.test(err.message);
+
+/**
  * A hit's snippet: the message, highlighted where it matched, and the key/values' snippet after it
  * when the match is there (FTS marks matches with \x02…\x03).
  */
@@ -696,10 +704,7 @@ export class Store {
         limit: query.limit,
       };
     } catch (err) {
-      if (
-        err instanceof Database.SqliteError &&
-        /fts5|syntax|unterminated|no such column/i.test(err.message)
-      ) {
+      if (isFtsQueryError(err)) {
         throw new StoreError('bad_query', `invalid search query: ${err.message}`, { query: query.q });
       }
       throw err;
@@ -769,7 +774,7 @@ export class Store {
         .safeIntegers(true)
         .all({ ...p, bundle: key, match, ...ridRange(key) }) as { b: bigint; severity: bigint; n: bigint }[];
     } catch (err) {
-      if (err instanceof Database.SqliteError && /fts5|syntax|unterminated|no such column/i.test(err.message))
+      if (isFtsQueryError(err))
         throw new StoreError('bad_query', `invalid search query: ${err.message}`, { query: match });
       throw err;
     }

@@ -45,7 +45,8 @@ export class BundleWriter {
   constructor(
     private readonly db: Database.Database,
     private readonly bundleKey: bigint,
-    private readonly onFinish: () => void,
+    /** Builds what derives from the records (time order; with `fts`, the full-text index too). */
+    private readonly onFinish: (fts: boolean) => void,
   ) {
     this.insertRecord = db.prepare(SQL.insertRecord);
     this.insertSpan = db.prepare(SQL.insertSpan);
@@ -172,7 +173,13 @@ export class BundleWriter {
    */
   finish(): void {
     this.commit();
-    this.onFinish();
+    this.onFinish(true);
+  }
+
+  /** `finish` without the full-text index: the caller builds it with `Store.buildFts`. */
+  finishRecords(): void {
+    this.commit();
+    this.onFinish(false);
   }
 }
 

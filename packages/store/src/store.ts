@@ -27,11 +27,14 @@ import {
   type RequestsQuery,
   type SearchResult,
   type Severity,
+  type SpanLink,
   type StoredRecord,
   type StoredSpan,
 } from '@kubetrail/model';
 import { BundleWriter, fileParams, spanParams } from './bundleWriter.ts';
 import { toFtsQuery } from './ftsQuery.ts';
+import { buildFtsInWorker } from './ftsWorker.ts';
+import { LinkBuffer, type BufferedCorrelation } from './linkBuffer.ts';
 import { migrate } from './migrate.ts';
 import {
   parseJson,
@@ -64,7 +67,6 @@ export type LinkedSpan = StoredSpan & { linkKind: LinkKind; evidence: string };
 
 /** Search hits are counted up to this many; the UI shows "10 000+". */
 export const SEARCH_COUNT_CAP = 10_000;
-const LINK_BATCH = 10_000;
 /** Big requests whose decoded link columns stay in memory (a million links ≈ 15 MB each). */
 const COLUMNS_CACHE_SIZE = 4;
 
@@ -429,14 +431,39 @@ export class Store {
   /** A writer for a bundle that `beginBundle` started. */
   createWriter(bundleId: string): BundleWriter {
     const key = this.bundleKey(bundleId);
-    return new BundleWriter(this.db, key, () => {
+    return new BundleWriter(this.db, key, (fts) => {
       this.db
         .transaction(() => {
           this.db.prepare(SQL.buildTimes).run({ key, ...ridRange(key) });
-          this.db.prepare(SQL.buildFts).run(ridRange(key));
-          this.db.prepare(SQL.setFtsBuilt).run(key);
+          if (fts) this.buildFtsNow(key);
         })
         .immediate();
+    });
+  }
+
+  private buildFtsNow(key: bigint): void {
+    this.db.prepare(SQL.buildFts).run(ridRange(key));
+    this.db.prepare(SQL.setFtsBuilt).run(key);
+  }
+
+  /**
+   * Builds a bundle's full-text index (after `BundleWriter.finishRecords`) on another connection in
+   * a worker thread, so that correlation (`bufferCorrelation`) runs meanwhile; resolves once it is
+   * committed. Nothing may write on this store's connection until then: the worker holds the
+   * write lock. An in-memory database has no second connection: the index is built here.
+   */
+  buildFts(bundleId: string): Promise<void> {
+    const key = this.bundleKey(bundleId);
+    if (this.file === ':memory:') {
+      this.db.transaction(() => this.buildFtsNow(key)).immediate();
+      return Promise.resolve();
+    }
+    return buildFtsInWorker({
+      file: this.file,
+      build: SQL.buildFts,
+      done: SQL.setFtsBuilt,
+      key,
+      ...ridRange(key),
     });
   }
 
@@ -479,7 +506,27 @@ export class Store {
    * transaction: readers see either the old result or the new one. Returns the request count.
    */
   saveCorrelation(bundleId: string, run: (sink: CorrelationSink) => CorrelationResult): number {
+    return this.writeCorrelation(bundleId, this.bufferCorrelation(run));
+  }
+
+  /**
+   * Runs a correlation against a sink that keeps its links in memory (compactly, `LinkBuffer`):
+   * no write lock is taken, so it can overlap with `buildFts`. Write the result with
+   * `writeCorrelation`.
+   */
+  bufferCorrelation(
+    run: (sink: CorrelationSink) => CorrelationResult,
+  ): BufferedCorrelation<CorrelationResult> {
+    const links = new LinkBuffer();
+    const spanLinks: SpanLink[] = [];
+    const result = run({ link: (l) => links.push(l), spanLink: (l) => spanLinks.push(l) });
+    return { result, links, spanLinks };
+  }
+
+  /** Replaces a bundle's correlation with a buffered one, in one transaction. Returns the request count. */
+  writeCorrelation(bundleId: string, buffered: BufferedCorrelation<CorrelationResult>): number {
     const key = this.bundleKey(bundleId);
+    const { result } = buffered;
     const insertLink = this.db.prepare(SQL.insertLink);
     const insertSpanLink = this.db.prepare(SQL.insertSpanLink);
     const insertObject = this.db.prepare(SQL.insertObject);
@@ -496,22 +543,8 @@ export class Store {
         ]) {
           this.db.prepare(sql).run(key);
         }
-        let links: [string, number, LinkKind, string][] = [];
-        const flush = (): void => {
-          for (const [reqId, recordId, kind, evidence] of links)
-            insertLink.run(key, reqId, recordId, kind, evidence);
-          links = [];
-        };
-        const result = run({
-          link: (l) => {
-            links.push([l.reqId, l.recordId, l.kind, l.evidence]);
-            if (links.length >= LINK_BATCH) flush();
-          },
-          spanLink: (l) => {
-            insertSpanLink.run(key, l.reqId, l.spanId, l.kind, l.evidence);
-          },
-        });
-        flush();
+        for (const l of buffered.links) insertLink.run(key, l.reqId, l.recordId, l.kind, l.evidence);
+        for (const l of buffered.spanLinks) insertSpanLink.run(key, l.reqId, l.spanId, l.kind, l.evidence);
         this.buildLinkLanes(key);
         const counts = new Map<string, number>();
         for (const row of this.db

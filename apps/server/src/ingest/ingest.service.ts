@@ -4,6 +4,7 @@ import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { correlate, type FilePod } from '@kubetrail/correlate';
 import {
   formatNs,
+  type CorrelationResult,
   type FileInfo,
   type FileReport,
   type IngestProgress,
@@ -13,7 +14,7 @@ import {
   type TimeRule,
 } from '@kubetrail/model';
 import { DEFAULT_LIMITS, type Limits, type PathHints } from '@kubetrail/parsers';
-import type { BundleWriter, RecordValues, Store } from '@kubetrail/store';
+import type { BufferedCorrelation, BundleWriter, RecordValues, Store } from '@kubetrail/store';
 import { bundleIdForPaths, directoryBytes } from './bundleId.ts';
 import { hintsOf, readSource, type SourceEvent, type SourceOptions } from './bundleSource.ts';
 import { parseTimeZone, type TimeZoneSpec } from './timeZone.ts';
@@ -251,11 +252,16 @@ class IngestJob {
 
       this.setStage('indexing');
       await yieldToEventLoop();
-      this.writer.finish();
+      this.writer.finishRecords();
 
+      // The full-text index builds in a worker thread while correlation reads and computes here;
+      // correlation's writes wait for it (nothing writes on this connection in between).
       this.setStage('correlating');
       await yieldToEventLoop();
-      this.report.totals.requests = this.correlate();
+      const fts = this.store.buildFts(this.bundleId);
+      const correlation = this.correlate();
+      await fts;
+      this.report.totals.requests = this.saveCorrelation(correlation);
 
       this.finishReport();
       this.store.finishBundle(this.bundleId, this.report);
@@ -288,20 +294,32 @@ class IngestJob {
    * Correlation runs after the records are safe. If it breaks, the bundle stays usable for search
    * and the report says so, rather than losing the whole ingest to one correlation bug.
    */
-  private correlate(): number {
+  private correlate(): BufferedCorrelation<CorrelationResult> | null {
     const source = this.store.correlationSource(this.bundleId);
     try {
-      return this.store.saveCorrelation(this.bundleId, (sink) =>
-        correlate(source, sink, { filePods: this.filePods }),
-      );
+      return this.store.bufferCorrelation((sink) => correlate(source, sink, { filePods: this.filePods }));
     } catch (err) {
-      this.report.notes.push(
-        `correlation failed (${message(err)}): records are stored and searchable, no requests`,
-      );
-      return 0;
+      this.correlationFailed(err);
+      return null;
     } finally {
       source.close();
     }
+  }
+
+  private saveCorrelation(correlation: BufferedCorrelation<CorrelationResult> | null): number {
+    if (!correlation) return 0;
+    try {
+      return this.store.writeCorrelation(this.bundleId, correlation);
+    } catch (err) {
+      this.correlationFailed(err);
+      return 0;
+    }
+  }
+
+  private correlationFailed(err: unknown): void {
+    this.report.notes.push(
+      `correlation failed (${message(err)}): records are stored and searchable, no requests`,
+    );
   }
 
   /**

@@ -78,6 +78,8 @@ export class AuditMerger {
   constructor(
     private readonly maxRawChars: number,
     private readonly maxPending = 20_000,
+    /** Events come from stored raw text, already redacted: skip the secret check. */
+    private readonly redacted = false,
   ) {}
 
   /**
@@ -87,7 +89,7 @@ export class AuditMerger {
    */
   add(ev: Json, line: number, lineCount: number, text?: string): ParsedRecord[] {
     let raw: string;
-    if (text !== undefined && !mayHoldSecret(text)) {
+    if (text !== undefined && (this.redacted || !mayHoldSecret(text))) {
       raw = text;
     } else {
       redactAuditEvent(ev);
@@ -162,7 +164,8 @@ export class AuditMerger {
  * bytes). Null when `raw` is not such text.
  */
 export function auditFieldsFromRaw(raw: string): Record<string, unknown> | null {
-  const merger = new AuditMerger(Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
+  // The stored text was written from redacted events: merging it again needs no second pass.
+  const merger = new AuditMerger(Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER, true);
   let out: ParsedRecord[] = [];
   for (const line of raw.split('\n')) {
     let ev: unknown;

@@ -22,6 +22,8 @@ export interface LinkColumns {
   record: Uint32Array;
   lane: Uint16Array;
   severity: Uint8Array;
+  /** The distinct lane numbers, computed on first use. */
+  distinctLanes?: Set<number>;
 }
 
 /** One link, as the encoder takes them (in (ts, record) order). */

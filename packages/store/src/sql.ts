@@ -231,6 +231,8 @@ export const LINK_LANES_SQL = {
   /** Ready bundles correlated before migration 0003 or 0004. */
   pending: `SELECT key, lanes_built FROM bundles WHERE (lanes_built = 0 OR columns_built = 0) AND status = 'ready'`,
   ofBundle: `SELECT lane, sig FROM link_lanes WHERE bundle = ?`,
+  /** The distinct lanes of one request's links (a scan of its `links_by_time` range). */
+  requestLanes: `SELECT DISTINCT lane FROM links INDEXED BY links_by_time WHERE bundle = @bundle AND req_id = @reqId`,
 } as const;
 
 /** Level-of-detail timeline (SPEC §7.2): cost follows what is returned, not the request's size. */

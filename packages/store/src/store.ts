@@ -301,6 +301,26 @@ export class Store {
     return cols;
   }
 
+  /**
+   * The lane signatures of all of a request's links, whatever the window: the timeline keeps its
+   * lanes in place while zooming (a lane with nothing in the window shows empty).
+   */
+  requestLaneSigs(bundleId: string, reqId: string): string[] {
+    const key = this.bundleKey(bundleId);
+    const lanes = this.linkLanes(key);
+    const columns = this.linkColumns(key, reqId);
+    let ids: Iterable<number>;
+    if (columns) {
+      columns.distinctLanes ??= new Set(columns.lane);
+      ids = columns.distinctLanes;
+    } else {
+      ids = (
+        this.db.prepare(LINK_LANES_SQL.requestLanes).pluck().all({ bundle: key, reqId }) as (number | null)[]
+      ).filter((l): l is number => l !== null);
+    }
+    return [...ids].map((id) => lanes.get(id)).filter((sig): sig is string => sig !== undefined);
+  }
+
   /** A bundle's lane numbers and signatures (few: one per component, node, controller…). */
   private linkLanes(key: bigint): Map<number, string> {
     const rows = this.db.prepare(LINK_LANES_SQL.ofBundle).all(key) as { lane: number; sig: string }[];

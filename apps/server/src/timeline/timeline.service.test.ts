@@ -246,5 +246,19 @@ describe('timeline level of detail in SQL', () => {
     expect(zoom.buckets).toEqual([]);
     expect(zoom.marks).toEqual(zoomRef.marks);
     expect(zoom.marks).toHaveLength(201 + 9);
+
+    // A window with kubelet lines only still lists every lane of the request, the others empty:
+    // lanes do not come and go while zooming.
+    const late = buildTimeline(
+      { store },
+      BUNDLE,
+      REQ,
+      TimelineQuerySchema.parse({ width: 1200, from: 5000, to: 5100 }),
+    );
+    expect(late.lanes.map((l) => l.id)).toEqual(tl.lanes.map((l) => l.id));
+    expect(late.lanes.filter((l) => l.count > 0).map((l) => [l.id, l.count])).toEqual([
+      ['kubelet/worker-1', 201],
+    ]);
+    expect(new Set(late.marks.map((m) => m.lane))).toEqual(new Set(['kubelet/worker-1']));
   });
 });

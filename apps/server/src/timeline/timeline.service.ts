@@ -156,6 +156,12 @@ export function buildTimeline(
     if (!lane) laneOf.set(sig, (lane = laneOfSig(sig)));
     useLane(lane, count);
   }
+  // Every lane of the request, with nothing in this window or not: lanes stay put while zooming.
+  for (const sig of store.requestLaneSigs(bundleId, reqId)) {
+    let lane = laneOf.get(sig);
+    if (!lane) laneOf.set(sig, (lane = laneOfSig(sig)));
+    useLane(lane, 0);
+  }
   const isDense = (lane: LaneKey): boolean => (lanes.get(lane.id)?.count ?? 0) > capacity;
   const sparse = [...laneOf].filter(([, lane]) => !isDense(lane)).map(([sig]) => sig);
 
@@ -236,7 +242,10 @@ export function buildTimeline(
   );
   const spans: TimelineSpan[] = [];
   for (const s of allSpans) {
-    if (s.end < fromNs || s.start > toNs) continue;
+    if (s.end < fromNs || s.start > toNs) {
+      useLane(componentLane(s.component, s.node), 0);
+      continue;
+    }
     const lane = useLane(componentLane(s.component, s.node));
     const place = layout.get(s.spanId) ?? { depth: 0, critical: false };
     spans.push({

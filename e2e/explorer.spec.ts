@@ -38,8 +38,12 @@ test('3. select the evidence line and see its link kind, evidence and neighbours
   await page.getByRole('row').filter({ hasText: 'shop/db' }).first().click();
   const timeline = new TimelinePage(page);
   await timeline.loaded();
+  // A short window: the details panel starts below the lanes, out of view, until a line is chosen.
+  await page.setViewportSize({ width: 1280, height: 560 });
+  await expect(timeline.details).not.toBeInViewport();
   await timeline.stoppedAt.getByRole('button', { name: 'Show the line' }).click();
   await expect(timeline.details).toBeVisible();
+  await expect(timeline.details).toBeInViewport();
   await expect(timeline.details).toContainText(/inferred|audit|explicit|trace/);
   await expect(
     timeline.details.getByRole('list', { name: 'Neighbouring lines' }).getByRole('listitem'),

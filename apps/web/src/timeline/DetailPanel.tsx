@@ -1,3 +1,4 @@
+import { useEffect, useRef } from 'react';
 import { Link } from 'wouter';
 import type { LinkKind, LogRecord, RecordDetail } from '@kubetrail/model';
 import { cleanLogText } from '../lib/ansi';
@@ -39,8 +40,16 @@ export function DetailPanel({
   error: unknown;
   onSelect: (recordId: number, ts: string | null) => void;
 }) {
+  // With many lanes the panel starts below the fold: bring it into view when a line is selected
+  // and it is not visible yet (no scrolling while it is, so j/k keep the timeline where it is).
+  const ref = useRef<HTMLElement>(null);
+  useEffect(() => {
+    const el = ref.current;
+    if (selected === null || !el || typeof el.scrollIntoView !== 'function') return;
+    if (el.getBoundingClientRect().top > window.innerHeight - 80) el.scrollIntoView({ block: 'nearest' });
+  }, [selected]);
   return (
-    <section className="detail" role="region" aria-label="Line details">
+    <section className="detail" role="region" aria-label="Line details" ref={ref}>
       {selected === null ? (
         <p className="muted detail-empty">
           Select a mark on the timeline or a stage of the ladder to see the line, why it belongs to this

@@ -29,7 +29,7 @@ test('a request timeline shows apiserver and kubelet spans beside its log lines,
     await request.get(`/api/bundles/${bundleId}/requests/${encodeURIComponent(reqId)}/timeline`)
   ).json()) as TimelineJson;
   const names = new Set(tl.spans.map((s) => s.name));
-  for (const n of ['HTTP POST', 'Create', 'Create etcd3', 'etcdserverpb.KV/Txn', 'syncPod'])
+  for (const n of ['KubernetesAPI', 'Create', 'Create etcd3', 'etcdserverpb.KV/Txn', 'syncPod'])
     expect(names).toContain(n);
   const kubeletLane = tl.spans.find((s) => s.name === 'syncPod')!.lane;
   expect(kubeletLane).toMatch(/^kubelet\//);

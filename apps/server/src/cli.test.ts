@@ -187,7 +187,7 @@ describe('kubetrail requests / timeline / search', () => {
     };
     const spans = doc.resourceSpans.flatMap((r) => r.scopeSpans.flatMap((s) => s.spans));
     const names = new Set(spans.map((s) => s.name));
-    expect(names).toContain('HTTP POST');
+    expect(names).toContain('KubernetesAPI');
     expect(names).toContain('syncPod');
     expect(spans.some((s) => s.events.length > 0)).toBe(true);
   });

@@ -63,12 +63,12 @@ describe('simulator traces → ingest → timeline', () => {
       buildTimeline({ store }, bundleId, reqId, TimelineQuerySchema.parse({ width: 2000 })),
     );
     const spans = tl.spans;
-    // The deployment create by kubectl: HTTP POST → Create → Create etcd3 → etcdserverpb.KV/Txn.
+    // The deployment create by kubectl: KubernetesAPI → Create → Create etcd3 → etcdserverpb.KV/Txn.
     const create = byName(spans, 'Create').find((s) => s.attributes.resource === 'deployments');
     expect(create).toBeDefined();
     expect(tl.request.auditIds).toContain(create!.attributes['audit-id']);
     const root = spans.find((s) => s.spanId === create!.parentSpanId)!;
-    expect(root.name).toBe('HTTP POST');
+    expect(root.name).toBe('KubernetesAPI');
     const etcd = spans.find((s) => s.parentSpanId === create!.spanId)!;
     expect(etcd.name).toBe('Create etcd3');
     const txn = spans.find((s) => s.parentSpanId === etcd.spanId)!;
@@ -97,7 +97,7 @@ describe('simulator traces → ingest → timeline', () => {
     expect(kinds).toEqual(new Set(['audit', 'trace', 'inferred']));
     const sync = spans.find((s) => s.name === 'syncPod')!;
     expect(sync.evidence).toMatch(/^pod shop\/frontend-/);
-    const root = spans.find((s) => s.name === 'HTTP POST')!;
+    const root = spans.find((s) => s.name === 'KubernetesAPI')!;
     expect(root.linkKind).toBe('trace');
   });
 

@@ -46,7 +46,7 @@ describe('traces', () => {
     expect(attr(rs.resource.attributes, 'service.name')).toBe('apiserver');
     const spans = rs.scopeSpans.flatMap((s) => s.spans);
     const byName = new Map(spans.map((s) => [s.name, s]));
-    const root = byName.get('HTTP POST')!;
+    const root = byName.get('KubernetesAPI')!;
     expect(root.parentSpanId).toBe('');
     expect(attr(root.attributes, 'http.method')).toBe('POST');
     expect(attr(root.attributes, 'http.status_code')).toBe('201');

@@ -4,9 +4,12 @@
  * line. One line holds one API call's trace (or one pod sync's), so each line belongs to one op.
  *
  * Names and attributes follow the Kubernetes sources:
- * - the root span is otelhttp's server span (`filters/traces.go` wraps the handler chain), named
- *   `HTTP <method>`, with otelhttp's semconv attributes (`http.method`, `http.target`,
- *   `http.status_code`, `net.sock.peer.addr`, `user_agent.original`);
+ * - the root span is otelhttp's server span (`filters/traces.go` wraps the handler chain with
+ *   `otelhttp.NewHandler(handler, "KubernetesAPI", …)`), so it is named `KubernetesAPI` — later
+ *   releases (kubernetes/kubernetes#123584, reviewed after v1.30's code freeze) name it
+ *   `<METHOD> <route>`, e.g.
+ *   `POST /apis/apps/v1/namespaces/{:namespace}/deployments` — with otelhttp's semconv attributes
+ *   (`http.method`, `http.target`, `http.status_code`, `net.sock.peer.addr`, `user_agent.original`);
  * - the REST handler span (`handlers/create.go` etc.: `tracing.Start(ctx, "Create", traceFields(req)…)`)
  *   carries `audit-id`, `client`, `protocol`, `resource`, `scope`, `url`, `user-agent`, `verb`
  *   and the handler's step events;
@@ -174,7 +177,7 @@ export class SpanRecorder {
     this.sink(path, component, node, us, JSON.stringify(doc), op);
   }
 
-  /** One API call: `HTTP <method>` → handler (`Create`…) → storage (`Create etcd3`…) → `etcdserverpb.KV/Txn`. */
+  /** One API call: `KubernetesAPI` → handler (`Create`…) → storage (`Create etcd3`…) → `etcdserverpb.KV/Txn`. */
   apiCall(c: TracedCall): void {
     // Watches stay open for minutes: the apiserver's span for them says nothing about this request.
     if (c.method === 'WATCH') return;
@@ -182,7 +185,7 @@ export class SpanRecorder {
     const traceId = rng.hex(32);
     const method = c.method === 'LIST' ? 'GET' : c.method;
     const port = 30000 + rng.int(0, 30000);
-    const root = this.span(traceId, '', `HTTP ${method}`, SPAN_KIND_SERVER, c.us, c.doneUs, {
+    const root = this.span(traceId, '', 'KubernetesAPI', SPAN_KIND_SERVER, c.us, c.doneUs, {
       'http.method': method,
       'http.scheme': 'https',
       'http.flavor': '2',

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ParsedRecord, Request, Severity } from '@kubetrail/model';
-import { decodeLinkColumns, encodeLinkColumns, LINK_COLUMNS_MIN } from './linkColumns.ts';
+import { decodeLinkColumns, encodeLinkColumns, LINK_COLUMNS_MIN, LinkColumnsWriter } from './linkColumns.ts';
 import { openStore, type Store } from './store.ts';
 
 const T0 = 1718019340_000_000_000n; // 2024-06-10T11:35:40Z
@@ -99,6 +99,14 @@ describe('link columns', () => {
     expect([...c.lane]).toEqual([2, 65_535]);
     expect([...c.severity]).toEqual([3, 4]);
     expect(() => decodeLinkColumns(T0, 3, blob)).toThrow(/bytes for 3 links/);
+    // Fewer links than the writer was sized for (rows can vanish between count and read): the
+    // blob is laid out for the links it holds.
+    const w = new LinkColumnsWriter(T0, 5);
+    for (const r of rows) w.push(r);
+    expect(decodeLinkColumns(T0, 2, w.finish())).toEqual(c);
+    const full = new LinkColumnsWriter(T0, 1);
+    full.push(rows[0]!);
+    expect(() => full.push(rows[1]!)).toThrow(/more than 1 links/);
   });
 
   it('gives the same buckets and histogram as the SQL queries', () => {

@@ -41,22 +41,56 @@ const offsets = (n: number) => {
   return { record, lane, severity, size: severity + n };
 };
 
-export function encodeLinkColumns(originNs: bigint, rows: readonly LinkColumnRow[]): Buffer {
-  const n = rows.length;
-  const o = offsets(n);
-  const buf = new ArrayBuffer(o.size);
-  const dNs = new Float64Array(buf, 0, n);
-  const record = new Uint32Array(buf, o.record, n);
-  const lane = new Uint16Array(buf, o.lane, n);
-  const severity = new Uint8Array(buf, o.severity, n);
-  for (let i = 0; i < n; i++) {
-    const r = rows[i]!;
-    dNs[i] = Number(r.ts - originNs);
-    record[i] = r.record;
-    lane[i] = r.lane;
-    severity[i] = r.severity;
+/**
+ * Writes links into the blob layout as they are read (at most `capacity` of them), so a
+ * million-link request never exists as a million objects.
+ */
+export class LinkColumnsWriter {
+  private readonly buf: ArrayBuffer;
+  private readonly dNs: Float64Array;
+  private readonly record: Uint32Array;
+  private readonly lane: Uint16Array;
+  private readonly severity: Uint8Array;
+  n = 0;
+
+  constructor(
+    private readonly originNs: bigint,
+    private readonly capacity: number,
+  ) {
+    const o = offsets(capacity);
+    this.buf = new ArrayBuffer(o.size);
+    this.dNs = new Float64Array(this.buf, 0, capacity);
+    this.record = new Uint32Array(this.buf, o.record, capacity);
+    this.lane = new Uint16Array(this.buf, o.lane, capacity);
+    this.severity = new Uint8Array(this.buf, o.severity, capacity);
   }
-  return Buffer.from(buf);
+
+  push(r: LinkColumnRow): void {
+    if (this.n === this.capacity) throw new Error(`link columns: more than ${this.capacity} links`);
+    const i = this.n++;
+    this.dNs[i] = Number(r.ts - this.originNs);
+    this.record[i] = r.record;
+    this.lane[i] = r.lane;
+    this.severity[i] = r.severity;
+  }
+
+  /** The blob of the links pushed so far (re-laid out when fewer than `capacity`). */
+  finish(): Buffer {
+    if (this.n === this.capacity) return Buffer.from(this.buf);
+    const o = offsets(this.n);
+    const out = new Uint8Array(o.size);
+    out.set(new Uint8Array(this.buf, 0, this.n * 8), 0);
+    out.set(new Uint8Array(this.record.buffer, this.record.byteOffset, this.n * 4), o.record);
+    out.set(new Uint8Array(this.lane.buffer, this.lane.byteOffset, this.n * 2), o.lane);
+    out.set(new Uint8Array(this.severity.buffer, this.severity.byteOffset, this.n), o.severity);
+    return Buffer.from(out.buffer);
+  }
+}
+
+export function encodeLinkColumns(originNs: bigint, rows: readonly LinkColumnRow[]): Buffer {
+  const w = new LinkColumnsWriter(originNs, rows.length);
+  for (const r of rows) w.push(r);
+  return w.finish();
 }
 
 export function decodeLinkColumns(originNs: bigint, n: number, blob: Uint8Array): LinkColumns {

@@ -49,10 +49,9 @@ import {
 import {
   bucketLinkColumns,
   decodeLinkColumns,
-  encodeLinkColumns,
   histogramLinkColumns,
   LINK_COLUMNS_MIN,
-  type LinkColumnRow,
+  LinkColumnsWriter,
   type LinkColumns,
 } from './linkColumns.ts';
 import { APPEND_SQL, LINK_LANES_SQL, LIST_REQUESTS, ridOf, ridRange, SQL, TIMELINE_SQL } from './sql.ts';
@@ -261,16 +260,16 @@ export class Store {
     const big = this.db
       .prepare(LINK_LANES_SQL.bigRequests)
       .safeIntegers(true)
-      .all({ bundle: key, min: LINK_COLUMNS_MIN }) as { req_id: string; started_ns: bigint }[];
+      .all({ bundle: key, min: LINK_COLUMNS_MIN }) as { req_id: string; started_ns: bigint; n: bigint }[];
     const rows = this.db.prepare(LINK_LANES_SQL.linkRows).safeIntegers(true).raw(true);
     const insert = this.db.prepare(LINK_LANES_SQL.insertColumns);
-    for (const { req_id: reqId, started_ns: originNs } of big) {
-      const links: LinkColumnRow[] = [];
+    for (const { req_id: reqId, started_ns: originNs, n } of big) {
+      const w = new LinkColumnsWriter(originNs, Number(n));
       for (const [ts, record, lane, severity] of rows.iterate({ bundle: key, reqId }) as Iterable<
         [bigint, bigint, bigint | null, bigint]
       >)
-        links.push({ ts, record: Number(record), lane: Number(lane ?? 0), severity: Number(severity) });
-      insert.run({ bundle: key, reqId, originNs, n: links.length, data: encodeLinkColumns(originNs, links) });
+        w.push({ ts, record: Number(record), lane: Number(lane ?? 0), severity: Number(severity) });
+      insert.run({ bundle: key, reqId, originNs, n: w.n, data: w.finish() });
     }
     this.db.prepare(LINK_LANES_SQL.columnsDone).run({ bundle: key });
     this.columnsCache.clear();

@@ -34,6 +34,8 @@ export const BUNDLE_COLUMNS = `key, id, name, status, created_at, size_bytes, re
 export const SQL = {
   listBundles: `SELECT ${BUNDLE_COLUMNS} FROM bundles ORDER BY created_at DESC, id`,
   getBundle: `SELECT ${BUNDLE_COLUMNS} FROM bundles WHERE id = ?`,
+  /** The key alone: every query resolves its bundle id first, and the report is kilobytes of JSON. */
+  getBundleKey: `SELECT key FROM bundles WHERE id = ?`,
   insertBundle: `INSERT INTO bundles (id, name, status, created_at, size_bytes, progress)
     VALUES (@id, @name, 'ingesting', @createdAt, @sizeBytes, @progress)`,
   updateProgress: `UPDATE bundles SET progress = ? WHERE id = ?`,

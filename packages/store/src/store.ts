@@ -335,9 +335,14 @@ export class Store {
   }
 
   private bundleKey(id: string): bigint {
-    const row = this.bundleRow(id);
-    if (!row) throw new StoreError('not_found', `no bundle ${id}`);
-    return row.key;
+    const key = this.db.prepare<[string], bigint>(SQL.getBundleKey).pluck().safeIntegers(true).get(id);
+    if (key === undefined) throw new StoreError('not_found', `no bundle ${id}`);
+    return key;
+  }
+
+  /** Whether a bundle exists (cheaper than `getBundle`, which parses its ingest report). */
+  hasBundle(id: string): boolean {
+    return this.db.prepare(SQL.getBundleKey).pluck().get(id) !== undefined;
   }
 
   // ── bundles ────────────────────────────────────────────────────────────────────────────────

@@ -19,6 +19,11 @@ export function getBundle(ctx: StoreContext, id: string): BundleDetail {
   return b;
 }
 
+/** Throws not found unless the bundle exists (without reading its ingest report). */
+export function requireBundle(ctx: StoreContext, id: string): void {
+  if (!ctx.store.hasBundle(id)) throw AppError.notFound(`bundle ${id}`);
+}
+
 export function deleteBundle(ctx: StoreContext, id: string): void {
   const b = getBundle(ctx, id);
   if (b.status === 'ingesting')

@@ -2,14 +2,14 @@ import type { Histogram, HistogramQuery } from '@kubetrail/model';
 import { AppError } from '../http/appError.ts';
 import { timeParam } from '../http/timeParam.ts';
 import type { StoreContext } from '../http/context.ts';
-import { getBundle } from '../bundles/bundles.service.ts';
+import { requireBundle } from '../bundles/bundles.service.ts';
 
 /**
  * Record counts per time bucket and severity, for the bundle or one request (`reqId`); with `q`,
  * of the records that full-text query matches.
  */
 export function histogram(ctx: StoreContext, bundleId: string, q: HistogramQuery): Histogram {
-  getBundle(ctx, bundleId);
+  requireBundle(ctx, bundleId);
   const fromNs = timeParam(q.from, 'from');
   const toNs = timeParam(q.to, 'to');
   if (fromNs !== null && toNs !== null && toNs < fromNs)

@@ -1,13 +1,13 @@
 import type { RecordDetail, RecordsQuery, SearchResult } from '@kubetrail/model';
 import { AppError } from '../http/appError.ts';
 import type { StoreContext } from '../http/context.ts';
-import { getBundle } from '../bundles/bundles.service.ts';
+import { requireBundle } from '../bundles/bundles.service.ts';
 
 /** Lines either side of a record in its file, for the detail panel. */
 export const NEIGHBOURS = 10;
 
 export function searchRecords(ctx: StoreContext, bundleId: string, q: RecordsQuery): SearchResult {
-  getBundle(ctx, bundleId);
+  requireBundle(ctx, bundleId);
   try {
     return ctx.store.searchRecords(bundleId, q);
   } catch (err) {
@@ -24,7 +24,7 @@ export function searchRecords(ctx: StoreContext, bundleId: string, q: RecordsQue
 
 /** One record with its neighbouring lines, its links (why it belongs) and related requests. */
 export function recordDetail(ctx: StoreContext, bundleId: string, recordId: string): RecordDetail {
-  getBundle(ctx, bundleId);
+  requireBundle(ctx, bundleId);
   const id = /^\d{1,15}$/.test(recordId) ? Number(recordId) : null;
   const record = id === null ? null : ctx.store.getRecord(bundleId, id);
   if (id === null || !record) throw AppError.notFound(`record ${recordId}`);

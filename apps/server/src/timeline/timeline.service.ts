@@ -114,7 +114,7 @@ export function buildTimeline(
   q: TimelineQuery,
 ): Timeline {
   const { store } = ctx;
-  if (!store.getBundle(bundleId)) throw AppError.notFound(`bundle ${bundleId}`);
+  if (!store.hasBundle(bundleId)) throw AppError.notFound(`bundle ${bundleId}`);
   const request = store.getRequest(bundleId, reqId);
   if (!request) throw AppError.notFound(`request ${reqId}`);
 

@@ -5,7 +5,7 @@ import { requestToOtlp, type OtlpJsonDoc } from './otlpExport.ts';
 /** One request of a bundle as OTLP/JSON: its spans, its log lines as events or zero-length spans. */
 export function exportRequestOtlp(ctx: StoreContext, bundleId: string, reqId: string): OtlpJsonDoc {
   const { store } = ctx;
-  if (!store.getBundle(bundleId)) throw AppError.notFound(`bundle ${bundleId}`);
+  if (!store.hasBundle(bundleId)) throw AppError.notFound(`bundle ${bundleId}`);
   if (!store.getRequest(bundleId, reqId)) throw AppError.notFound(`request ${reqId}`);
   return requestToOtlp(reqId, store.requestSpans(bundleId, reqId), store.requestRecords(bundleId, reqId));
 }

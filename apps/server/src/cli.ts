@@ -20,7 +20,7 @@ import {
   type Request,
 } from '@kubetrail/model';
 import { DEFAULT_LIMITS, type Limits } from '@kubetrail/parsers';
-import { openStore, StoreError, type Store } from '@kubetrail/store';
+import { INGEST_BUSY_TIMEOUT_MS, openStore, StoreError, type Store } from '@kubetrail/store';
 import { formatIngestReport, formatRequests, formatSearch, formatTimeline } from './cli/format.ts';
 import { createProgressReporter } from './cli/progress.ts';
 import { AppError } from './http/appError.ts';
@@ -269,7 +269,9 @@ interface IngestFlags extends LimitFlags {
 }
 
 async function ingest(paths: string[], o: IngestFlags): Promise<void> {
-  const store = openStore(resolveDbPath(o.db));
+  // A CLI ingest may share the database with a running server or another ingest: it waits for
+  // their write locks rather than fail.
+  const store = openStore(resolveDbPath(o.db), { busyTimeoutMs: INGEST_BUSY_TIMEOUT_MS });
   const progress = createProgressReporter();
   const onSignal = () => {
     progress.stop();

@@ -13,7 +13,7 @@ const { workerData: d, parentPort } = require('node:worker_threads');
 const Database = require(d.driver);
 const db = new Database(d.file);
 try {
-  db.pragma('busy_timeout = 30000');
+  db.pragma('busy_timeout = ' + d.busyTimeoutMs);
   db.pragma('cache_size = -16384');
   db.exec('BEGIN IMMEDIATE');
   db.prepare(d.build).run({ lo: d.lo, hi: d.hi });
@@ -30,6 +30,7 @@ try {
 
 export interface FtsJob {
   file: string;
+  busyTimeoutMs: number;
   build: string;
   done: string;
   key: bigint;

@@ -1,4 +1,5 @@
-export { openStore, Store, SEARCH_COUNT_CAP } from './store.ts';
+export { INGEST_BUSY_TIMEOUT_MS, openStore, Store, SEARCH_COUNT_CAP } from './store.ts';
+export type { StoreOptions } from './store.ts';
 export type {
   LinkedRecord,
   LinkedSpan,

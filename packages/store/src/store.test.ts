@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { FileInfo, ParsedRecord, Request } from '@kubetrail/model';
 import { loadMigrations, migrate } from './migrate.ts';
 import { StoreError } from './storeError.ts';
-import { openStore, type Store } from './store.ts';
+import { INGEST_BUSY_TIMEOUT_MS, openStore, type Store } from './store.ts';
 import { SQL, TIMELINE_SQL } from './sql.ts';
 
 const T0 = 1718019340_000_000_000n; // 2024-06-10T11:35:40Z
@@ -194,6 +194,16 @@ describe('store', () => {
     expect([...source.records({ kinds: ['audit'] })].map((r) => r.fields)).toEqual([fields, fields]);
     source.close();
     store.close();
+  });
+
+  it('waits 10 s for a write lock by default, and as long as an ingest is told to', () => {
+    const file = tempDb();
+    const http = openStore(file);
+    const ingest = openStore(file, { busyTimeoutMs: INGEST_BUSY_TIMEOUT_MS });
+    expect(http.db.pragma('busy_timeout', { simple: true })).toBe(10_000);
+    expect(ingest.db.pragma('busy_timeout', { simple: true })).toBe(INGEST_BUSY_TIMEOUT_MS);
+    http.close();
+    ingest.close();
   });
 
   it("searches log lines' key/values too, and says where the match is", () => {

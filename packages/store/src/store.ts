@@ -203,6 +203,20 @@ const isFtsQueryError = (err: unknown): err is Error =>
 const searchSnippet = (message: string, fields: string | null): string =>
   fields !== null && fields.includes('\u0002') ? `${message}  ${fields}` : message;
 
+export interface StoreOptions {
+  /**
+   * How long a write waits for another connection's write lock (default 10 s). An ingest's
+   * connection (a worker or the CLI, never the HTTP thread) waits longer: another ingest's
+   * full-text build or correlation write holds the lock for seconds on a big bundle, and failing
+   * the second upload for that would be wrong.
+   */
+  busyTimeoutMs?: number;
+}
+
+const DEFAULT_BUSY_TIMEOUT_MS = 10_000;
+/** What ingest connections use (`INGEST_BUSY_TIMEOUT_MS`, exported). */
+export const INGEST_BUSY_TIMEOUT_MS = 300_000;
+
 /**
  * kubetrail's SQLite store: one database file in WAL mode, migrations applied at open. All methods
  * are synchronous (better-sqlite3); readers on other connections keep working during an ingest.
@@ -210,7 +224,10 @@ const searchSnippet = (message: string, fields: string | null): string =>
 export class Store {
   readonly db: Db;
 
-  constructor(readonly file: string) {
+  constructor(
+    readonly file: string,
+    opts: StoreOptions = {},
+  ) {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
     this.db = new Database(file);
     // Only takes effect when the file is created (before WAL is set). Records carry their raw text
@@ -221,7 +238,9 @@ export class Store {
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('foreign_keys = ON');
     // A concurrent writer (another ingest) waits instead of failing with SQLITE_BUSY.
-    this.db.pragma('busy_timeout = 10000');
+    this.db.pragma(
+      `busy_timeout = ${Math.max(0, Math.trunc(opts.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS))}`,
+    );
     this.db.pragma('cache_size = -65536');
     // Checkpoint every 128 MiB of WAL (8192 pages) rather than SQLite's 16 MiB: an ingest writes
     // hundreds of MiB, and fewer, larger checkpoints (each ends in an fsync) cut a million-line
@@ -484,6 +503,7 @@ export class Store {
     }
     return buildFtsInWorker({
       file: this.file,
+      busyTimeoutMs: INGEST_BUSY_TIMEOUT_MS,
       build: SQL.buildFts,
       done: SQL.setFtsBuilt,
       key,
@@ -1065,4 +1085,4 @@ function parseTime(value: string, name: string): bigint {
 }
 
 /** Opens (creating if needed) the database at `file`, applying migrations. */
-export const openStore = (file: string): Store => new Store(file);
+export const openStore = (file: string, opts?: StoreOptions): Store => new Store(file, opts);

@@ -4,7 +4,7 @@
  * synchronous SQLite and CPU work). Messages to the parent: `begun`, then `done` or `error`.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { openStore } from '@kubetrail/store';
+import { INGEST_BUSY_TIMEOUT_MS, openStore } from '@kubetrail/store';
 import { ingestPaths, type IngestOptions } from './ingest.service.ts';
 
 export interface IngestWorkerData {
@@ -21,7 +21,8 @@ export type IngestWorkerMessage =
 const data = workerData as IngestWorkerData;
 const port = parentPort;
 if (port) {
-  const store = openStore(data.dbFile);
+  // Not the HTTP thread: waiting out another ingest's write lock beats failing this one.
+  const store = openStore(data.dbFile, { busyTimeoutMs: INGEST_BUSY_TIMEOUT_MS });
   const send = (m: IngestWorkerMessage) => port.postMessage(m);
   try {
     const result = await ingestPaths(store, data.paths, {

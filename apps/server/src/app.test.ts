@@ -14,7 +14,7 @@ import {
   SearchResultSchema,
   TimelineSchema,
 } from '@kubetrail/model';
-import type { Store } from '@kubetrail/store';
+import { openStore, type Store } from '@kubetrail/store';
 import { createApp, type CreateAppOptions } from './app.ts';
 import { CONTENT_SECURITY_POLICY } from './http/securityHeaders.ts';
 import { SEED, seedBundle, tempStore } from './testing/seedBundle.ts';
@@ -104,6 +104,28 @@ describe('bundles', () => {
       expectError(await request(app).get(path), 404);
     }
     expectError(await request(app).delete('/api/bundles/bnope'), 404);
+  });
+
+  it('answers 503 with Retry-After, not 500, when an ingest holds the write lock', async () => {
+    const { file, store: first } = tempStore();
+    first.close();
+    const store = openStore(file, { busyTimeoutMs: 50 });
+    stores.push(store);
+    seedBundle(store);
+    const app = createApp({ store, log: quiet });
+    const ingest = openStore(file);
+    ingest.db.exec('BEGIN IMMEDIATE'); // what a writing ingest holds
+    try {
+      const res = await request(app).delete(B);
+      expectError(res, 503, 'busy');
+      expect(res.headers['retry-after']).toBe('5');
+      // Reads go on while it writes (WAL).
+      await request(app).get(`${B}/requests`).expect(200);
+    } finally {
+      ingest.db.exec('ROLLBACK');
+      ingest.close();
+    }
+    await request(app).delete(B).expect(204);
   });
 
   it('deletes a bundle with everything it owns', async () => {

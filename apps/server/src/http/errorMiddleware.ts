@@ -27,6 +27,17 @@ function httpStatusOf(err: unknown): { status: number; type?: string } | null {
   return { status, type: typeof e.type === 'string' ? e.type : undefined };
 }
 
+/** SQLite gave up waiting for another connection's lock (an ingest holds the write lock). */
+function isBusy(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return (
+    err instanceof Error &&
+    err.name === 'SqliteError' &&
+    typeof code === 'string' &&
+    (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'))
+  );
+}
+
 function toApiError(err: unknown): { status: number; body: ApiError } | null {
   if (err instanceof AppError)
     return {
@@ -54,6 +65,16 @@ function toApiError(err: unknown): { status: number; body: ApiError } | null {
     if (status >= 500) return null;
     return { status, body: { error: { code: err.code, message: err.message, details: err.details } } };
   }
+  if (isBusy(err))
+    return {
+      status: 503,
+      body: {
+        error: {
+          code: 'busy',
+          message: 'the database is busy (an ingest is writing); try again in a few seconds',
+        },
+      },
+    };
   const http = httpStatusOf(err);
   if (http) {
     if (http.type === 'entity.parse.failed')
@@ -84,6 +105,7 @@ export function errorMiddleware(log: Logger): ErrorRequestHandler {
     }
     const known = toApiError(err);
     if (known) {
+      if (known.status === 503) res.setHeader('Retry-After', '5');
       res.status(known.status).json(known.body);
       return;
     }

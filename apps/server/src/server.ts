@@ -34,10 +34,16 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** How long a write on the server's connection waits for another connection's write lock. */
+export const SERVER_BUSY_TIMEOUT_MS = 2_000;
+
 /** Opens the database, marks ingests a dead process left behind as failed, and listens. */
 export async function startServer(opts: StartServerOptions): Promise<RunningServer> {
   const log = opts.log ?? consoleLogger;
-  const store = openStore(resolve(opts.dbFile));
+  // The HTTP thread's connection waits at most 2 s for an ingest's write lock: better-sqlite3 is
+  // synchronous, so waiting freezes every request; past that a write answers 503 busy (ingest
+  // workers, on their own connections, wait for each other much longer).
+  const store = openStore(resolve(opts.dbFile), { busyTimeoutMs: SERVER_BUSY_TIMEOUT_MS });
   const interrupted = store.markInterrupted();
   if (interrupted > 0)
     log.info(`${interrupted} bundle(s) left ingesting by a stopped process are marked failed`);

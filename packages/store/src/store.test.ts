@@ -95,6 +95,23 @@ function request(reqId: string, name: string, outcome: Request['outcome']): Requ
   };
 }
 
+/** Bundle b1 (three lines) correlated into two requests: r1 (lines 0, 1) and r2 by bob (line 2). */
+function correlatedBundle(store: Store): void {
+  loadBundle(store, 'b1', ['one', 'two', 'three']);
+  store.saveCorrelation('b1', (sink) => {
+    sink.link({ recordId: 0, reqId: 'r1', kind: 'audit', evidence: 'audit-ID=r1' });
+    sink.link({ recordId: 1, reqId: 'r1', kind: 'inferred', evidence: 'pod shop/web-1' });
+    sink.link({ recordId: 2, reqId: 'r2', kind: 'inferred', evidence: 'pod blog/web-2' });
+    return {
+      requests: [request('r1', 'web', 'failed'), { ...request('r2', 'web-api', 'complete'), user: 'bob' }],
+      objects: [
+        { reqId: 'r1', object: 'node kind-worker' },
+        { reqId: 'r2', object: 'node kind-worker' },
+      ],
+    };
+  });
+}
+
 const report = (records: number) => ({
   files: [],
   totals: { files: 1, lines: records, records, skipped: 0, spans: 0, requests: 0 },
@@ -298,19 +315,7 @@ describe('store', () => {
 
   it('saves correlation results and answers request queries with filters', () => {
     const store = openStore(tempDb());
-    loadBundle(store, 'b1', ['one', 'two', 'three']);
-    store.saveCorrelation('b1', (sink) => {
-      sink.link({ recordId: 0, reqId: 'r1', kind: 'audit', evidence: 'audit-ID=r1' });
-      sink.link({ recordId: 1, reqId: 'r1', kind: 'inferred', evidence: 'pod shop/web-1' });
-      sink.link({ recordId: 2, reqId: 'r2', kind: 'inferred', evidence: 'pod blog/web-2' });
-      return {
-        requests: [request('r1', 'web', 'failed'), { ...request('r2', 'web-api', 'complete'), user: 'bob' }],
-        objects: [
-          { reqId: 'r1', object: 'node kind-worker' },
-          { reqId: 'r2', object: 'node kind-worker' },
-        ],
-      };
-    });
+    correlatedBundle(store);
     store.finishBundle('b1', report(3));
     expect(store.getBundle('b1')?.requests).toBe(2);
     const base = { sort: 'time', offset: 0, limit: 100 } as const;
@@ -362,19 +367,7 @@ describe('store', () => {
 
   it('answers request records and search after correlation', () => {
     const store = openStore(tempDb());
-    loadBundle(store, 'b1', ['one', 'two', 'three']);
-    store.saveCorrelation('b1', (sink) => {
-      sink.link({ recordId: 0, reqId: 'r1', kind: 'audit', evidence: 'audit-ID=r1' });
-      sink.link({ recordId: 1, reqId: 'r1', kind: 'inferred', evidence: 'pod shop/web-1' });
-      sink.link({ recordId: 2, reqId: 'r2', kind: 'inferred', evidence: 'pod blog/web-2' });
-      return {
-        requests: [request('r1', 'web', 'failed'), request('r2', 'web-api', 'complete')],
-        objects: [
-          { reqId: 'r1', object: 'node kind-worker' },
-          { reqId: 'r2', object: 'node kind-worker' },
-        ],
-      };
-    });
+    correlatedBundle(store);
 
     const recs = store.requestRecords('b1', 'r1');
     expect(recs.map((r) => [r.id, r.linkKind])).toEqual([

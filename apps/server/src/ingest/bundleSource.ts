@@ -3,6 +3,7 @@ import type { Readable } from 'node:stream';
 import type { FileInfo, ParsedSpan, ParseEvent } from '@kubetrail/model';
 import {
   classifyPath,
+  noPathHints,
   parseFile,
   readBundle,
   type BundleEntry,
@@ -48,22 +49,13 @@ export interface SourceOptions {
   limits: Limits;
 }
 
-const FALLBACK_HINTS: PathHints = {
-  node: null,
-  component: null,
-  pod: null,
-  container: null,
-  content: null,
-  layout: null,
-};
-
 const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
 export const hintsOf = (path: string): PathHints => {
   try {
     return classifyPath(path);
   } catch {
-    return FALLBACK_HINTS; // content sniffing still works
+    return noPathHints(); // content sniffing still works
   }
 };
 

@@ -90,6 +90,16 @@ const DNS_NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
  * (`kube-apiserver-<node>`) first, else from the folder above the node-level files (kind), above
  * `var/log`, or above `pods/`/`containers/`.
  */
+/** Hints that say nothing (a path no layout recognises); a fresh object each call. */
+export const noPathHints = (): PathHints => ({
+  node: null,
+  component: null,
+  pod: null,
+  container: null,
+  content: null,
+  layout: null,
+});
+
 export function classifyPath(path: string): PathHints {
   const segments = path
     .replace(/\\/g, '/')
@@ -98,14 +108,7 @@ export function classifyPath(path: string): PathHints {
   const fileName = segments.at(-1) ?? '';
   const dirs = segments.slice(0, -1);
   const base = stripRotation(fileName);
-  const hints: PathHints = {
-    node: null,
-    component: null,
-    pod: null,
-    container: null,
-    content: null,
-    layout: null,
-  };
+  const hints = noPathHints();
 
   let folderNode: string | null = null;
   const varLog = dirs.findIndex((d, i) => d === 'var' && dirs[i + 1] === 'log');

@@ -32,6 +32,7 @@ export interface BundleRow {
   report: string | null;
   error: string | null;
   fts_built: bigint;
+  fts_upto: bigint | null;
 }
 
 export interface RecordRow {

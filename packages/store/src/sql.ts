@@ -29,7 +29,7 @@ const CORRELATION_COLUMNS = `r.id, r.file_id, r.ts, r.severity, r.kind, r.format
   r.message, r.fields, r.req_id, r.audit_id, r.trace_id, r.span_id, ${AUDIT_RAW}`;
 
 export const BUNDLE_COLUMNS = `key, id, name, status, created_at, size_bytes, records, requests, ts_from, ts_to,
-  progress, report, error, fts_built`;
+  progress, report, error, fts_built, fts_upto`;
 
 export const SQL = {
   listBundles: `SELECT ${BUNDLE_COLUMNS} FROM bundles ORDER BY created_at DESC, id`,
@@ -51,6 +51,8 @@ export const SQL = {
     error = 'ingest was interrupted (the process stopped before it finished); delete and upload again'
     WHERE status = 'ingesting'`,
   setFtsBuilt: `UPDATE bundles SET fts_built = 1 WHERE key = ?`,
+  setFtsUpto: `UPDATE bundles SET fts_upto = @upto WHERE key = @key`,
+  lastRid: `SELECT max(rid) FROM records WHERE rid BETWEEN @lo AND @hi`,
   deleteFts: `INSERT INTO records_fts (records_fts, rowid, message, log_fields)
     SELECT 'delete', rid, message, log_fields FROM records WHERE rid BETWEEN @lo AND @hi`,
   buildFts: `INSERT INTO records_fts (rowid, message, log_fields)

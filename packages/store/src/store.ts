@@ -66,6 +66,8 @@ export type LinkedSpan = StoredSpan & { linkKind: LinkKind; evidence: string };
 
 /** Search hits are counted up to this many; the UI shows "10 000+". */
 export const SEARCH_COUNT_CAP = 10_000;
+/** Records indexed per full-text transaction (migration 0006): ~1 s of write lock each. */
+const FTS_STEP = 200_000;
 /** Big requests whose decoded link columns stay in memory (a million links ≈ 15 MB each). */
 const COLUMNS_CACHE_SIZE = 4;
 
@@ -448,7 +450,10 @@ export class Store {
     const key = row.key;
     this.db
       .transaction(() => {
+        // Exactly the index entries the bundle has: all of them, or those of an interrupted build.
         if (row.fts_built) this.db.prepare(SQL.deleteFts).run(ridRange(key));
+        else if (row.fts_upto !== null)
+          this.db.prepare(SQL.deleteFts).run({ lo: ridRange(key).lo, hi: row.fts_upto });
         this.db.prepare(SQL.deleteRecords).run(ridRange(key));
         for (const sql of [
           SQL.deleteTimes,
@@ -495,19 +500,28 @@ export class Store {
    * committed. Nothing may write on this store's connection until then: the worker holds the
    * write lock. An in-memory database has no second connection: the index is built here.
    */
-  buildFts(bundleId: string): Promise<void> {
+  buildFts(bundleId: string, opts: { step?: number } = {}): Promise<void> {
     const key = this.bundleKey(bundleId);
     if (this.file === ':memory:') {
       this.db.transaction(() => this.buildFtsNow(key)).immediate();
+      return Promise.resolve();
+    }
+    const range = ridRange(key);
+    const last = this.db.prepare(SQL.lastRid).pluck().safeIntegers(true).get(range) as bigint | null;
+    if (last === null) {
+      this.db.prepare(SQL.setFtsBuilt).run(key);
       return Promise.resolve();
     }
     return buildFtsInWorker({
       file: this.file,
       busyTimeoutMs: INGEST_BUSY_TIMEOUT_MS,
       build: SQL.buildFts,
+      progress: SQL.setFtsUpto,
       done: SQL.setFtsBuilt,
       key,
-      ...ridRange(key),
+      lo: range.lo,
+      last,
+      step: BigInt(opts.step ?? FTS_STEP),
     });
   }
 

@@ -180,6 +180,9 @@ export class BundleWriter {
   finishRecords(): void {
     this.commit();
     this.onFinish(false);
+    // The page cache is full of the bulk load's pages, which nothing reads again; hand the memory
+    // back before correlation and the index build need theirs (peak RSS, SPEC §8).
+    this.db.pragma('shrink_memory');
   }
 }
 

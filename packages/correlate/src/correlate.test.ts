@@ -40,6 +40,29 @@ function createDeployment(
   });
 }
 
+/**
+ * alice creates Deployment shop/web (1 replica, audit ID u1); its ReplicaSet web-7d4b9c5f6 is
+ * scaled up at 10 ms and creates pod web-7d4b9c5f6-abcde at 20 ms. Returns the pod's name.
+ */
+function rolloutStarted(s: Story): string {
+  createDeployment(s, 0, 'shop', 'web', 'u1', { replicas: 1 });
+  s.event(10, {
+    reason: 'ScalingReplicaSet',
+    message: 'Scaled up replica set web-7d4b9c5f6 to 1',
+    kind: 'Deployment',
+    namespace: 'shop',
+    name: 'web',
+  });
+  s.event(20, {
+    reason: 'SuccessfulCreate',
+    message: 'Created pod: web-7d4b9c5f6-abcde',
+    kind: 'ReplicaSet',
+    namespace: 'shop',
+    name: 'web-7d4b9c5f6',
+  });
+  return 'web-7d4b9c5f6-abcde';
+}
+
 describe('requests from audit events', () => {
   it('makes one request per client command, reqID = first mutating call', () => {
     const s = new Story();
@@ -148,21 +171,7 @@ describe('requests from audit events', () => {
 
   it('takes ladder evidence from scheduler bindings', () => {
     const s = new Story();
-    createDeployment(s, 0, 'shop', 'web', 'u1', { replicas: 1 });
-    s.event(10, {
-      reason: 'ScalingReplicaSet',
-      message: 'Scaled up replica set web-7d4b9c5f6 to 1',
-      kind: 'Deployment',
-      namespace: 'shop',
-      name: 'web',
-    });
-    s.event(20, {
-      reason: 'SuccessfulCreate',
-      message: 'Created pod: web-7d4b9c5f6-abcde',
-      kind: 'ReplicaSet',
-      namespace: 'shop',
-      name: 'web-7d4b9c5f6',
-    });
+    rolloutStarted(s);
     const bind = s.audit(30, {
       auditID: 'b1',
       verb: 'create',
@@ -453,22 +462,7 @@ describe('create Deployment ladder', () => {
 
   function failing(events: (s: Story, pod: string) => void) {
     const s = new Story();
-    createDeployment(s, 0, 'shop', 'web', 'u1', { replicas: 1 });
-    s.event(10, {
-      reason: 'ScalingReplicaSet',
-      message: 'Scaled up replica set web-7d4b9c5f6 to 1',
-      kind: 'Deployment',
-      namespace: 'shop',
-      name: 'web',
-    });
-    s.event(20, {
-      reason: 'SuccessfulCreate',
-      message: 'Created pod: web-7d4b9c5f6-abcde',
-      kind: 'ReplicaSet',
-      namespace: 'shop',
-      name: 'web-7d4b9c5f6',
-    });
-    events(s, 'web-7d4b9c5f6-abcde');
+    events(s, rolloutStarted(s));
     return run(s).requests[0]!;
   }
 
@@ -660,21 +654,7 @@ describe('create Deployment ladder', () => {
 
   it('reads incomplete when the logs end mid-way', () => {
     const s = new Story();
-    createDeployment(s, 0, 'shop', 'web', 'u1', { replicas: 1 });
-    s.event(10, {
-      reason: 'ScalingReplicaSet',
-      message: 'Scaled up replica set web-7d4b9c5f6 to 1',
-      kind: 'Deployment',
-      namespace: 'shop',
-      name: 'web',
-    });
-    s.event(20, {
-      reason: 'SuccessfulCreate',
-      message: 'Created pod: web-7d4b9c5f6-abcde',
-      kind: 'ReplicaSet',
-      namespace: 'shop',
-      name: 'web-7d4b9c5f6',
-    });
+    rolloutStarted(s);
     const r = run(s).requests[0]!;
     expect(r.outcome).toBe('incomplete');
     expect(r.targets[0]!.stoppedAt?.stage).toBe('pods-scheduled');

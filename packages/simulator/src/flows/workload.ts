@@ -71,9 +71,36 @@ export function deploymentCreatesReplicaSet(ep: Epoch, w: Workload, op: number, 
     source: 'deployment-controller',
     op,
   });
-  const st = ep.api({
-    us: rsCreate.doneUs + 2 * MS,
-    actor: dc,
+  const st = putDeploymentStatus(ep, w, op, rsCreate.doneUs + 2 * MS, {
+    observedGeneration: 1,
+    replicas: w.replicas,
+    updatedReplicas: w.replicas,
+    unavailableReplicas: w.replicas,
+    conditions: [
+      condition(
+        'Available',
+        'False',
+        'MinimumReplicasUnavailable',
+        'Deployment does not have minimum availability.',
+        t,
+      ),
+      condition('Progressing', 'True', 'ReplicaSetUpdated', `ReplicaSet "${w.rsName}" is progressing.`, t),
+    ],
+  });
+  return st.doneUs;
+}
+
+/** The deployment controller's PUT of a Deployment's status subresource. */
+function putDeploymentStatus(
+  ep: Epoch,
+  w: Workload,
+  op: number,
+  us: number,
+  status: Record<string, unknown>,
+) {
+  return ep.api({
+    us,
+    actor: ep.cluster.actors.controller('deployment-controller'),
     verb: 'update',
     method: 'PUT',
     uri: `/apis/apps/v1/namespaces/${w.ns}/deployments/${w.name}/status`,
@@ -87,25 +114,9 @@ export function deploymentCreatesReplicaSet(ep: Epoch, w: Workload, op: number, 
       subresource: 'status',
     },
     code: 200,
-    responseObject: deploymentBody(w, ep.nextRv(), {
-      observedGeneration: 1,
-      replicas: w.replicas,
-      updatedReplicas: w.replicas,
-      unavailableReplicas: w.replicas,
-      conditions: [
-        condition(
-          'Available',
-          'False',
-          'MinimumReplicasUnavailable',
-          'Deployment does not have minimum availability.',
-          t,
-        ),
-        condition('Progressing', 'True', 'ReplicaSetUpdated', `ReplicaSet "${w.rsName}" is progressing.`, t),
-      ],
-    }),
+    responseObject: deploymentBody(w, ep.nextRv(), status),
     op,
   });
-  return st.doneUs;
 }
 
 function condition(
@@ -1205,7 +1216,6 @@ function nginxTime(us: number): string {
 /** The replicaset and deployment controllers observe the ready pods: status updates, Available. */
 export function workloadAvailable(ep: Epoch, w: Workload, op: number, t: number, ready: number): number {
   const rsc = ep.cluster.actors.controller('replicaset-controller');
-  const dc = ep.cluster.actors.controller('deployment-controller');
   const rs = ep.api({
     us: t,
     actor: rsc,
@@ -1231,85 +1241,49 @@ export function workloadAvailable(ep: Epoch, w: Workload, op: number, t: number,
     }),
     op,
   });
-  const d = ep.api({
-    us: rs.doneUs + ep.rng.int(2_000, 10_999),
-    actor: dc,
-    verb: 'update',
-    method: 'PUT',
-    uri: `/apis/apps/v1/namespaces/${w.ns}/deployments/${w.name}/status`,
-    objectRef: {
-      resource: 'deployments',
-      namespace: w.ns,
-      name: w.name,
-      uid: w.uid,
-      apiGroup: 'apps',
-      apiVersion: 'v1',
-      subresource: 'status',
-    },
-    code: 200,
-    responseObject: deploymentBody(w, ep.nextRv(), {
-      observedGeneration: 1,
-      replicas: w.replicas,
-      updatedReplicas: w.replicas,
-      readyReplicas: ready,
-      availableReplicas: ready,
-      conditions: [
-        condition('Available', 'True', 'MinimumReplicasAvailable', 'Deployment has minimum availability.', t),
-        condition(
-          'Progressing',
-          'True',
-          'NewReplicaSetAvailable',
-          `ReplicaSet "${w.rsName}" has successfully progressed.`,
-          t,
-        ),
-      ],
-    }),
-    op,
+  const d = putDeploymentStatus(ep, w, op, rs.doneUs + ep.rng.int(2_000, 10_999), {
+    observedGeneration: 1,
+    replicas: w.replicas,
+    updatedReplicas: w.replicas,
+    readyReplicas: ready,
+    availableReplicas: ready,
+    conditions: [
+      condition('Available', 'True', 'MinimumReplicasAvailable', 'Deployment has minimum availability.', t),
+      condition(
+        'Progressing',
+        'True',
+        'NewReplicaSetAvailable',
+        `ReplicaSet "${w.rsName}" has successfully progressed.`,
+        t,
+      ),
+    ],
   });
   return d.doneUs;
 }
 
 /** The deployment controller marks the rollout as timed out (Progressing=False). */
 export function progressDeadlineExceeded(ep: Epoch, w: Workload, op: number, t: number): void {
-  ep.api({
-    us: t,
-    actor: ep.cluster.actors.controller('deployment-controller'),
-    verb: 'update',
-    method: 'PUT',
-    uri: `/apis/apps/v1/namespaces/${w.ns}/deployments/${w.name}/status`,
-    objectRef: {
-      resource: 'deployments',
-      namespace: w.ns,
-      name: w.name,
-      uid: w.uid,
-      apiGroup: 'apps',
-      apiVersion: 'v1',
-      subresource: 'status',
-    },
-    code: 200,
-    responseObject: deploymentBody(w, ep.nextRv(), {
-      observedGeneration: 1,
-      replicas: w.replicas,
-      updatedReplicas: w.replicas,
-      unavailableReplicas: w.replicas,
-      conditions: [
-        condition(
-          'Available',
-          'False',
-          'MinimumReplicasUnavailable',
-          'Deployment does not have minimum availability.',
-          w.createdUs,
-        ),
-        condition(
-          'Progressing',
-          'False',
-          'ProgressDeadlineExceeded',
-          `ReplicaSet "${w.rsName}" has timed out progressing.`,
-          t,
-        ),
-      ],
-    }),
-    op,
+  putDeploymentStatus(ep, w, op, t, {
+    observedGeneration: 1,
+    replicas: w.replicas,
+    updatedReplicas: w.replicas,
+    unavailableReplicas: w.replicas,
+    conditions: [
+      condition(
+        'Available',
+        'False',
+        'MinimumReplicasUnavailable',
+        'Deployment does not have minimum availability.',
+        w.createdUs,
+      ),
+      condition(
+        'Progressing',
+        'False',
+        'ProgressDeadlineExceeded',
+        `ReplicaSet "${w.rsName}" has timed out progressing.`,
+        t,
+      ),
+    ],
   });
 }
 

@@ -3,6 +3,7 @@ import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import type { FileInfo, ParsedRecord, ParsedSpan, ParseSkip } from '@kubetrail/model';
 import type { PathHints } from './bundle/types.ts';
+import { noPathHints } from './bundle/classifyPath.ts';
 import type { FileParseOptions } from './lines/types.ts';
 import { NO_YEAR_REASON, parseFile } from './parseFile.ts';
 import { otlpDoc } from './lines/fixtures/otlpDoc.ts';
@@ -10,14 +11,7 @@ import { otlpDoc } from './lines/fixtures/otlpDoc.ts';
 const fixture = (name: string): Buffer => readFileSync(new URL(`./lines/fixtures/${name}`, import.meta.url));
 const khi = fixture('khi-node-messages.txt').toString('utf8').split('\n');
 
-const noHints: PathHints = {
-  node: null,
-  component: null,
-  pod: null,
-  container: null,
-  content: null,
-  layout: null,
-};
+const noHints = noPathHints();
 
 interface Parsed {
   info: FileInfo;

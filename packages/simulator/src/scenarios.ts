@@ -73,6 +73,9 @@ interface OpDef {
   explicit?: boolean;
 }
 
+/** The truth of an operation that finished: no stop, no reason. */
+const COMPLETE = { outcome: 'complete', stoppedAt: null, reason: null, stoppedComponent: null } as const;
+
 function registerOp(c: ScenarioContext, d: OpDef, t0: number): number {
   const ops = c.ep.ops;
   const keys = new Set(ops.map((o) => o.key));
@@ -305,10 +308,7 @@ function drainNode(c: ScenarioContext, t0: number): void {
       namespace: null,
       name: target,
       actor,
-      outcome: 'complete',
-      stoppedAt: null,
-      reason: null,
-      stoppedComponent: null,
+      ...COMPLETE,
       code: 200,
     },
     t0,
@@ -445,10 +445,7 @@ function drainNode(c: ScenarioContext, t0: number): void {
       namespace: null,
       name: target,
       actor,
-      outcome: 'complete',
-      stoppedAt: null,
-      reason: null,
-      stoppedComponent: null,
+      ...COMPLETE,
       code: 200,
     },
     t2,
@@ -494,10 +491,7 @@ function scaleDeployment(c: ScenarioContext, t0: number): void {
       namespace: w.ns,
       name: w.name,
       actor,
-      outcome: 'complete',
-      stoppedAt: null,
-      reason: null,
-      stoppedComponent: null,
+      ...COMPLETE,
       code: 200,
     },
     t0,
@@ -601,10 +595,7 @@ function deleteDeployment(c: ScenarioContext, t0: number): void {
       namespace: w.ns,
       name: w.name,
       actor,
-      outcome: 'complete',
-      stoppedAt: null,
-      reason: null,
-      stoppedComponent: null,
+      ...COMPLETE,
       code: 200,
     },
     t0,

@@ -1,15 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { PathHints } from '../bundle/types.ts';
+import { noPathHints } from '../bundle/classifyPath.ts';
 import { binaryReason, classifyDocument, sniffLines } from './sniff.ts';
 
-const hints: PathHints = {
-  node: null,
-  component: null,
-  pod: null,
-  container: null,
-  content: null,
-  layout: null,
-};
+const hints = noPathHints();
 
 describe('sniffLines', () => {
   it('recognises klog and the component of its callers', () => {

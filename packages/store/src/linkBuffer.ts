@@ -1,4 +1,4 @@
-import type { LinkKind, RecordLink, SpanLink } from '@kubetrail/model';
+import type { CorrelationResult, LinkKind, RecordLink, SpanLink } from '@kubetrail/model';
 
 const KINDS: readonly LinkKind[] = ['explicit', 'audit', 'trace', 'inferred'];
 
@@ -63,8 +63,8 @@ export class LinkBuffer {
 }
 
 /** What a correlation run produced, before it is written (`Store.writeCorrelation`). */
-export interface BufferedCorrelation<R> {
-  result: R;
+export interface BufferedCorrelation {
+  result: CorrelationResult;
   links: LinkBuffer;
   spanLinks: SpanLink[];
 }

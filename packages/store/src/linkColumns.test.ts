@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ParsedRecord, Request, Severity } from '@kubetrail/model';
-import { decodeLinkColumns, encodeLinkColumns, LINK_COLUMNS_MIN, LinkColumnsWriter } from './linkColumns.ts';
+import { decodeLinkColumns, LINK_COLUMNS_MIN, LinkColumnsWriter } from './linkColumns.ts';
 import { openStore, type Store } from './store.ts';
 
 const T0 = 1718019340_000_000_000n; // 2024-06-10T11:35:40Z
@@ -90,7 +90,9 @@ describe('link columns', () => {
       { ts: T0 - 5n, record: 7, lane: 2, severity: 3 },
       { ts: T0 + 1_000_000_007n, record: 2 ** 32 - 1, lane: 65_535, severity: 4 },
     ];
-    const blob = encodeLinkColumns(T0, rows);
+    const exact = new LinkColumnsWriter(T0, rows.length);
+    for (const r of rows) exact.push(r);
+    const blob = exact.finish();
     // At an odd offset inside a bigger buffer, as a driver may hand it back.
     const shifted = Buffer.concat([Buffer.from([9]), blob]).subarray(1);
     const c = decodeLinkColumns(T0, 2, shifted);

@@ -87,12 +87,6 @@ export class LinkColumnsWriter {
   }
 }
 
-export function encodeLinkColumns(originNs: bigint, rows: readonly LinkColumnRow[]): Buffer {
-  const w = new LinkColumnsWriter(originNs, rows.length);
-  for (const r of rows) w.push(r);
-  return w.finish();
-}
-
 export function decodeLinkColumns(originNs: bigint, n: number, blob: Uint8Array): LinkColumns {
   const o = offsets(n);
   if (blob.byteLength !== o.size) throw new Error(`link columns: ${blob.byteLength} bytes for ${n} links`);

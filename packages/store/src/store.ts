@@ -572,9 +572,7 @@ export class Store {
    * no write lock is taken, so it can overlap with `buildFts`. Write the result with
    * `writeCorrelation`.
    */
-  bufferCorrelation(
-    run: (sink: CorrelationSink) => CorrelationResult,
-  ): BufferedCorrelation<CorrelationResult> {
+  bufferCorrelation(run: (sink: CorrelationSink) => CorrelationResult): BufferedCorrelation {
     const links = new LinkBuffer();
     const spanLinks: SpanLink[] = [];
     const result = run({ link: (l) => links.push(l), spanLink: (l) => spanLinks.push(l) });
@@ -582,7 +580,7 @@ export class Store {
   }
 
   /** Replaces a bundle's correlation with a buffered one, in one transaction. Returns the request count. */
-  writeCorrelation(bundleId: string, buffered: BufferedCorrelation<CorrelationResult>): number {
+  writeCorrelation(bundleId: string, buffered: BufferedCorrelation): number {
     const key = this.bundleKey(bundleId);
     const { result } = buffered;
     const insertLink = this.db.prepare(SQL.insertLink);
@@ -1004,9 +1002,9 @@ export class Store {
     w: TimelineWindow,
     limit: number,
   ): { id: number; tsNs: bigint; fields: Record<string, unknown> | null }[] {
-    // Lane signatures start with the record kind (sql.ts LANE_SIG).
+    // A lane signature is a JSON array whose first item is the record kind (sql.ts LANE_SIG).
     const auditLanes = [...this.linkLanes(this.bundleKey(bundleId))]
-      .filter(([, sig]) => sig.startsWith('["audit"'))
+      .filter(([, sig]) => (JSON.parse(sig) as unknown[])[0] === 'audit')
       .map(([lane]) => lane);
     if (auditLanes.length === 0) return [];
     const rows = this.db

@@ -4,7 +4,6 @@ import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { correlate, type FilePod } from '@kubetrail/correlate';
 import {
   formatNs,
-  type CorrelationResult,
   type FileInfo,
   type FileReport,
   type IngestProgress,
@@ -294,7 +293,7 @@ class IngestJob {
    * Correlation runs after the records are safe. If it breaks, the bundle stays usable for search
    * and the report says so, rather than losing the whole ingest to one correlation bug.
    */
-  private correlate(): BufferedCorrelation<CorrelationResult> | null {
+  private correlate(): BufferedCorrelation | null {
     const source = this.store.correlationSource(this.bundleId);
     try {
       return this.store.bufferCorrelation((sink) => correlate(source, sink, { filePods: this.filePods }));
@@ -306,7 +305,7 @@ class IngestJob {
     }
   }
 
-  private saveCorrelation(correlation: BufferedCorrelation<CorrelationResult> | null): number {
+  private saveCorrelation(correlation: BufferedCorrelation | null): number {
     if (!correlation) return 0;
     try {
       return this.store.writeCorrelation(this.bundleId, correlation);

@@ -38,10 +38,23 @@ const MS = 1_000_000n;
 /** Verb and resource shown for operations that were inferred rather than read from audit. */
 const INFERRED_SHAPE: Record<Operation, { verb: string; resource: string }> = {
   'create-deployment': { verb: 'create', resource: 'deployments' },
-  'create-pod': { verb: 'create', resource: 'pods' },
+  'rollout-deployment': { verb: 'rollout', resource: 'deployments' },
   'scale-deployment': { verb: 'scale', resource: 'deployments' },
   'delete-deployment': { verb: 'delete', resource: 'deployments' },
+  'create-statefulset': { verb: 'create', resource: 'statefulsets' },
+  'rollout-statefulset': { verb: 'rollout', resource: 'statefulsets' },
+  'scale-statefulset': { verb: 'scale', resource: 'statefulsets' },
+  'delete-statefulset': { verb: 'delete', resource: 'statefulsets' },
+  'create-daemonset': { verb: 'create', resource: 'daemonsets' },
+  'rollout-daemonset': { verb: 'rollout', resource: 'daemonsets' },
+  'delete-daemonset': { verb: 'delete', resource: 'daemonsets' },
+  'create-job': { verb: 'create', resource: 'jobs' },
+  'cronjob-run': { verb: 'create', resource: 'jobs' },
+  'create-pod': { verb: 'create', resource: 'pods' },
+  'delete-pod': { verb: 'delete', resource: 'pods' },
   'drain-node': { verb: 'drain', resource: 'nodes' },
+  'cordon-node': { verb: 'cordon', resource: 'nodes' },
+  'uncordon-node': { verb: 'uncordon', resource: 'nodes' },
   generic: { verb: 'update', resource: 'deployments' },
 };
 

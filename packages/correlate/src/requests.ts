@@ -57,6 +57,7 @@ export function toRequest(req: Req): Request {
     sourceIps: [...req.sourceIps],
     startedAt: formatNs(req.startNs),
     endedAt: formatNs(req.endNs < req.startNs ? req.startNs : req.endNs),
+    system: false,
     outcome: targets.length > 0 ? OUTCOME_ORDER[worst]! : 'complete',
     code: req.code,
     targets,

@@ -2,15 +2,34 @@ import { z } from 'zod';
 import { SeveritySchema } from './severity.ts';
 import { Rfc3339NanoSchema } from './time.ts';
 
-/** What a record is: a log line, a merged audit event, a Kubernetes Event. */
-export const RecordKindSchema = z.enum(['log', 'audit', 'event']);
+/**
+ * What a record is: a log line, a merged audit event, a Kubernetes Event, or a `state` fact about an
+ * object taken from a List file (a pod's condition, a container's waiting reason, a creation time).
+ */
+export const RecordKindSchema = z.enum(['log', 'audit', 'event', 'state']);
 export type RecordKind = z.infer<typeof RecordKindSchema>;
 
 /**
  * The line format a record was parsed from (after unwrapping CRI/docker/journald).
  * `text` is an unstructured line we kept verbatim (e.g. an application's stdout).
  */
-export const LineFormatSchema = z.enum(['klog', 'klog-json', 'logfmt', 'audit', 'k8s-event', 'otlp', 'text']);
+export const LineFormatSchema = z.enum([
+  'klog',
+  'klog-json',
+  'logfmt',
+  'audit',
+  'k8s-event',
+  'otlp',
+  'text',
+  /** etcd ≤ 3.4 capnslog: `2021-04-07 22:18:17.231702 W | etcdserver: …`. */
+  'capnslog',
+  /** Go's default logger prefix: `2021/04/07 22:18:17 message`. */
+  'golog',
+  /** A Kubernetes object from a List file (pods.json, deployments.json…): state records. */
+  'k8s-object',
+  /** A row of a text table: `minikube logs`' Audit table, its container status table. */
+  'table',
+]);
 export type LineFormat = z.infer<typeof LineFormatSchema>;
 
 /** The wrapper around a line, if any. */

@@ -16,13 +16,30 @@ export type Outcome = z.infer<typeof OutcomeSchema>;
 /** Worst first: a request's outcome is the worst of its targets'. */
 export const OUTCOME_ORDER: readonly Outcome[] = ['rejected', 'failed', 'incomplete', 'complete'];
 
-/** Operation types that have a ladder. */
+/**
+ * Operation types that have a ladder (`<verb>-<kind>`). Each has one spec file under
+ * `packages/correlate/src/operations/`.
+ */
 export const OperationSchema = z.enum([
   'create-deployment',
-  'create-pod',
+  'rollout-deployment',
   'scale-deployment',
   'delete-deployment',
+  'create-statefulset',
+  'rollout-statefulset',
+  'scale-statefulset',
+  'delete-statefulset',
+  'create-daemonset',
+  'rollout-daemonset',
+  'delete-daemonset',
+  'create-job',
+  /** A Job a CronJob created on its schedule. */
+  'cronjob-run',
+  'create-pod',
+  'delete-pod',
   'drain-node',
+  'cordon-node',
+  'uncordon-node',
   'generic',
 ]);
 export type Operation = z.infer<typeof OperationSchema>;
@@ -49,6 +66,19 @@ export const STAGE_IDS = [
   'pods-evicted',
   'pods-terminated',
   'replacements-scheduled',
+  // StatefulSet volume claims, Service endpoints
+  'pvcs-bound',
+  'endpoints-ready',
+  // rollout: the old ReplicaSet's (or revision's) pods scaled down
+  'old-pods-deleted',
+  // StatefulSet / DaemonSet: every replica (or every eligible node's pod) ready
+  'workload-ready',
+  // Job / CronJob run
+  'job-created',
+  'pods-succeeded',
+  'job-complete',
+  // uncordon
+  'node-uncordoned',
 ] as const;
 export const StageIdSchema = z.enum(STAGE_IDS);
 export type StageId = z.infer<typeof StageIdSchema>;
@@ -70,6 +100,14 @@ export const STAGE_LABELS: Record<StageId, string> = {
   'pods-evicted': 'Pods evicted',
   'pods-terminated': 'Pods terminated',
   'replacements-scheduled': 'Replacements scheduled elsewhere',
+  'pvcs-bound': 'Volume claims bound',
+  'endpoints-ready': 'Service endpoints ready',
+  'old-pods-deleted': 'Old pods scaled down',
+  'workload-ready': 'All replicas ready',
+  'job-created': 'Job created',
+  'pods-succeeded': 'Pods succeeded',
+  'job-complete': 'Job complete',
+  'node-uncordoned': 'Node uncordoned',
 };
 
 export const StageSchema = z.object({
@@ -122,6 +160,11 @@ export const RequestSchema = z.object({
   targets: z.array(TargetSchema),
   /** Number of records linked to this request. */
   records: z.number().int().nonnegative(),
+  /**
+   * Activity of the control plane itself (cluster bootstrap, add-ons in kube-system, static pods,
+   * controllers' own work): listed apart from users' operations. Never true for a user's request.
+   */
+  system: z.boolean().default(false),
 });
 export type Request = z.infer<typeof RequestSchema>;
 

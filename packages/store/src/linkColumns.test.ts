@@ -46,6 +46,7 @@ const request: Request = {
   outcome: 'complete',
   code: null,
   records: N,
+  system: false,
   targets: [],
 };
 

@@ -79,6 +79,7 @@ function request(reqId: string, name: string, outcome: Request['outcome']): Requ
     outcome,
     code: 201,
     records: 0,
+    system: false,
     targets: [
       {
         verb: 'create',

@@ -284,6 +284,7 @@ export function seedBundle(store: Store): void {
     outcome: 'failed',
     code: 201,
     records: 0,
+    system: false,
     targets: [
       {
         verb: 'create',

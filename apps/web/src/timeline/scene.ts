@@ -5,7 +5,13 @@ import type { RecordKind, Timeline } from '@kubetrail/model';
 export const KIND_LOG = 0;
 export const KIND_AUDIT = 1;
 export const KIND_EVENT = 2;
-const KIND_CODE: Record<RecordKind, number> = { log: KIND_LOG, audit: KIND_AUDIT, event: KIND_EVENT };
+export const KIND_STATE = 3;
+const KIND_CODE: Record<RecordKind, number> = {
+  log: KIND_LOG,
+  audit: KIND_AUDIT,
+  event: KIND_EVENT,
+  state: KIND_STATE,
+};
 
 export const BAR_API = 0;
 export const BAR_SPAN = 1;

@@ -16,6 +16,7 @@ export function testTimeline(over: Partial<Timeline> = {}): Timeline {
     outcome: 'failed',
     code: 201,
     records: 5,
+    system: false,
     targets: [
       {
         verb: 'create',

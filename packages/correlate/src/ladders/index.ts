@@ -7,21 +7,17 @@ import { drainNodeLadder } from './drainNode.ts';
 import { apiStage, verdict } from './ladder.ts';
 import { scaleDeploymentLadder } from './scaleDeployment.ts';
 
+/** Ladders by operation; an operation without one is judged on its API call alone. */
+const LADDERS: Partial<Record<Operation, (op: Op) => Stage[]>> = {
+  'create-deployment': createDeploymentLadder,
+  'create-pod': createPodLadder,
+  'scale-deployment': scaleDeploymentLadder,
+  'delete-deployment': deleteDeploymentLadder,
+  'drain-node': drainNodeLadder,
+};
+
 function ladderFor(operation: Operation, op: Op): Stage[] {
-  switch (operation) {
-    case 'create-deployment':
-      return createDeploymentLadder(op);
-    case 'create-pod':
-      return createPodLadder(op);
-    case 'scale-deployment':
-      return scaleDeploymentLadder(op);
-    case 'delete-deployment':
-      return deleteDeploymentLadder(op);
-    case 'drain-node':
-      return drainNodeLadder(op);
-    case 'generic':
-      return [apiStage(op)];
-  }
+  return LADDERS[operation]?.(op) ?? [apiStage(op)];
 }
 
 /** The model `Target` for an operation: its ladder, outcome and stop point. */

@@ -22,6 +22,14 @@ export const STAGE_OWNER: Record<StageId, string> = {
   'pods-evicted': 'kube-apiserver',
   'pods-terminated': 'kubelet',
   'replacements-scheduled': 'kube-scheduler',
+  'pvcs-bound': 'kube-controller-manager',
+  'endpoints-ready': 'kube-controller-manager',
+  'old-pods-deleted': 'kube-controller-manager',
+  'workload-ready': 'kube-controller-manager',
+  'job-created': 'kube-controller-manager',
+  'pods-succeeded': 'kubelet',
+  'job-complete': 'kube-controller-manager',
+  'node-uncordoned': 'kube-apiserver',
 };
 
 /** The stages a pod goes through, in order; later evidence implies the earlier stages happened. */

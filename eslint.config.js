@@ -15,6 +15,7 @@ export default tseslint.config(
       'playwright-report/**',
       'bench/out/**',
       'data/**',
+      '**/.tmp/**',
     ],
   },
   js.configs.recommended,

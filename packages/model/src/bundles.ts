@@ -22,6 +22,18 @@ export const FileReportSchema = z.object({
   records: z.number().int().nonnegative(),
   skipped: z.number().int().nonnegative(),
   timeRule: TimeRuleSchema,
+  /** What decided the file's dates (`year from "-- Logs begin at Wed 2021-05-26 …" (line 1)`). */
+  timeEvidence: z.string().nullable().optional(),
+  /** Records whose line had no time of its own and took the line before's (or a container's start). */
+  approximated: z.number().int().nonnegative().optional(),
+  /** The layout the file was read as: `kind`, `minikube-logs`, `cluster-info-stream`, `support-bundle`… */
+  layout: z.string().nullable().optional(),
+  /** A file made of sections (`minikube logs`, a single-stream dump): how many; each has a row of its own. */
+  sections: z.number().int().nonnegative().optional(),
+  /** The whole file repeats another (same content, a symlink or hard link): stored once, under that path. */
+  duplicateOf: z.string().nullable().optional(),
+  /** Lines not stored because they repeat another file (journal.log repeating kubelet.log …). */
+  duplicates: z.array(z.object({ of: z.string(), lines: z.number().int().nonnegative() })).optional(),
   /** Set when the whole file was refused (binary, unknown format, zip-slip, symlink, …). */
   error: z.string().nullable(),
 });

@@ -105,6 +105,7 @@ export type {
   CorrelationSink,
   CorrelationSource,
   FileInfo,
+  ObjectRef,
   ParsedRecord,
   ParsedSpan,
   ParsedSpanEvent,
@@ -112,6 +113,8 @@ export type {
   ParseSkip,
   RecordLink,
   SpanLink,
+  StateFact,
+  StateFields,
   StoredRecord,
   StoredSpan,
 } from './internal.ts';

@@ -82,8 +82,11 @@ export type ParseEvent =
   | { type: 'record'; record: ParsedRecord }
   | { type: 'span'; span: ParsedSpan }
   | { type: 'skip'; skip: ParseSkip }
-  /** Physical lines/bytes consumed so far in this file (for progress and the report). */
-  | { type: 'progress'; lines: number; bytes: number };
+  /**
+   * Physical lines/bytes consumed so far in this file (for progress and the report); `approximated`:
+   * records so far whose line had no time of its own.
+   */
+  | { type: 'progress'; lines: number; bytes: number; approximated?: number };
 
 /** What the parser decided about a file as a whole. */
 export interface FileInfo {
@@ -93,6 +96,8 @@ export interface FileInfo {
   component: string | null;
   node: string | null;
   timeRule: TimeRule;
+  /** What decided the file's dates, for the report. */
+  timeEvidence?: string | null;
 }
 
 /** A stored record, as correlate reads it. `id` is the bundle-local sequence number. */
@@ -150,4 +155,58 @@ export interface CorrelationResult {
   requests: Request[];
   /** Object references per request, for "other requests that touch the same object". */
   objects: { reqId: string; object: string }[];
+}
+
+/** Which object a `state` record is about (from its List item's metadata). */
+export interface ObjectRef {
+  kind: string;
+  namespace: string | null;
+  name: string;
+  uid: string | null;
+  owners: { kind: string; name: string; uid: string | null }[];
+  /** `pod-template-hash` (or `controller-revision-hash`) label, when present. */
+  templateHash?: string;
+}
+
+/**
+ * One fact of a `state` record (its `fields`, beside `object`): the object's creation, a condition
+ * with its transition time, a container state, a node's taint, a status summary. `approx` marks a
+ * fact with no time of its own, whose record time is when the object last changed.
+ */
+export interface StateFact {
+  fact: 'created' | 'deleting' | 'condition' | 'phase' | 'container' | 'cordoned' | 'taint' | 'status';
+  condition?: string;
+  status?: string;
+  reason?: string | null;
+  message?: string | null;
+  phase?: string | null;
+  container?: string;
+  state?: 'waiting' | 'running' | 'started' | 'terminated';
+  restarts?: number;
+  image?: string | null;
+  ready?: boolean;
+  exitCode?: number | null;
+  /** The container's previous run (`lastState`). */
+  previous?: boolean;
+  /**
+   * For a `started`/`running` fact: which `kubectl logs` run of the container started then —
+   * `current` (plain `kubectl logs`: the running container, or the last one when it is waiting to
+   * restart) or `previous` (`--previous`).
+   */
+  logRun?: 'current' | 'previous' | null;
+  replicas?: number | null;
+  revision?: string | null;
+  counts?: Record<string, number | null>;
+  key?: string;
+  value?: string | null;
+  effect?: string;
+  started?: boolean;
+  completed?: boolean;
+  scheduled?: boolean;
+  approx?: boolean;
+}
+
+/** The `fields` of a `state` record. */
+export interface StateFields extends StateFact {
+  object: ObjectRef;
 }

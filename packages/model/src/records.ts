@@ -3,10 +3,12 @@ import { SeveritySchema } from './severity.ts';
 import { Rfc3339NanoSchema } from './time.ts';
 
 /**
- * What a record is: a log line, a merged audit event, a Kubernetes Event, or a `state` fact about an
- * object taken from a List file (a pod's condition, a container's waiting reason, a creation time).
+ * What a record is: a log line, a merged audit event, a Kubernetes Event, a `state` fact about an
+ * object taken from a List file (a pod's condition, a container's waiting reason, a creation time),
+ * or a line of a `doc`ument that is no log (`describe nodes`, a configuration file, an unknown JSON
+ * document): searchable, never on a timeline, never counted as a log line.
  */
-export const RecordKindSchema = z.enum(['log', 'audit', 'event', 'state']);
+export const RecordKindSchema = z.enum(['log', 'audit', 'event', 'state', 'doc']);
 export type RecordKind = z.infer<typeof RecordKindSchema>;
 
 /**
@@ -53,9 +55,11 @@ export const COMPONENTS = {
 export const TimeRuleSchema = z.enum([
   'full', // the line carries a full date (RFC 3339, audit, JSON ts, journald json)
   'wrapper', // klog time with the date/year of its CRI/docker/journald wrapper
+  'file', // year-less times with the year (and zone) shown by full dates in the same file
   'bundle', // klog time with the year taken from the bundle's other sources
   'mtime', // klog time with the year of the file's (archive member's) mtime
   'flag', // klog time with the year/zone given by --year/--tz
+  'approx', // lines with no time of their own, placed at the line before's (or their container's start)
   'none', // no timestamp could be determined
 ]);
 export type TimeRule = z.infer<typeof TimeRuleSchema>;

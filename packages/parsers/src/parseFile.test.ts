@@ -106,6 +106,7 @@ describe('parseFile: klog', () => {
       component: 'kube-apiserver',
       node: null,
       timeRule: 'flag',
+      timeEvidence: '--year 2024',
     });
     expect(p.records).toHaveLength(3);
     const [http, err, warn] = p.records as [ParsedRecord, ParsedRecord, ParsedRecord];
@@ -269,7 +270,7 @@ describe('parseFile: wrappers', () => {
     expectAllLinesAccounted(p);
   });
 
-  it('journald short: markers, per-line component and node, year from the flag', async () => {
+  it("journald short: markers, per-line component and node, year from the file's own header", async () => {
     const text = [
       '-- Logs begin at Mon 2024-06-10 10:00:00 UTC, end at Mon 2024-06-10 12:00:00 UTC. --',
       `Jun 10 11:35:40 worker-2 kubelet[1675]: ${khi[4]}`,
@@ -277,8 +278,10 @@ describe('parseFile: wrappers', () => {
       'Jun 10 11:35:42 worker-2 systemd[1]: Started kubelet.service.',
       '-- Reboot --',
     ].join('\n');
-    const p = await parse(text, { year: 2024 });
-    expect(p.info).toMatchObject({ wrapper: 'journald', format: 'klog', node: 'worker-2', timeRule: 'flag' });
+    // `--year 2023` loses to the year journalctl printed in the file itself.
+    const p = await parse(text, { year: 2023 });
+    expect(p.info).toMatchObject({ wrapper: 'journald', format: 'klog', node: 'worker-2', timeRule: 'file' });
+    expect(p.info.timeEvidence).toContain('-- Logs begin at Mon 2024-06-10');
     expect(p.records.map((r) => [r.component, r.format, r.node])).toEqual([
       ['kubelet', 'klog', 'worker-2'],
       ['containerd', 'logfmt', 'worker-2'],
@@ -399,12 +402,11 @@ describe('parseFile: audit logs', () => {
     expect(p.records[0]?.auditId).toBe('c5be68f4-80b8-4159-adc4-76ddb195334e');
   });
 
-  it('refuses the malformed falco sample with a reason', async () => {
+  it('keeps the malformed falco sample as a searchable document, saying why', async () => {
     const p = await parse(fixture('fal_01_003.json'));
-    expect(p.info.format).toBeNull();
-    expect(p.records).toEqual([]);
+    expect(p.records.map((r) => [r.kind, r.message])).toEqual([['doc', '{"kind": 0}']]);
     expect(p.skips).toEqual([
-      { line: null, reason: expect.stringContaining('is not a log format') as unknown },
+      { line: null, reason: expect.stringContaining('(kind 0) holds no log records') as unknown },
     ]);
   });
 
@@ -505,7 +507,9 @@ describe('parseFile: Kubernetes Events and traces', () => {
     });
     expect(perLine.spans).toHaveLength(4);
     expect(perLine.spans[0]?.node).toBe('cp-1');
-    expect(perLine.skips.map((s) => s.line)).toEqual([1, 2, 3]);
+    expect(perLine.skips.map((s) => s.line)).toEqual([1, 2]);
+    // A line that is not a document in a file of documents is kept as a log line, not dropped.
+    expect(perLine.records.map((r) => [r.line, r.format, r.message])).toEqual([[3, 'text', 'not json']]);
   });
 });
 
@@ -552,13 +556,17 @@ describe('parseFile: JSON documents stream item by item', () => {
       [4, true],
       [5, true],
     ]);
-    const pods = await parse(
+    // Items that are no Kubernetes object (no name): the document's lines are indexed, not dropped.
+    const odd = await parse(
       JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [{ kind: 'Pod', metadata: {} }] }, null, 2),
     );
-    expect(pods.info.format).toBeNull();
-    expect(pods.skips).toEqual([
-      { line: null, reason: expect.stringContaining('(kind "Pod") is not a log format') as unknown },
-    ]);
+    expect(odd.info.format).toBe('text');
+    expect(odd.records.every((r) => r.kind === 'doc')).toBe(true);
+    expect(odd.records.map((r) => r.message)).toContain('  "apiVersion": "v1",');
+    expect(odd.skips.at(-1)).toEqual({
+      line: null,
+      reason: expect.stringContaining('(kind "Pod") holds no log records') as unknown,
+    });
   });
 
   it('a truncated document keeps the items read and says so', async () => {

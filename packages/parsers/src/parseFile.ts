@@ -1,24 +1,24 @@
-import type { Readable } from 'node:stream';
-import type { FileInfo, LineFormat, TimeRule, Wrapper } from '@kubetrail/model';
+import type { FileInfo, LineFormat, TimeRule } from '@kubetrail/model';
+import { StringDecoder } from 'node:string_decoder';
+import type { DatingDecision } from './dating/decideDating.ts';
+import { decideDating } from './dating/decideDating.ts';
+import type { HeadAnalysis, LinePlan } from './headAnalysis.ts';
+import { analyzeHead, SNIFF_BYTES } from './headAnalysis.ts';
+import { isAuditEvent } from './lines/auditEvent.ts';
 import type { FileEvent } from './lines/events.ts';
 import { isJsonObject, jsonKind, tryJson } from './lines/events.ts';
-import { StringDecoder } from 'node:string_decoder';
-import { isAuditEvent } from './lines/auditEvent.ts';
+import { hasGoFields, normalizeGoFields } from './lines/goFields.ts';
 import { JsonItemStream } from './lines/jsonDocument.ts';
 import { isK8sEvent } from './lines/k8sEvent.ts';
-import { isOtlpTraces } from './lines/otlpJson.ts';
+import { isK8sObject, kindOfResource } from './lines/k8sObject.ts';
 import type { YearSource } from './lines/klogTime.ts';
-import { fileYearSource } from './lines/klogTime.ts';
 import { LineSplitter } from './lines/lineSplitter.ts';
 import type { FilePlan, LineMode } from './lines/linePipeline.ts';
 import { LinePipeline } from './lines/linePipeline.ts';
-import { binaryReason, classifyDocument, sniffLines } from './lines/sniff.ts';
+import { isOtlpTraces } from './lines/otlpJson.ts';
+import { classifyDocument } from './lines/sniff.ts';
 import type { FileParseOptions } from './lines/types.ts';
 
-/** Bytes read before deciding a file's format. */
-const SNIFF_BYTES = 64 * 1024;
-/** Lines looked at when sniffing. */
-const SNIFF_LINES = 64;
 /** Physical lines handled per yielded batch. */
 const BATCH_LINES = 1024;
 /**
@@ -33,14 +33,11 @@ export const NO_YEAR_REASON = 'no year for klog timestamps: pass --year';
 const toBuffer = (c: unknown): Buffer =>
   Buffer.isBuffer(c) ? c : typeof c === 'string' ? Buffer.from(c, 'utf8') : Buffer.from(c as Uint8Array);
 
-function timeRuleOf(mode: LineMode, wrapper: Wrapper, format: LineFormat, years: YearSource): TimeRule {
-  if (mode !== 'payload' || format === 'klog-json' || format === 'logfmt') return 'full';
-  if (wrapper === 'cri' || wrapper === 'docker' || wrapper === 'journald-json') return 'wrapper';
-  if (wrapper === 'journald' || format === 'klog') return years.rule;
-  return 'none';
-}
-
-function infoEvent(opts: FileParseOptions, plan: Omit<FilePlan, 'mode'> | null): FileEvent {
+function infoEvent(
+  opts: FileParseOptions,
+  plan: Omit<FilePlan, 'mode'> | null,
+  timeEvidence: string | null = null,
+): FileEvent {
   const info: FileInfo = {
     path: opts.path,
     format: plan?.format ?? null,
@@ -48,8 +45,45 @@ function infoEvent(opts: FileParseOptions, plan: Omit<FilePlan, 'mode'> | null):
     component: plan?.component ?? opts.hints.component,
     node: plan?.node ?? opts.hints.node,
     timeRule: plan?.timeRule ?? 'none',
+    timeEvidence,
   };
   return { type: 'info', info };
+}
+
+/** Minutes east of UTC `--tz` gave (the caller's `tzOffsetMinutes`), or null when it is UTC. */
+const flagTz = (opts: FileParseOptions): number | null =>
+  opts.tzOffsetMinutes !== 0 ? opts.tzOffsetMinutes : null;
+
+/**
+ * How a year-less file is dated when the caller did not decide (`opts.dating`): from its own head
+ * first, then the bundle's reference time, the mtime, `--year` (see `decideDating`).
+ */
+function datingOf(opts: FileParseOptions, a: Extract<HeadAnalysis, { kind: 'lines' }>): DatingDecision {
+  if (opts.dating) return opts.dating;
+  return decideDating({
+    first: a.first,
+    inFile: a.inFile,
+    bundle: {
+      minNs: opts.bundleReferenceNs,
+      maxNs: opts.bundleReferenceNs,
+      maxSource: null,
+      nodeOffsets: new Map(),
+    },
+    node: a.plan.node,
+    flagYear: opts.year,
+    flagTzMinutes: flagTz(opts),
+    mtimeMs: opts.mtimeMs,
+    nowMs: Date.now(),
+  });
+}
+
+/** The time rule of a plan whose stamps carry their year (or none at all). */
+function fixedTimeRule(plan: LinePlan): TimeRule {
+  if (plan.mode === 'doc' || plan.mode === 'container-status') return 'none';
+  if (plan.mode !== 'payload') return 'full';
+  if (plan.wrapper === 'cri' || plan.wrapper === 'docker' || plan.wrapper === 'journald-json')
+    return 'wrapper';
+  return plan.format === 'text' ? 'none' : 'full';
 }
 
 /**
@@ -57,11 +91,15 @@ function infoEvent(opts: FileParseOptions, plan: Omit<FilePlan, 'mode'> | null):
  * events in file order. The first batch starts with exactly one `info` event. Lines are streamed
  * (at most one line, capped at `limits.maxLineBytes`, is held); whole-file JSON documents are
  * buffered up to {@link MAX_JSON_DOCUMENT_BYTES}. Each batch ends with a `progress` event carrying
- * the physical lines and bytes consumed so far.
+ * the physical lines and bytes consumed so far. Year-less stamps are dated by `opts.dating` when
+ * given, else from the file's own head and the legacy options.
  */
-export async function* parseFile(input: Readable, opts: FileParseOptions): AsyncGenerator<FileEvent[]> {
+export async function* parseFile(
+  input: AsyncIterable<unknown>,
+  opts: FileParseOptions,
+): AsyncGenerator<FileEvent[]> {
   const maxLine = opts.limits.maxLineBytes;
-  const it = (input as AsyncIterable<unknown>)[Symbol.asyncIterator]();
+  const it = input[Symbol.asyncIterator]();
   const head: Buffer[] = [];
   let headBytes = 0;
   let eof = false;
@@ -81,7 +119,9 @@ export async function* parseFile(input: Readable, opts: FileParseOptions): Async
   }
   let bytes = headBytes;
 
-  if (headBytes === 0) {
+  const headBuf = Buffer.concat(head);
+  const a = analyzeHead(headBuf, eof, opts.path, opts.hints, maxLine);
+  if (a.kind === 'empty') {
     yield [
       infoEvent(opts, null),
       { type: 'skip', skip: { line: null, reason: 'empty file' } },
@@ -89,53 +129,46 @@ export async function* parseFile(input: Readable, opts: FileParseOptions): Async
     ];
     return;
   }
-  const headBuf = Buffer.concat(head);
-  const binary = binaryReason(headBuf);
-  if (binary !== null) {
+  if (a.kind === 'binary') {
     for (let r = await it.next(); r.done !== true; r = await it.next()) bytes += toBuffer(r.value).length;
     yield [
       infoEvent(opts, null),
-      { type: 'skip', skip: { line: null, reason: binary } },
+      { type: 'skip', skip: { line: null, reason: a.reason } },
       { type: 'progress', lines: 0, bytes },
     ];
     return;
   }
-
-  // Sniff from the first complete lines (each cut at the line limit).
-  const window = headBuf.subarray(0, Math.min(headBuf.length, Math.max(SNIFF_BYTES, maxLine + 1)));
-  const parts = window.toString('utf8').split('\n');
-  const wholeWindow = eof && window.length === headBuf.length;
-  if (!wholeWindow && parts.length > 1) parts.pop();
-  const sniffSample = parts
-    .slice(0, SNIFF_LINES)
-    .map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l).slice(0, maxLine));
-  if (sniffSample.length > 0 && sniffSample[0]?.charCodeAt(0) === 0xfeff)
-    sniffSample[0] = sniffSample[0].slice(1);
-  const sniffed = sniffLines(sniffSample, opts.hints, wholeWindow && parts.length <= SNIFF_LINES);
-  const years = fileYearSource(opts);
-
-  if (sniffed.kind === 'document') {
-    yield* parseDocument(head, it, eof, opts, years);
+  if (a.kind === 'document') {
+    yield* parseDocument(head, it, eof, opts, NO_YEARS);
     return;
   }
 
-  const plan: FilePlan = {
-    mode: sniffed.mode,
-    wrapper: sniffed.wrapper,
-    format: sniffed.format,
-    component: opts.hints.component ?? sniffed.component,
-    node: opts.hints.node ?? sniffed.node,
-    timeRule: timeRuleOf(sniffed.mode, sniffed.wrapper, sniffed.format, years),
-  };
-  const first: FileEvent[] = [infoEvent(opts, plan)];
+  let years: YearSource = NO_YEARS;
+  let timeRule = fixedTimeRule(a.plan);
+  let timeEvidence: string | null = null;
+  let tz = opts.tzOffsetMinutes;
+  if (a.yearless) {
+    const d = datingOf(opts, a);
+    years = { rule: d.rule, year: d.year, month: d.month };
+    timeRule = d.rule;
+    timeEvidence = d.evidence;
+    tz = d.tzOffsetMinutes;
+  } else if (a.undated && opts.undatedBaseNs != null) {
+    timeRule = 'approx';
+    timeEvidence =
+      'no time in its lines: each takes the time of the line before, the first its container start';
+  }
+  const plan: FilePlan = { ...a.plan, timeRule, objectKind: null };
+  const first: FileEvent[] = [infoEvent(opts, plan, timeEvidence)];
   // Year-less times (bare klog, journald short) with nothing to date them: say so once.
-  const yearless = plan.wrapper === 'journald' || (plan.wrapper === 'none' && plan.format === 'klog');
-  if (years.rule === 'none' && yearless)
+  if (a.yearless && years.rule === 'none')
     first.push({ type: 'skip', skip: { line: null, reason: NO_YEAR_REASON } });
   yield first;
 
-  yield* streamLines(head, it, eof, bytes, plan, years, opts);
+  yield* streamLines(head, it, eof, bytes, plan, years, { ...opts, tzOffsetMinutes: tz });
 }
+
+const NO_YEARS: YearSource = { rule: 'none', year: 0, month: 0 };
 
 async function* streamLines(
   head: Buffer[],
@@ -149,6 +182,7 @@ async function* streamLines(
   const maxLine = opts.limits.maxLineBytes;
   const splitter = new LineSplitter(maxLine);
   const pipeline = new LinePipeline(plan, years, opts.tzOffsetMinutes, maxLine);
+  pipeline.undatedBaseNs = opts.undatedBaseNs ?? null;
   let bytes = bytesSoFar - head.reduce((n, b) => n + b.length, 0);
   let firstBom = true;
 
@@ -177,7 +211,7 @@ async function* streamLines(
       const last = at + BATCH_LINES >= lines.length;
       if (final && last) pipeline.end(out);
       const done = last ? splitter.lineCount : lineNo - 1;
-      out.push({ type: 'progress', lines: done, bytes });
+      out.push({ type: 'progress', lines: done, bytes, approximated: pipeline.approximated });
       yield out;
       if (last) break;
     }
@@ -197,37 +231,50 @@ async function* streamLines(
   yield* run(splitter.end(), true);
 }
 
-function notLogReason(v: unknown): string {
-  const kind =
-    typeof v === 'object' && v !== null && !Array.isArray(v)
-      ? JSON.stringify((v as { kind?: unknown }).kind ?? null)
-      : jsonKind(v);
-  return `JSON document (kind ${kind}) is not a log format: no audit event, Kubernetes Event or OTLP spans`;
-}
-
-/** What kind of log a JSON document's list item is; null when it is none. */
+/** What kind of record a JSON document's list item is; null when it is none (a document, then). */
 function itemMode(v: unknown): LineMode | null {
   if (!isJsonObject(v)) return null;
-  if (isAuditEvent(v)) return 'audit';
-  if (isK8sEvent(v)) return 'k8s-event';
-  if (isOtlpTraces(v) || Array.isArray(v.scopeSpans) || Array.isArray(v.instrumentationLibrarySpans))
+  const o = hasGoFields(v) ? normalizeGoFields(v) : v;
+  if (!isJsonObject(o)) return null;
+  if (isAuditEvent(o)) return 'audit';
+  if (isK8sEvent(o)) return 'k8s-event';
+  if (isOtlpTraces(o) || Array.isArray(o.scopeSpans) || Array.isArray(o.instrumentationLibrarySpans))
     return 'otlp';
+  if (isK8sObject(o)) return 'k8s-object';
   return null;
 }
 
 const FORMAT_OF_MODE: Record<LineMode, LineFormat> = {
   audit: 'audit',
   'k8s-event': 'k8s-event',
+  'k8s-object': 'k8s-object',
   otlp: 'otlp',
   payload: 'text',
+  doc: 'text',
+  'minikube-audit': 'table',
+  'container-status': 'table',
+  dmesg: 'text',
 };
 
 const ENVELOPE = 'JSON list envelope (the wrapper around the items, not a record)';
 
+/** Why a JSON document is indexed as a document (its lines searchable) rather than as records. */
+function documentNote(v: unknown): string {
+  const kind =
+    typeof v === 'object' && v !== null && !Array.isArray(v)
+      ? JSON.stringify(
+          (v as { kind?: unknown; Kind?: unknown }).kind ?? (v as { Kind?: unknown }).Kind ?? null,
+        )
+      : jsonKind(v);
+  return `JSON document (kind ${kind}) holds no log records: its lines are indexed as a document`;
+}
+
 /**
  * A file holding one JSON document over many lines. Item lists (EventList, `kubectl get events -o
- * json`, events.json, an OTLP document's resourceSpans) stream one item at a time; a single object
- * (one pretty-printed audit event) is buffered up to {@link MAX_JSON_DOCUMENT_BYTES}.
+ * json`, events.json, a PodList, an OTLP document's resourceSpans, an old dump's `Items`) stream one
+ * item at a time; a single object (one pretty-printed audit event) is buffered up to
+ * {@link MAX_JSON_DOCUMENT_BYTES}. A document that holds no records (configuration, an API resource
+ * list) is indexed line by line as a `doc`, never dropped.
  */
 async function* parseDocument(
   head: Buffer[],
@@ -238,20 +285,28 @@ async function* parseDocument(
 ): AsyncGenerator<FileEvent[]> {
   const decoder = new StringDecoder('utf8');
   const scanner = new JsonItemStream(MAX_JSON_DOCUMENT_BYTES);
+  const maxLine = opts.limits.maxLineBytes;
   let bytes = 0;
   let newlines = 0;
   let lastByte = -1;
   let plan: FilePlan | null = null;
   let pipeline: LinePipeline | null = null;
-  let refused: string | null = null;
   let infoSent = false;
   let out: FileEvent[] = [];
   let first = true;
   /** Last line that belongs to an item; the lines between items are the list's envelope. */
   let covered = 0;
+  /**
+   * Until the document's kind is known its text is kept (bounded by the first item's size), so that
+   * a document holding no records can still be indexed line by line; then `docLines` takes over.
+   */
+  let pendingText: string[] | null = [];
+  let docLines: { splitter: LineSplitter; pipeline: LinePipeline } | null = null;
+  let note: string | null = null;
   const envelope = (from: number, to: number): void => {
     for (let line = from; line <= to; line++) out.push({ type: 'skip', skip: { line, reason: ENVELOPE } });
   };
+  const kindHint = kindOfResource(opts.hints.resource ?? null);
 
   const makePlan = (mode: LineMode): LinePipeline => {
     plan = {
@@ -260,9 +315,26 @@ async function* parseDocument(
       format: FORMAT_OF_MODE[mode],
       component: opts.hints.component,
       node: opts.hints.node,
-      timeRule: 'full',
+      timeRule: mode === 'doc' ? 'none' : 'full',
+      objectKind: kindHint,
     };
-    return new LinePipeline(plan, years, opts.tzOffsetMinutes, opts.limits.maxLineBytes);
+    return new LinePipeline(plan, years, opts.tzOffsetMinutes, maxLine);
+  };
+
+  /** From here on the document's lines are `doc` records; the text kept so far is read first. */
+  const becomeDocument = (why: string): void => {
+    note = why;
+    const p = makePlan('doc');
+    docLines = { splitter: new LineSplitter(maxLine), pipeline: p };
+    const kept = pendingText ?? [];
+    pendingText = null;
+    out = out.filter((e) => e.type !== 'skip' || e.skip.reason !== ENVELOPE);
+    for (const t of kept) feedDoc(t);
+  };
+  const feedDoc = (text: string): void => {
+    if (docLines === null) return;
+    const lines = docLines.splitter.push(Buffer.from(text, 'utf8'));
+    docLines.pipeline.lines(lines, docLines.splitter.lineCount - lines.length + 1, out);
   };
 
   const feed = (buf: Buffer): void => {
@@ -277,12 +349,17 @@ async function* parseDocument(
       first = false;
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     }
+    if (docLines !== null) {
+      feedDoc(text);
+      return;
+    }
+    pendingText?.push(text);
     for (const item of scanner.push(text)) {
+      if (docLines !== null) break;
       // Every physical line is accounted for: the wrapper around the items (`"items": [`,
       // `"kind": "List"`, …) is reported as envelope, never silently dropped.
       envelope(covered + 1, item.start - 1);
       covered = Math.max(covered, item.end);
-      if (refused !== null) continue;
       const j = tryJson(item.text);
       if (!j.ok) {
         out.push({ type: 'skip', skip: { line: item.start, reason: `malformed JSON item: ${j.error}` } });
@@ -291,10 +368,11 @@ async function* parseDocument(
       if (pipeline === null) {
         const mode = itemMode(j.value);
         if (mode === null) {
-          refused = notLogReason(j.value);
-          continue;
+          becomeDocument(documentNote(j.value));
+          break;
         }
         pipeline = makePlan(mode);
+        pendingText = null;
       }
       const v =
         plan?.mode === 'otlp' && !isOtlpTraces(j.value as Record<string, unknown>)
@@ -321,6 +399,7 @@ async function* parseDocument(
       yield withInfo(batch);
     }
   }
+  const fileSkip = (reason: string): FileEvent => ({ type: 'skip', skip: { line: null, reason } });
 
   for (const b of head) feed(b);
   yield* flush(false);
@@ -332,7 +411,21 @@ async function* parseDocument(
   }
   feedText(decoder.end());
   const lines = newlines + (lastByte !== 10 && bytes > 0 ? 1 : 0);
-  const fileSkip = (reason: string): FileEvent => ({ type: 'skip', skip: { line: null, reason } });
+
+  const endDoc = (): void => {
+    const d = docLines;
+    if (d === null) return;
+    const rest = d.splitter.end();
+    d.pipeline.lines(rest, d.splitter.lineCount - rest.length + 1, out);
+    d.pipeline.end(out);
+    if (note !== null) out.push(fileSkip(note));
+  };
+
+  if (docLines !== null) {
+    endDoc();
+    yield* flush(true);
+    return;
+  }
 
   if (scanner.hasList) {
     for (const line of scanner.oversize)
@@ -340,16 +433,20 @@ async function* parseDocument(
         type: 'skip',
         skip: { line, reason: `JSON item larger than ${MAX_JSON_DOCUMENT_BYTES} bytes: not parsed` },
       });
-    if (refused !== null) {
-      out = [fileSkip(refused)];
-    } else if (plan === null) {
+    if (plan === null) {
       const hinted =
-        opts.hints.content === 'events' ? 'k8s-event' : opts.hints.content === 'audit' ? 'audit' : null;
+        opts.hints.content === 'events'
+          ? 'k8s-event'
+          : opts.hints.content === 'audit'
+            ? 'audit'
+            : opts.hints.content === 'k8s-objects'
+              ? 'k8s-object'
+              : null;
       if (hinted === null) out.push(fileSkip('JSON document with an empty item list'));
       else makePlan(hinted);
     }
     if (!scanner.balanced) out.push(fileSkip('truncated JSON document: brackets not closed at end of file'));
-    else if (refused === null) envelope(covered + 1, lines);
+    else envelope(covered + 1, lines);
     (pipeline as LinePipeline | null)?.end(out);
     yield* flush(true);
     return;
@@ -366,7 +463,7 @@ async function* parseDocument(
     return;
   }
   const parsed = tryJson(text);
-  const mode = parsed.ok ? classifyDocument(parsed.value) : null;
+  const mode = parsed.ok ? (classifyDocument(parsed.value) ?? itemMode(parsed.value)) : null;
   if (parsed.ok && mode !== null) {
     const p = makePlan(mode);
     p.jsonValue(parsed.value, 1, lines, text, out);
@@ -375,7 +472,11 @@ async function* parseDocument(
     return;
   }
   if (parsed.ok) {
-    yield [infoEvent(opts, null), fileSkip(notLogReason(parsed.value)), { type: 'progress', lines, bytes }];
+    // A JSON value that holds no records: its lines are indexed as a document.
+    pendingText = [text];
+    becomeDocument(documentNote(parsed.value));
+    endDoc();
+    yield* flush(true);
     return;
   }
   // Not one JSON value after all: read it as lines, noting why.

@@ -28,7 +28,7 @@ interface ParsedFile {
 async function parseBundle(dir: string): Promise<Map<string, ParsedFile>> {
   const files = new Map<string, ParsedFile>();
   for await (const item of readBundle(dir, DEFAULT_LIMITS)) {
-    if (item.type !== 'entry') throw new Error(`unexpected problem ${item.path}: ${item.reason}`);
+    if (item.type !== 'entry') throw new Error(`unexpected ${item.type} ${item.path}`);
     const { entry } = item;
     const hints = classifyPath(entry.path);
     const lines = new Map<number, Seen>();

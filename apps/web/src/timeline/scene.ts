@@ -6,11 +6,13 @@ export const KIND_LOG = 0;
 export const KIND_AUDIT = 1;
 export const KIND_EVENT = 2;
 export const KIND_STATE = 3;
+export const KIND_DOC = 4;
 const KIND_CODE: Record<RecordKind, number> = {
   log: KIND_LOG,
   audit: KIND_AUDIT,
   event: KIND_EVENT,
   state: KIND_STATE,
+  doc: KIND_DOC,
 };
 
 export const BAR_API = 0;

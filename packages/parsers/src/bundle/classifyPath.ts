@@ -1,5 +1,6 @@
 import { COMPONENTS } from '@kubetrail/model';
 import type { PathHints } from './types.ts';
+import { microk8sHints, supportBundleHints } from './supportBundle.ts';
 
 /** Control-plane static pods are named `<component>-<nodeName>` (kubeadm, kind). */
 const STATIC_POD_COMPONENTS = [
@@ -109,6 +110,8 @@ export function classifyPath(path: string): PathHints {
   const dirs = segments.slice(0, -1);
   const base = stripRotation(fileName);
   const hints = noPathHints();
+  const special = supportBundleHints(dirs, fileName, hints) ?? microk8sHints(dirs, fileName, hints);
+  if (special !== null) return special;
 
   let folderNode: string | null = null;
   const varLog = dirs.findIndex((d, i) => d === 'var' && dirs[i + 1] === 'log');
@@ -143,6 +146,7 @@ export function classifyPath(path: string): PathHints {
   if (clusterInfo) {
     hints.layout = 'cluster-info';
     hints.content = clusterInfo.content;
+    hints.resource = clusterInfo.resource;
     if (clusterInfo.pod) {
       hints.pod = clusterInfo.pod;
       const fromPod = componentOfPod(clusterInfo.pod.namespace, clusterInfo.pod.name, null);
@@ -160,6 +164,7 @@ export function classifyPath(path: string): PathHints {
     if (Object.hasOwn(FILE_COMPONENTS, stem)) hints.component = FILE_COMPONENTS[stem] ?? null;
   }
 
+  if (hints.component === null) hints.component = componentInName(base);
   const content = contentOf(base, dirs);
   if (content) {
     hints.content = content;
@@ -168,6 +173,25 @@ export function classifyPath(path: string): PathHints {
     if (content === 'journal' || content === 'otlp') hints.component = null;
   }
   return hints;
+}
+
+/** Component names people put in the names of the logs they collect (`…-scheduler.log.txt`). */
+const NAMED_COMPONENTS: [RegExp, string][] = [
+  [/kube-?scheduler|(^|[-_.])scheduler([-_.]|$)/, COMPONENTS.scheduler],
+  [/kube-?controller-?manager|controller-manager/, COMPONENTS.controllerManager],
+  [/kube-?apiserver|(^|[-_.])apiserver([-_.]|$)/, COMPONENTS.apiserver],
+  [/kubelet/, COMPONENTS.kubelet],
+  [/kube-?proxy/, COMPONENTS.proxy],
+  [/containerd/, COMPONENTS.runtime],
+  [/(^|[-_.])etcd([-_.]|$)/, COMPONENTS.etcd],
+];
+
+/** The component a log file's name mentions (`2023-04-23T23:09:39-scheduler.log.txt`), or null. */
+function componentInName(base: string): string | null {
+  const lower = base.toLowerCase();
+  if (!/\.(log|txt|out)$/.test(lower) || /audit|event/.test(lower)) return null;
+  for (const [re, component] of NAMED_COMPONENTS) if (re.test(lower)) return component;
+  return null;
 }
 
 /** `kube-apiserver.log`, `kubelet.log`…: a component's own log, which sits in its node's folder. */
@@ -215,7 +239,7 @@ function matchPodLog(dirs: string[], base: string): PodLog | null {
 }
 
 /** A pod's component, and for control-plane static pods its node (the name's suffix). */
-function componentOfPod(
+export function componentOfPod(
   namespace: string,
   name: string,
   container: string | null,
@@ -248,17 +272,18 @@ type Content = NonNullable<PathHints['content']>;
 function matchClusterInfo(
   dirs: string[],
   base: string,
-): { content: Content | null; pod: PathHints['pod'] } | null {
-  const object = /^([a-z]+)\.(json|ya?ml)$/.exec(base);
+): { content: Content | null; pod: PathHints['pod']; resource: string | null } | null {
+  const object = /^([a-z-]+)\.(json|ya?ml)$/.exec(base);
   if (object?.[1] && dirs.length > 0) {
-    if (object[1] === 'events') return { content: 'events', pod: null };
-    if (CLUSTER_INFO_OBJECTS.has(object[1])) return { content: 'k8s-objects', pod: null };
+    const resource = object[1].replace(/-/g, '');
+    if (resource === 'events') return { content: 'events', pod: null, resource };
+    if (CLUSTER_INFO_OBJECTS.has(resource)) return { content: 'k8s-objects', pod: null, resource };
   }
   if (base === 'logs.txt' && dirs.length >= 2) {
     const namespace = dirs.at(-2) ?? '';
     const name = dirs.at(-1) ?? '';
     if (DNS_NAME.test(namespace) && DNS_NAME.test(name) && !UID.test(name)) {
-      return { content: null, pod: { namespace, name, uid: null } };
+      return { content: null, pod: { namespace, name, uid: null }, resource: null };
     }
   }
   return null;

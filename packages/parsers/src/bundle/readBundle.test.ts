@@ -21,6 +21,7 @@ async function collect(path: string, limits: Limits = DEFAULT_LIMITS): Promise<S
 
 async function settleItem(item: BundleItem): Promise<Seen> {
   if (item.type === 'problem') return item;
+  if (item.type === 'link') return { type: 'problem', path: item.path, reason: `link to ${item.target}` };
   const chunks: Buffer[] = [];
   for await (const chunk of item.entry.open()) chunks.push(chunk as Buffer);
   const { path, size, mtimeMs } = item.entry;
@@ -199,7 +200,12 @@ describe('readBundle: archives made by real tools', () => {
       }
       const seen = await collect(out);
       expect(entries(seen)).toEqual(['kind-worker/kubelet.log', `${long}/0.log`]);
-      expect(problems(seen)).toEqual([{ path: 'kind-worker/passwd', reason: 'symlink refused' }]);
+      expect(problems(seen)).toEqual([
+        {
+          path: 'kind-worker/passwd',
+          reason: 'symlink refused: its target /etc/passwd is outside the bundle',
+        },
+      ]);
     }
   });
 });
@@ -434,8 +440,9 @@ describe('readBundle: hostile and broken input (SPEC §9)', () => {
     const seen = await collect(writeTemp(dir, 'links.tar', tar));
     expect(entries(seen)).toEqual(['d/a.log', 'd/z.log']);
     expect(problems(seen)).toEqual([
-      { path: 'd/passwd', reason: 'symlink refused' },
-      { path: 'd/hard', reason: 'hardlink refused' },
+      { path: 'd/passwd', reason: 'symlink refused: its target /etc/passwd is outside the bundle' },
+      // A hard link to another member is read once, under its target's path.
+      { path: 'd/hard', reason: 'link to d/a.log' },
       { path: 'd/tty', reason: 'device file refused (character-device)' },
       { path: 'd/sda', reason: 'device file refused (block-device)' },
       { path: 'd/pipe', reason: 'fifo refused' },
@@ -469,11 +476,14 @@ describe('readBundle: hostile and broken input (SPEC §9)', () => {
     writeFileSync(join(dir, 'a.log'), 'a\n');
     symlinkSync(join(outside, 'secret.log'), join(dir, 'link.log'));
     symlinkSync(outside, join(dir, 'linkdir'));
+    // A link to a file inside the bundle is a copy of it: reported, never followed or read twice.
+    symlinkSync('a.log', join(dir, 'same.log'));
     const seen = await collect(dir);
     expect(entries(seen)).toEqual(['a.log']);
     expect(problems(seen)).toEqual([
-      { path: 'link.log', reason: 'symlink refused' },
-      { path: 'linkdir', reason: 'symlink refused' },
+      { path: 'link.log', reason: 'symlink refused: its target is outside the bundle' },
+      { path: 'linkdir', reason: 'symlink refused: its target is outside the bundle' },
+      { path: 'same.log', reason: 'link to a.log' },
     ]);
   });
 
@@ -496,11 +506,11 @@ describe('readBundle: hostile and broken input (SPEC §9)', () => {
     for await (const item of readBundle(writeTemp(dir, 'cut.tar', tar.subarray(0, 2048)), DEFAULT_LIMITS)) {
       items.push(item);
     }
-    expect(items.map((i) => (i.type === 'entry' ? i.entry.path : `${i.path}: ${i.reason}`))).toEqual([
-      'a.log',
-      'b.log',
-      'b.log: truncated archive: unexpected end of data',
-    ]);
+    expect(
+      items.map((i) =>
+        i.type === 'entry' ? i.entry.path : i.type === 'link' ? i.target : `${i.path}: ${i.reason}`,
+      ),
+    ).toEqual(['a.log', 'b.log', 'b.log: truncated archive: unexpected end of data']);
   });
 
   it('refuses nested archives and duplicate paths, keeping the rest', async () => {

@@ -1,6 +1,6 @@
 import { constants, type Dirent } from 'node:fs';
-import { lstat, open, readdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { lstat, open, readdir, readlink } from 'node:fs/promises';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { BundleMember } from './bundleMember.ts';
 import { isNestedArchiveName } from './memberPath.ts';
 import type { ReadContext } from './readContext.ts';
@@ -14,7 +14,10 @@ const READ_HIGH_WATER_MARK = 1024 * 1024;
  */
 const OPEN_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
 
-type Found = { rel: string; kind: 'file' } | { rel: string; kind: 'problem'; reason: string };
+type Found =
+  | { rel: string; kind: 'file' }
+  | { rel: string; kind: 'link'; target: string }
+  | { rel: string; kind: 'problem'; reason: string };
 
 /**
  * Walks a directory without following symlinks and yields its files sorted by relative path (plain
@@ -22,13 +25,17 @@ type Found = { rel: string; kind: 'file' } | { rel: string; kind: 'problem'; rea
  */
 export async function* readDirectory(root: string, ctx: ReadContext): AsyncGenerator<BundleItem> {
   const found: Found[] = [];
-  await walk(root, '', found);
+  await walk(root, '', found, root);
   found.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
   let produced = 0;
   for (const item of found) {
     produced++;
     if (item.kind === 'problem') {
       yield { type: 'problem', path: item.rel, reason: item.reason };
+      continue;
+    }
+    if (item.kind === 'link') {
+      yield { type: 'link', path: item.rel, target: item.target };
       continue;
     }
     const abs = join(root, item.rel);
@@ -72,7 +79,26 @@ export async function* readDirectory(root: string, ctx: ReadContext): AsyncGener
   if (produced === 0) yield { type: 'problem', path: ctx.archiveName, reason: 'empty bundle: no files' };
 }
 
-async function walk(absDir: string, relDir: string, out: Found[]): Promise<void> {
+/**
+ * A symlink is never followed: when it points at a regular file inside the bundle it is reported as
+ * a copy of it (read once, under its own path); anything else is refused.
+ */
+async function linkOf(root: string, abs: string, rel: string): Promise<Found> {
+  try {
+    const target = resolve(dirname(abs), await readlink(abs));
+    const inside = relative(resolve(root), target);
+    if (inside === '' || inside.startsWith('..') || isAbsolute(inside))
+      return { rel, kind: 'problem', reason: 'symlink refused: its target is outside the bundle' };
+    const st = await lstat(target);
+    if (!st.isFile())
+      return { rel, kind: 'problem', reason: 'symlink refused: its target is not a regular file' };
+    return { rel, kind: 'link', target: inside.split(sep).join('/') };
+  } catch {
+    return { rel, kind: 'problem', reason: 'symlink refused: its target cannot be read' };
+  }
+}
+
+async function walk(absDir: string, relDir: string, out: Found[], root: string): Promise<void> {
   let dirents: Dirent[];
   try {
     dirents = await readdir(absDir, { withFileTypes: true });
@@ -86,8 +112,8 @@ async function walk(absDir: string, relDir: string, out: Found[]): Promise<void>
   }
   for (const dirent of dirents) {
     const rel = relDir ? `${relDir}/${dirent.name}` : dirent.name;
-    if (dirent.isDirectory()) await walk(join(absDir, dirent.name), rel, out);
-    else if (dirent.isSymbolicLink()) out.push({ rel, kind: 'problem', reason: 'symlink refused' });
+    if (dirent.isDirectory()) await walk(join(absDir, dirent.name), rel, out, root);
+    else if (dirent.isSymbolicLink()) out.push(await linkOf(root, join(absDir, dirent.name), rel));
     else if (dirent.isFIFO()) out.push({ rel, kind: 'problem', reason: 'fifo refused' });
     else if (dirent.isCharacterDevice())
       out.push({ rel, kind: 'problem', reason: 'device file refused (character-device)' });

@@ -97,6 +97,12 @@ export async function* readTar(file: string, gzipped: boolean, ctx: ReadContext)
         continue;
       }
       produced++;
+      if (verdict.kind === 'link') {
+        yield { type: 'link', path: verdict.path, target: verdict.target };
+        await drain(stream);
+        next();
+        continue;
+      }
       if (verdict.kind === 'problem') {
         yield { type: 'problem', path: displayName(header.name), reason: verdict.reason };
         await drain(stream);
@@ -144,7 +150,11 @@ export async function* readTar(file: string, gzipped: boolean, ctx: ReadContext)
   }
 }
 
-type HeaderVerdict = { kind: 'file'; path: string } | { kind: 'skip' } | { kind: 'problem'; reason: string };
+type HeaderVerdict =
+  | { kind: 'file'; path: string }
+  | { kind: 'link'; path: string; target: string }
+  | { kind: 'skip' }
+  | { kind: 'problem'; reason: string };
 
 function classifyHeader(header: Header): HeaderVerdict {
   // The declared union is narrower than what tar-stream really passes on: unknown type flags are null.
@@ -160,9 +170,8 @@ function classifyHeader(header: Header): HeaderVerdict {
     case 'directory':
       return { kind: 'skip' };
     case 'symlink':
-      return { kind: 'problem', reason: 'symlink refused' };
     case 'link':
-      return { kind: 'problem', reason: 'hardlink refused' };
+      return linkVerdict(header.name, header.linkname ?? null, type === 'link');
     case 'character-device':
     case 'block-device':
       return { kind: 'problem', reason: `device file refused (${type})` };
@@ -187,6 +196,40 @@ function classifyHeader(header: Header): HeaderVerdict {
   if (isNestedArchiveName(normalised.path))
     return { kind: 'problem', reason: 'nested archive not supported' };
   return { kind: 'file', path: normalised.path };
+}
+
+/**
+ * A link is never followed: when its target is another member of the archive it is reported as a
+ * copy of it (read once, under the target's path); otherwise it is refused. A symlink's target is
+ * relative to the link's folder, a hard link's to the archive root.
+ */
+function linkVerdict(name: string, linkname: string | null, hard: boolean): HeaderVerdict {
+  const what = hard ? 'hardlink' : 'symlink';
+  const self = normaliseMemberPath(name);
+  if (self.kind !== 'file' || linkname === null || linkname === '')
+    return { kind: 'problem', reason: `${what} refused` };
+  const joined =
+    hard || linkname.startsWith('/')
+      ? linkname
+      : `${self.path.split('/').slice(0, -1).join('/')}/${linkname}`;
+  const target = resolveInside(joined);
+  if (target === null)
+    return { kind: 'problem', reason: `${what} refused: its target ${linkname} is outside the bundle` };
+  return { kind: 'link', path: self.path, target };
+}
+
+/** `a/b/../c` → `a/c`; null when the path is absolute or climbs out of the root. */
+function resolveInside(path: string): string | null {
+  if (path.startsWith('/')) return null;
+  const out: string[] = [];
+  for (const seg of path.split('/')) {
+    if (seg === '' || seg === '.') continue;
+    if (seg === '..') {
+      if (out.length === 0) return null;
+      out.pop();
+    } else out.push(seg);
+  }
+  return out.length === 0 ? null : out.join('/');
 }
 
 /** Reads a member we do not hand on, so the archive can continue past it. */

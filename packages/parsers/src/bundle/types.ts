@@ -32,8 +32,13 @@ export interface BundleEntry {
 /** What reading a bundle yields, in a deterministic order (archive order; sorted for directories). */
 export type BundleItem =
   | { type: 'entry'; entry: BundleEntry }
-  /** A member that was refused or broke: zip-slip, symlink, truncated archive, limit exceeded… */
-  | { type: 'problem'; path: string; reason: string };
+  /** A member that was refused or broke: zip-slip, truncated archive, limit exceeded… */
+  | { type: 'problem'; path: string; reason: string }
+  /**
+   * A symlink or hard link whose target is another member of the bundle (`target`, a bundle path):
+   * never followed, and never read twice — the target is read under its own path.
+   */
+  | { type: 'link'; path: string; target: string };
 
 /** Where a file sits in a known layout: what its path tells about node and component. */
 export interface PathHints {
@@ -42,8 +47,27 @@ export interface PathHints {
   /** Pod namespace/name/uid and container, for `pods/<ns>_<pod>_<uid>/<container>/<n>.log` etc. */
   pod: { namespace: string; name: string; uid: string | null } | null;
   container: string | null;
-  /** A strong hint about the content from the path: `audit`, `events`, `otlp`, `journal`, or null. */
-  content: 'audit' | 'events' | 'otlp' | 'journal' | 'k8s-objects' | null;
-  /** Layout the path matched: `kind`, `cluster-info`, `var-log`, or null. */
-  layout: 'kind' | 'cluster-info' | 'var-log' | null;
+  /**
+   * A strong hint about the content from the path (or a section header): `audit`, `events`, `otlp`,
+   * `journal`, `k8s-objects` (a List of objects: state records), `minikube-audit` (minikube's table
+   * of its own commands), `container-status` (a runtime's container table), `document` (text that
+   * is no log: `describe nodes`, configuration), `dmesg`, or null.
+   */
+  content:
+    | 'audit'
+    | 'events'
+    | 'otlp'
+    | 'journal'
+    | 'k8s-objects'
+    | 'minikube-audit'
+    | 'container-status'
+    | 'document'
+    | 'dmesg'
+    | null;
+  /** A container's previous run (`<container>-previous.log` of a support bundle). */
+  previous?: boolean;
+  /** For a List file: the resource its items are (`pods`, `deployments`), from the path or section. */
+  resource?: string | null;
+  /** Layout the path (or the file's content) matched, or null. */
+  layout: 'kind' | 'cluster-info' | 'var-log' | 'minikube' | 'support-bundle' | 'microk8s' | null;
 }

@@ -79,6 +79,47 @@ const BY_FILE: Record<string, string> = {
   'csi_attacher.go': COMPONENTS.kubelet,
   'csi_mounter.go': COMPONENTS.kubelet,
   'nestedpendingoperations.go': COMPONENTS.kubelet,
+  'remote_runtime.go': COMPONENTS.kubelet,
+  'remote_image.go': COMPONENTS.kubelet,
+  'pod_workers_manager.go': COMPONENTS.kubelet,
+  'container_manager_linux.go': COMPONENTS.kubelet,
+  'cgroup_manager_linux.go': COMPONENTS.kubelet,
+  'qos_container_manager_linux.go': COMPONENTS.kubelet,
+  'plugin_manager.go': COMPONENTS.kubelet,
+  'watcher.go': COMPONENTS.kubelet,
+  'kubelet_network_linux.go': COMPONENTS.kubelet,
+  'cri_stats_provider.go': COMPONENTS.kubelet,
+  'summary_sys_containers.go': COMPONENTS.kubelet,
+  // kube-controller-manager, more
+  'resource_quota_monitor.go': COMPONENTS.controllerManager,
+  'resource_quota_controller.go': COMPONENTS.controllerManager,
+  'node_ipam_controller.go': COMPONENTS.controllerManager,
+  'cidr_allocator.go': COMPONENTS.controllerManager,
+  'certificate_controller.go': COMPONENTS.controllerManager,
+  'publisher.go': COMPONENTS.controllerManager,
+  'cronjob_controllerv2.go': COMPONENTS.controllerManager,
+  'ttlafterfinished_controller.go': COMPONENTS.controllerManager,
+  'endpointslicemirroring_controller.go': COMPONENTS.controllerManager,
+  'pvc_protection_controller.go': COMPONENTS.controllerManager,
+  'pv_protection_controller.go': COMPONENTS.controllerManager,
+  'gc_controller.go': COMPONENTS.controllerManager,
+  'clusterroleaggregation_controller.go': COMPONENTS.controllerManager,
+  'legacy_serviceaccount_token_cleaner.go': COMPONENTS.controllerManager,
+  // kube-apiserver, more
+  'genericapiserver.go': COMPONENTS.apiserver,
+  'crdregistration_controller.go': COMPONENTS.apiserver,
+  'customresource_discovery_controller.go': COMPONENTS.apiserver,
+  'apiservice_controller.go': COMPONENTS.apiserver,
+  'autoregister_controller.go': COMPONENTS.apiserver,
+  'local_available_controller.go': COMPONENTS.apiserver,
+  'remote_available_controller.go': COMPONENTS.apiserver,
+  'aggregator.go': COMPONENTS.apiserver,
+  'storage_scheduling.go': COMPONENTS.apiserver,
+  // kube-scheduler, more
+  'scheduler_binder.go': COMPONENTS.scheduler,
+  'binder.go': COMPONENTS.scheduler,
+  'node_tree.go': COMPONENTS.scheduler,
+  'cache_dumper.go': COMPONENTS.scheduler,
   // kube-proxy
   'proxier.go': COMPONENTS.proxy,
   'server_linux.go': COMPONENTS.proxy,
@@ -100,9 +141,31 @@ export function callerComponent(caller: string | null): string | null {
   return null;
 }
 
-/** journald unit or SYSLOG_IDENTIFIER → component (`kubelet.service` → kubelet). */
+/**
+ * Processes that run several components (microk8s' kubelite, k3s, RKE2): their klog lines take the
+ * component of their caller (`schedule_one.go` → kube-scheduler), others keep the process's name.
+ */
+const MULTI_COMPONENT = new Set([
+  'kubelite',
+  'k3s',
+  'k3s-server',
+  'k3s-agent',
+  'rke2',
+  'rke2-server',
+  'rke2-agent',
+  'hyperkube',
+]);
+
+/** True for a process that runs several Kubernetes components (see {@link MULTI_COMPONENT}). */
+export function isMultiComponent(component: string | null): boolean {
+  return component !== null && MULTI_COMPONENT.has(component);
+}
+
+/** journald unit or SYSLOG_IDENTIFIER → component (`kubelet.service` → kubelet, `microk8s.daemon-kubelite` → kubelite). */
 export function unitComponent(unit: string): string {
-  const name = unit.endsWith('.service') ? unit.slice(0, -8) : unit;
+  let name = unit.endsWith('.service') ? unit.slice(0, -8) : unit;
+  if (name.startsWith('snap.')) name = name.slice(5);
+  if (name.startsWith('microk8s.daemon-')) name = name.slice(16);
   switch (name) {
     case 'kubelet':
       return COMPONENTS.kubelet;

@@ -6,7 +6,8 @@ export interface JsonItem {
 }
 
 /** Keys whose array value is a document's item list. */
-const LIST_KEYS = new Set(['items', 'resourceSpans']);
+/** `Items`: lists written with Go field names (cluster-info dumps before k8s 1.14). */
+const LIST_KEYS = new Set(['items', 'Items', 'resourceSpans']);
 
 /**
  * Streams the items of one JSON document — the objects of a top-level array, or of the `items` /

@@ -47,7 +47,7 @@ export class LocalClock {
   private lastSecondOfDay = -1;
   private lastMs = 0;
 
-  constructor(private readonly tzOffsetMinutes: number) {}
+  constructor(readonly tzOffsetMinutes: number) {}
 
   /** Nanoseconds, or null for an impossible date (month 13, Feb 30). `micros` 0–999999. */
   ns(year: number, month: number, day: number, secondOfDay: number, micros: number): bigint | null {

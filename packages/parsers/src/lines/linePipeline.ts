@@ -1,6 +1,6 @@
 import type { LineFormat, ParsedRecord, Severity, TimeRule, Wrapper } from '@kubetrail/model';
 import { AuditMerger, isAuditEvent, isAuditEventList, notAuditReason } from './auditEvent.ts';
-import { callerComponent, unitComponent } from './callerComponent.ts';
+import { callerComponent, isMultiComponent, unitComponent } from './callerComponent.ts';
 import { isComponentJson, readComponentJson } from './componentJson.ts';
 import { parseCriLine } from './criLine.ts';
 import { isDockerJson, readDockerJson } from './dockerJson.ts';
@@ -17,9 +17,28 @@ import { looksLikeLogfmt, parseLogfmtLine } from './logfmtLine.ts';
 import { idsFromFields, reqIdFromText } from './reqId.ts';
 import { severityOfText } from './severity.ts';
 import { isOtlpTraces, otlpSpans } from './otlpJson.ts';
+import { embeddedDateNs, parseTimestampedText } from './textLine.ts';
+import { hasGoFields, normalizeGoFields } from './goFields.ts';
+import { k8sObjectRecords } from './k8sObject.ts';
+import { containerRow, isContainerTableHeader, pipeCells, tableColumns } from './textTables.ts';
+import { minikubeAuditTime } from '../bundle/minikubeLogs.ts';
 
 /** How the lines of a file are read: wrapped log lines, or one JSON document kind per line. */
-export type LineMode = 'payload' | 'audit' | 'otlp' | 'k8s-event';
+export type LineMode =
+  | 'payload'
+  | 'audit'
+  | 'otlp'
+  | 'k8s-event'
+  /** JSON documents of Kubernetes objects (List items): `state` records. */
+  | 'k8s-object'
+  /** Lines of a document that is no log: `doc` records. */
+  | 'doc'
+  /** `minikube logs`' Audit table. */
+  | 'minikube-audit'
+  /** A runtime's `container status` table. */
+  | 'container-status'
+  /** `dmesg -H` output (`[Sep17 03:00] …`, `[  +0.000012] …`). */
+  | 'dmesg';
 
 /** What sniffing decided about a file. */
 export interface FilePlan {
@@ -31,10 +50,27 @@ export interface FilePlan {
   component: string | null;
   node: string | null;
   timeRule: TimeRule;
+  /** k8s-object mode: the kind of the items when they carry none (old dumps): `Pod`. */
+  objectKind?: string | null;
 }
 
 /** Continuation lines attached to one klog record at most; beyond it they become records. */
 const MAX_CONTINUATION_LINES = 10_000;
+
+const MONTHS: Record<string, number> = {
+  Jan: 1,
+  Feb: 2,
+  Mar: 3,
+  Apr: 4,
+  May: 5,
+  Jun: 6,
+  Jul: 7,
+  Aug: 8,
+  Sep: 9,
+  Oct: 10,
+  Nov: 11,
+  Dec: 12,
+};
 
 interface PendingKlog {
   header: KlogHeader;
@@ -65,6 +101,24 @@ interface Partial {
 export class LinePipeline {
   private readonly clock: LocalClock;
   private pending: PendingKlog | null = null;
+  /**
+   * The last non-klog record, held until the next line shows it is complete: journald and
+   * indented continuation lines (a mount error's `Output: mount.nfs: …`) are attached to it.
+   */
+  private held: ParsedRecord | null = null;
+  /** Set while a journald line without its prefix is handled: it continues the record before it. */
+  private continuation = false;
+  /** Set while the wrapper's time is derived (journald short: year and zone inferred), not written. */
+  private wrapDerived = false;
+  /** Time of the last record that had one of its own, for lines that carry none. */
+  private lastTs: bigint | null = null;
+  /** Records given the time of the line before (or `undatedBaseNs`), counted for the report. */
+  approximated = 0;
+  /**
+   * Time given to undated lines before the first dated one (a container's start, from the
+   * bundle's object state); null leaves them undated.
+   */
+  undatedBaseNs: bigint | null = null;
   private partial: Partial | null = null;
   private readonly audit: AuditMerger;
   private readonly maxChars: number;
@@ -109,9 +163,251 @@ export class LinePipeline {
       case 'audit':
       case 'otlp':
       case 'k8s-event':
+      case 'k8s-object':
         for (let i = 0; i < n; i++) this.jsonLine(lines[i] as string, firstLine + i, out);
         return;
+      case 'doc':
+        for (let i = 0; i < n; i++) this.docLine(lines[i] as string, firstLine + i, out);
+        return;
+      case 'minikube-audit':
+        for (let i = 0; i < n; i++) this.auditTableLine(lines[i] as string, firstLine + i, out);
+        return;
+      case 'container-status':
+        for (let i = 0; i < n; i++) this.containerStatusLine(lines[i] as string, firstLine + i, out);
+        return;
+      case 'dmesg':
+        for (let i = 0; i < n; i++) this.dmesgLine(lines[i] as string, firstLine + i, out);
+        return;
     }
+  }
+
+  // ---- documents and tables -------------------------------------------------------------------
+
+  private docLine(line: string, lineNo: number, out: FileEvent[]): void {
+    if (line.trim().length === 0) {
+      out.push({ type: 'skip', skip: { line: lineNo, reason: 'blank line' } });
+      return;
+    }
+    out.push({ type: 'record', record: this.docRecord(line, lineNo) });
+  }
+
+  private docRecord(line: string, lineNo: number): ParsedRecord {
+    return {
+      line: lineNo,
+      lineCount: 1,
+      ts: null,
+      severity: 'info',
+      kind: 'doc',
+      format: 'text',
+      component: this.plan.component,
+      node: this.plan.node,
+      caller: null,
+      message: line,
+      fields: null,
+      raw: line,
+      reqId: null,
+      auditId: null,
+      traceId: null,
+      spanId: null,
+    };
+  }
+
+  /** Column names of the Audit table, from its header row. */
+  private auditColumns: string[] | null = null;
+  private auditRow: ParsedRecord | null = null;
+
+  /**
+   * One row of minikube's Audit table: a record of one minikube command at its start time. A long
+   * argument list wraps onto rows with an empty Command cell, which continue the row above.
+   */
+  private auditTableLine(line: string, lineNo: number, out: FileEvent[]): void {
+    const cells = pipeCells(line);
+    if (cells === null) {
+      const reason = line.trim().length === 0 ? 'blank line' : 'table border';
+      if (line.trim().startsWith('|') || line.trim().length === 0) {
+        out.push({ type: 'skip', skip: { line: lineNo, reason } });
+        return;
+      }
+      this.flushAuditRow(out);
+      out.push({ type: 'record', record: this.docRecord(line, lineNo) });
+      return;
+    }
+    if (this.auditColumns === null || cells[0] === 'Command') {
+      this.flushAuditRow(out);
+      this.auditColumns = cells;
+      out.push({ type: 'skip', skip: { line: lineNo, reason: 'table header' } });
+      return;
+    }
+    const col = (name: string): string => cells[this.auditColumns?.indexOf(name) ?? -1] ?? '';
+    const h = this.auditRow;
+    if (col('Command') === '' && h !== null) {
+      const more = col('Args');
+      h.lineCount++;
+      h.raw = this.append(h.raw, `\n${line}`);
+      if (more) {
+        h.message = h.message.replace(/ \(profile /, ` ${more} (profile `);
+        const fields = h.fields as Record<string, string | null>;
+        fields.args = `${fields.args ?? ''} ${more}`;
+      }
+      return;
+    }
+    this.flushAuditRow(out);
+    const start = minikubeAuditTime(col('Start Time'));
+    const end = minikubeAuditTime(col('End Time'));
+    const command = col('Command');
+    const args = col('Args');
+    const about = [
+      col('Profile') && `profile ${col('Profile')}`,
+      col('User') && `user ${col('User')}`,
+      col('Version'),
+      end === null
+        ? 'did not finish'
+        : `took ${Math.max(0, Math.round((end.ms - (start?.ms ?? end.ms)) / 1000))} s`,
+    ].filter((x) => x);
+    this.auditRow = {
+      line: lineNo,
+      lineCount: 1,
+      ts: start === null ? null : BigInt(start.ms) * 1_000_000n,
+      severity: end === null ? 'warning' : 'info',
+      kind: 'log',
+      format: 'table',
+      component: this.plan.component ?? 'minikube',
+      node: null,
+      caller: null,
+      message: `minikube ${command}${args ? ` ${args}` : ''} (${about.join(', ')})`,
+      fields: {
+        command,
+        args,
+        profile: col('Profile') || null,
+        user: col('User') || null,
+        version: col('Version') || null,
+        startTime: col('Start Time') || null,
+        endTime: col('End Time') || null,
+      },
+      raw: line,
+      reqId: null,
+      auditId: null,
+      traceId: null,
+      spanId: null,
+    };
+  }
+
+  private flushAuditRow(out: FileEvent[]): void {
+    if (this.auditRow !== null) out.push({ type: 'record', record: this.auditRow });
+    this.auditRow = null;
+  }
+
+  private containerColumns: string[] | null = null;
+
+  /** One row of `crictl ps -a` / `docker ps -a`: a `state` record of that container. */
+  private containerStatusLine(line: string, lineNo: number, out: FileEvent[]): void {
+    if (line.trim().length === 0) {
+      out.push({ type: 'skip', skip: { line: lineNo, reason: 'blank line' } });
+      return;
+    }
+    if (isContainerTableHeader(line)) {
+      this.containerColumns = tableColumns(line);
+      out.push({ type: 'skip', skip: { line: lineNo, reason: 'table header' } });
+      return;
+    }
+    const row = this.containerColumns === null ? null : containerRow(line, this.containerColumns);
+    if (row === null) {
+      out.push({ type: 'record', record: this.docRecord(line, lineNo) });
+      return;
+    }
+    const slash = row.pod?.indexOf('/') ?? -1;
+    const podNs = row.pod !== null && slash > 0 ? row.pod.slice(0, slash) : null;
+    const podName = row.pod !== null && slash > 0 ? row.pod.slice(slash + 1) : row.pod;
+    const running = /^(Running|Up)\b/.test(row.state);
+    const fields: Record<string, unknown> = {
+      object: { kind: 'Pod', namespace: podNs, name: podName ?? row.container, uid: null, owners: [] },
+      fact: 'container',
+      state: running ? 'running' : /^(Exited|Dead)/.test(row.state) ? 'terminated' : 'waiting',
+      container: row.container,
+      restarts: row.attempt ?? 0,
+      image: row.image,
+      ready: running,
+      reason: row.state,
+      approx: true,
+    };
+    out.push({
+      type: 'record',
+      record: {
+        line: lineNo,
+        lineCount: 1,
+        ts: null,
+        severity: 'info',
+        kind: 'state',
+        format: 'table',
+        component: this.plan.component,
+        node: this.plan.node,
+        caller: null,
+        message: `container ${row.container}${podName !== null ? ` of pod ${row.pod}` : ''} ${row.state}${row.attempt !== null ? `, attempt ${row.attempt}` : ''}${row.created ? `, created ${row.created}` : ''}`,
+        fields,
+        raw: line,
+        reqId: null,
+        auditId: null,
+        traceId: null,
+        spanId: null,
+      },
+    });
+  }
+
+  /** Time of the last `[Sep17 03:00]` stamp, for the `[  +0.000012]` lines after it. */
+  private dmesgTs: bigint | null = null;
+
+  private dmesgLine(line: string, lineNo: number, out: FileEvent[]): void {
+    if (line.trim().length === 0) {
+      out.push({ type: 'skip', skip: { line: lineNo, reason: 'blank line' } });
+      return;
+    }
+    let ts: bigint | null = null;
+    let text = line;
+    const human = /^\[([A-Z][a-z]{2})(\d{1,2}) (\d\d):(\d\d)\] ?/.exec(line);
+    const rel = /^\[ *\+(\d+)\.(\d+)\] ?/.exec(line);
+    if (human) {
+      const month = MONTHS[human[1] as string] ?? 0;
+      const y = this.years;
+      ts =
+        y.rule === 'none' || month === 0
+          ? null
+          : this.clock.ns(
+              pickYear(month, y.year, y.month),
+              month,
+              Number(human[2]),
+              Number(human[3]) * 3600 + Number(human[4]) * 60,
+              0,
+            );
+      this.dmesgTs = ts;
+      text = line.slice(human[0].length);
+    } else if (rel) {
+      if (this.dmesgTs !== null)
+        this.dmesgTs +=
+          BigInt(rel[1] as string) * 1_000_000_000n + BigInt((rel[2] as string).padEnd(9, '0').slice(0, 9));
+      ts = this.dmesgTs;
+      text = line.slice(rel[0].length);
+    }
+    out.push({
+      type: 'record',
+      record: {
+        line: lineNo,
+        lineCount: 1,
+        ts,
+        severity: severityOfText(text) === 'error' ? 'error' : 'warning',
+        kind: 'log',
+        format: 'text',
+        component: this.plan.component ?? 'kernel',
+        node: this.plan.node,
+        caller: null,
+        message: text,
+        fields: null,
+        raw: line,
+        reqId: null,
+        auditId: null,
+        traceId: null,
+        spanId: null,
+      },
+    });
   }
 
   /** End of file: flushes joined lines and buffered audit events. */
@@ -122,6 +418,8 @@ export class LinePipeline {
       this.payload(p.content, p.line, p.lineCount, p.raw, null, 0, 0, null, null, null, out);
     }
     this.flushKlog(out);
+    this.flushHeld(out);
+    this.flushAuditRow(out);
     if (this.plan.mode === 'audit')
       for (const r of this.audit.flush()) out.push({ type: 'record', record: r });
   }
@@ -192,8 +490,11 @@ export class LinePipeline {
       } else if (line.length === 0 && this.pending === null) {
         out.push({ type: 'skip', skip: { line: lineNo, reason: 'blank line' } });
       } else {
-        // journalctl indents the later lines of a multi-line message: a continuation.
+        // A line without the journald prefix continues the message before it (journalctl
+        // indents the later lines of a multi-line message; a pasted export may not).
+        this.continuation = true;
         this.payload(line, lineNo, 1, line, null, 0, 0, null, null, null, out);
+        this.continuation = false;
       }
       return;
     }
@@ -202,7 +503,9 @@ export class LinePipeline {
       y.rule === 'none'
         ? null
         : this.clock.ns(pickYear(j.month, y.year, y.month), j.month, j.day, j.secondOfDay, j.micros);
+    this.wrapDerived = true;
     this.payload(j.message, lineNo, 1, line, ts, 0, 0, unitComponent(j.identifier), j.host, null, out);
+    this.wrapDerived = false;
   }
 
   private journalJsonLine(line: string, lineNo: number, out: FileEvent[]): void {
@@ -229,8 +532,10 @@ export class LinePipeline {
     const comp = e.unit === null ? null : unitComponent(e.unit);
     // A journal entry is one message even when it spans lines: no continuation joining across entries.
     this.flushKlog(out);
+    this.flushHeld(out);
     this.payload(e.message, lineNo, 1, line, e.ts, refYear, refMonth, comp, e.host, e.priority, out);
     this.flushKlog(out);
+    this.flushHeld(out);
   }
 
   // ---- payloads -------------------------------------------------------------------------------
@@ -255,6 +560,7 @@ export class LinePipeline {
     const header = parseKlogHeader(text);
     if (header !== null) {
       this.flushKlog(out);
+      this.flushHeld(out);
       this.pending = {
         header,
         line,
@@ -269,88 +575,140 @@ export class LinePipeline {
       };
       return;
     }
+    const c = text.charCodeAt(0);
+    // In a bare klog file anything headerless continues the previous record (stack traces, dumps).
+    // Wrapped lines (CRI, journald) each carry their own wrapper, so there only indented or blank
+    // lines, klog's ` >` block end, and journald lines missing their prefix do.
+    const continues = this.continuation || c === 32 || c === 9 || text.length === 0;
     const p = this.pending;
     if (p !== null && p.lineCount < MAX_CONTINUATION_LINES && p.text.length + text.length < this.maxChars) {
-      const c = text.charCodeAt(0);
-      // In a bare klog file anything headerless continues the previous record (stack traces,
-      // dumps). Wrapped lines (CRI, journald) each carry their own wrapper, so there only indented
-      // or blank lines, and klog's ` >` block end, do.
-      if (
-        (this.plan.format === 'klog' && this.plan.wrapper === 'none') ||
-        c === 32 ||
-        c === 9 ||
-        text.length === 0
-      ) {
+      if ((this.plan.format === 'klog' && this.plan.wrapper === 'none') || continues) {
         p.lineCount += lineCount;
         p.text += `\n${text}`;
         p.raw = this.append(p.raw, `\n${raw}`);
         return;
       }
     }
+    const h = this.held;
+    if (
+      h !== null &&
+      continues &&
+      (this.continuation || text.trim().length > 0) &&
+      h.lineCount < MAX_CONTINUATION_LINES &&
+      h.message.length + text.length < this.maxChars
+    ) {
+      h.lineCount += lineCount;
+      h.message += `\n${text}`;
+      h.raw = this.append(h.raw, `\n${raw}`);
+      return;
+    }
     this.flushKlog(out);
-    if (text.length === 0 || (text.charCodeAt(0) <= 32 && text.trim().length === 0)) {
+    this.flushHeld(out);
+    if (text.length === 0 || (c <= 32 && text.trim().length === 0)) {
       out.push({ type: 'skip', skip: { line, reason: 'blank line' } });
       return;
     }
-    const c0 = text.charCodeAt(0);
-    if (c0 === 123 /* { */) {
+    if (c === 123 /* { */) {
       const j = tryJson(text);
       if (j.ok && isJsonObject(j.value)) {
-        out.push({
-          type: 'record',
-          record: this.jsonPayload(j.value, line, lineCount, raw, wrapTs, component, node),
-        });
+        this.hold(this.jsonPayload(j.value, line, lineCount, raw, wrapTs, component, node));
         return;
       }
     } else if (looksLikeLogfmt(text)) {
       const l = parseLogfmtLine(text);
       if (l !== null) {
         const ids = idsFromFields(l.fields);
-        out.push({
-          type: 'record',
-          record: {
-            line,
-            lineCount,
-            ts: l.ts ?? wrapTs,
-            severity: l.severity,
-            kind: 'log',
-            format: 'logfmt',
-            component: component ?? this.plan.component,
-            node: node ?? this.plan.node,
-            caller: null,
-            message: l.msg,
-            fields: l.fields,
-            raw,
-            reqId: ids.reqId,
-            auditId: ids.auditId,
-            traceId: ids.traceId,
-            spanId: ids.spanId,
-          },
+        this.hold({
+          line,
+          lineCount,
+          ts: l.ts ?? wrapTs,
+          severity: l.severity,
+          kind: 'log',
+          format: 'logfmt',
+          component: component ?? this.plan.component,
+          node: node ?? this.plan.node,
+          caller: null,
+          message: l.msg,
+          fields: l.fields,
+          raw,
+          reqId: ids.reqId,
+          auditId: ids.auditId,
+          traceId: ids.traceId,
+          spanId: ids.spanId,
         });
         return;
       }
     }
-    out.push({
-      type: 'record',
-      record: {
-        line,
-        lineCount,
-        ts: wrapTs,
-        severity: severityHint ?? severityOfText(text),
-        kind: 'log',
-        format: 'text',
-        component: component ?? this.plan.component,
-        node: node ?? this.plan.node,
-        caller: null,
-        message: text,
-        fields: null,
-        raw,
-        reqId: reqIdFromText(text),
-        auditId: null,
-        traceId: null,
-        spanId: null,
-      },
-    });
+    this.hold(this.textRecord(text, line, lineCount, raw, wrapTs, component, node, severityHint));
+  }
+
+  /**
+   * An unstructured line. Its own leading stamp (capnslog, Go's `log`, calico, ISO) gives its time
+   * and level unless a wrapper wrote a real time; a date anywhere in it dates it when nothing else
+   * does. A line with no time at all gets the previous record's (or `undatedBaseNs`), counted in
+   * `approximated`.
+   */
+  private textRecord(
+    text: string,
+    line: number,
+    lineCount: number,
+    raw: string,
+    wrapTs: bigint | null,
+    component: string | null,
+    node: string | null,
+    severityHint: Severity | null,
+  ): ParsedRecord {
+    const own = parseTimestampedText(text, this.clock.tzOffsetMinutes);
+    let ts = wrapTs;
+    if (own !== null && (wrapTs === null || this.wrapDerived)) ts = own.ts;
+    else if (own === null && (wrapTs === null || this.wrapDerived)) {
+      const embedded = embeddedDateNs(text, this.clock.tzOffsetMinutes);
+      if (embedded !== null && (wrapTs === null || this.nearWrapper(embedded, wrapTs))) ts = embedded;
+    }
+    if (ts === null && this.plan.wrapper === 'none') {
+      ts = this.lastTs ?? this.undatedBaseNs;
+      if (ts !== null) this.approximated++;
+    }
+    return {
+      line,
+      lineCount,
+      ts,
+      severity: severityHint ?? own?.severity ?? severityOfText(text),
+      kind: 'log',
+      format: own?.format ?? 'text',
+      component: component ?? this.plan.component,
+      node: node ?? this.plan.node,
+      caller: own?.caller ?? null,
+      message: own?.message ?? text,
+      fields: null,
+      raw,
+      reqId: reqIdFromText(text),
+      auditId: null,
+      traceId: null,
+      spanId: null,
+    };
+  }
+
+  /**
+   * A date inside a journald-wrapped line replaces the derived journald time only when the two
+   * agree within a day (else it is some other date the message talks about).
+   */
+  private nearWrapper(embedded: bigint, wrapTs: bigint): boolean {
+    const d = embedded > wrapTs ? embedded - wrapTs : wrapTs - embedded;
+    return d < 86_400_000_000_000n;
+  }
+
+  /** Holds a finished record until the next line shows whether it continues. */
+  private hold(r: ParsedRecord): void {
+    this.held = r;
+  }
+
+  private flushHeld(out: FileEvent[]): void {
+    const h = this.held;
+    if (h === null) return;
+    this.held = null;
+    if (h.ts !== null) this.lastTs = h.ts;
+    out.push({ type: 'record', record: h });
   }
 
   private jsonPayload(
@@ -385,6 +743,17 @@ export class LinePipeline {
     };
   }
 
+  /**
+   * A klog line's component: its journald unit's, else the file's, else its caller's — except in a
+   * process that runs several components (kubelite, k3s), where the caller decides first.
+   */
+  private klogComponent(unit: string | null, caller: string | null): string | null {
+    const own = unit ?? this.plan.component;
+    if (own === null) return callerComponent(caller);
+    if (isMultiComponent(own)) return callerComponent(caller) ?? own;
+    return own;
+  }
+
   private flushKlog(out: FileEvent[]): void {
     const p = this.pending;
     if (p === null) return;
@@ -401,6 +770,7 @@ export class LinePipeline {
     }
     // An impossible header date (Feb 30) falls back to the wrapper's own time.
     ts ??= p.wrapTs;
+    if (ts !== null) this.lastTs = ts;
     out.push({
       type: 'record',
       record: {
@@ -410,7 +780,7 @@ export class LinePipeline {
         severity: h.severity,
         kind: 'log',
         format: 'klog',
-        component: p.component ?? this.plan.component ?? callerComponent(h.caller),
+        component: this.klogComponent(p.component, h.caller),
         node: p.node ?? this.plan.node,
         caller: h.caller,
         message: m.msg,
@@ -428,9 +798,19 @@ export class LinePipeline {
 
   private jsonLine(line: string, lineNo: number, out: FileEvent[]): void {
     if (line.length === 0 || line.trim().length === 0) {
+      this.flushKlog(out);
+      this.flushHeld(out);
       out.push({ type: 'skip', skip: { line: lineNo, reason: 'blank line' } });
       return;
     }
+    // A file of JSON documents can hold other lines too (an apiserver's klog lines after one audit
+    // line, a note pasted in): those are read as log lines, never dropped.
+    if (line.charCodeAt(0) !== 123 && line.trimStart().charCodeAt(0) !== 123) {
+      this.payload(line, lineNo, 1, line, null, 0, 0, null, null, null, out);
+      return;
+    }
+    this.flushKlog(out);
+    this.flushHeld(out);
     const j = tryJson(line);
     if (!j.ok) {
       out.push({ type: 'skip', skip: { line: lineNo, reason: `malformed JSON: ${j.error}` } });
@@ -462,6 +842,9 @@ export class LinePipeline {
               first = false;
             } else skip(notAuditReason(it));
           }
+        } else if (isComponentJson(v)) {
+          // A component's JSON log line among the audit lines: a log record, not a bad event.
+          this.hold(this.jsonPayload(v, lineNo, lineCount, raw, null, null, null));
         } else skip(notAuditReason(v));
         return;
       case 'otlp': {
@@ -478,12 +861,14 @@ export class LinePipeline {
         for (const p of problems) skip(p);
         return;
       }
-      case 'k8s-event':
-        if (isK8sEvent(v)) {
-          out.push({ type: 'record', record: this.event(v, lineNo, lineCount, raw) });
-        } else if (isK8sEventList(v)) {
+      case 'k8s-event': {
+        const ev = hasGoFields(v) ? (normalizeGoFields(v) as Record<string, unknown>) : v;
+        if (isK8sEvent(ev)) {
+          out.push({ type: 'record', record: this.event(ev, lineNo, lineCount, raw) });
+        } else if (isK8sEventList(ev)) {
           let first = true;
-          for (const it of v.items as unknown[]) {
+          for (const item of ev.items as unknown[]) {
+            const it = isJsonObject(item) && hasGoFields(item) ? normalizeGoFields(item) : item;
             if (isJsonObject(it) && isK8sEvent(it)) {
               out.push({
                 type: 'record',
@@ -494,7 +879,35 @@ export class LinePipeline {
           }
         } else skip(`not a Kubernetes Event (kind ${JSON.stringify(v.kind)})`);
         return;
+      }
+      case 'k8s-object': {
+        const o = hasGoFields(v) ? (normalizeGoFields(v) as Record<string, unknown>) : v;
+        const items = Array.isArray(o.items) ? (o.items as unknown[]) : [o];
+        let first = true;
+        for (const item of items) {
+          const it = isJsonObject(item) && hasGoFields(item) ? normalizeGoFields(item) : item;
+          if (!isJsonObject(it) || !isJsonObject(it.metadata)) {
+            skip('list item is not a Kubernetes object (no metadata)');
+            continue;
+          }
+          const itemRaw = items.length === 1 ? this.cap(raw) : this.cap(JSON.stringify(it));
+          for (const r of k8sObjectRecords(
+            it,
+            this.plan.objectKind ?? null,
+            lineNo,
+            first ? lineCount : 0,
+            itemRaw,
+          ))
+            out.push({ type: 'record', record: r });
+          first = false;
+        }
+        return;
+      }
       case 'payload':
+      case 'doc':
+      case 'minikube-audit':
+      case 'container-status':
+      case 'dmesg':
         skip('unexpected JSON document');
         return;
     }

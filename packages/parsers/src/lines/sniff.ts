@@ -101,7 +101,11 @@ function payloadFormat(payloads: string[]): { format: LineFormat; component: str
 export function sniffLines(lines: readonly string[], hints: PathHints, atEof: boolean): Sniffed {
   const nonBlank = lines.filter((l) => l.trim().length > 0);
   const first = nonBlank[0]?.trimStart() ?? '';
-  if (first.startsWith('{') || first.startsWith('[')) {
+  // `[` opens a JSON array only before a value: `[WARNING] …` (coredns) and `[core]` (an INI file) do not.
+  if (
+    first.startsWith('{') ||
+    (first.startsWith('[') && /^\[\s*([[{"\d\]-]|true|false|null|$)/.test(first))
+  ) {
     for (const l of nonBlank) {
       const j = tryJson(l);
       if (!j.ok || !isJsonObject(j.value)) continue;

@@ -1,4 +1,5 @@
 import type { Limits, PathHints } from '../bundle/types.ts';
+import type { DatingDecision } from '../dating/decideDating.ts';
 
 /** Everything a file parser needs to know besides the bytes. */
 export interface FileParseOptions {
@@ -13,4 +14,11 @@ export interface FileParseOptions {
   /** A full-date time seen elsewhere in the bundle (audit log, wrappers), for the `bundle` rule. */
   bundleReferenceNs: bigint | null;
   limits: Limits;
+  /**
+   * How year-less stamps are dated, decided by the caller from the whole bundle's evidence
+   * (`decideDating`); wins over `year`/`bundleReferenceNs`/`mtimeMs`/`tzOffsetMinutes` for them.
+   */
+  dating?: DatingDecision | null;
+  /** Time for lines with no time of their own before the first dated one (a container's start). */
+  undatedBaseNs?: bigint | null;
 }

@@ -139,7 +139,8 @@ describe('ingestPaths', () => {
     );
     const r = await ingestPaths(store, [tar], { year: 2024 });
     expect(r.status).toBe('ready');
-    const first = r.report.files[0]!;
+    // The year-less file is read after the rest of the archive; the refused copy has a row of its own.
+    const first = r.report.files.find((f) => f.path === 'kube-proxy.log' && f.error === null);
     expect(first).toMatchObject({ path: 'kube-proxy.log', records: 1, error: null });
     expect(r.report.skips).toContainEqual({
       file: 'kube-proxy.log',

@@ -201,6 +201,8 @@ interface OpenEntry {
   bytes: number;
   /** The first file-level skip reason (why a file without records was not read). */
   fileSkipReason: string | null;
+  layout: string | null;
+  approximated: number;
 }
 
 class IngestJob {
@@ -216,8 +218,10 @@ class IngestJob {
   private lastEntry: { path: string; fileId: number; report: FileReport } | null = null;
   private writer: BundleWriter | null = null;
   private minTs: bigint | null = null;
+  /** Whole files and lines not stored because they repeat others. */
+  private duplicateFiles = 0;
+  private duplicateLines = 0;
   private maxTs: bigint | null = null;
-  private referenceNs: bigint | null = null;
   private bytesDone = 0;
   private bytesTotal: number | null = null;
   private stage: IngestStage = 'reading';
@@ -375,6 +379,8 @@ class IngestJob {
           lines: 0,
           bytes: 0,
           fileSkipReason: null,
+          layout: ev.layout,
+          approximated: 0,
         };
         break;
       case 'info': {
@@ -410,12 +416,18 @@ class IngestJob {
         const o = this.open!;
         o.lines = ev.lines;
         o.bytes = ev.bytes;
+        o.approximated = ev.approximated;
         this.currentBytes = ev.bytes;
         break;
       }
       case 'close':
-        this.referenceNs = ev.referenceNs;
-        this.closeEntry(ev.error);
+        this.closeEntry(ev.error, ev.duplicates);
+        break;
+      case 'duplicate':
+        this.duplicate(ev);
+        break;
+      case 'sectioned':
+        this.sectioned(ev);
         break;
     }
   }
@@ -474,7 +486,64 @@ class IngestJob {
     if (this.report.skips.length < SKIP_LIST_CAP) this.report.skips.push(skip);
   }
 
-  private closeEntry(fileError: string | null): void {
+  /** A file read as sections: a row that says so (each section has its own row). */
+  private sectioned(ev: Extract<SourceEvent, { type: 'sectioned' }>): void {
+    const info: FileInfo = {
+      path: ev.path,
+      format: null,
+      wrapper: 'none',
+      component: ev.hints.component,
+      node: ev.hints.node,
+      timeRule: 'none',
+    };
+    const fileId = this.writer!.addFile(info);
+    const fr: FileReport = {
+      ...info,
+      bytes: 0,
+      lines: 0,
+      records: 0,
+      skipped: 0,
+      layout: ev.layout,
+      sections: ev.sections,
+      error: null,
+    };
+    this.writer!.finishFile(fileId, fr);
+    this.report.files.push(fr);
+    this.report.totals.files++;
+  }
+
+  /** A member stored once already, under another path: a report row, no records. */
+  private duplicate(ev: Extract<SourceEvent, { type: 'duplicate' }>): void {
+    const writer = this.writer!;
+    const info: FileInfo = {
+      path: ev.path,
+      format: null,
+      wrapper: 'none',
+      component: ev.hints.component,
+      node: ev.hints.node,
+      timeRule: 'none',
+    };
+    const fileId = writer.addFile(info);
+    const fr: FileReport = {
+      ...info,
+      bytes: ev.bytes,
+      lines: ev.lines,
+      records: 0,
+      skipped: 0,
+      layout: ev.layout,
+      duplicateOf: ev.of,
+      error: null,
+    };
+    writer.finishFile(fileId, fr);
+    this.report.files.push(fr);
+    this.duplicateFiles++;
+    this.duplicateLines += ev.lines;
+    this.report.totals.files++;
+    this.report.totals.lines += ev.lines;
+    this.bytesDone += ev.bytes;
+  }
+
+  private closeEntry(fileError: string | null, duplicates: { of: string; lines: number }[] = []): void {
     const o = this.open!;
     this.open = null;
     const writer = this.writer!;
@@ -495,8 +564,13 @@ class IngestJob {
       records: o.records,
       skipped: o.skipped,
       timeRule: finalInfo.timeRule,
+      timeEvidence: finalInfo.timeEvidence ?? null,
+      approximated: o.approximated,
+      layout: o.layout,
+      duplicates,
       error: fileError ?? (finalInfo.format === null && o.records === 0 ? o.fileSkipReason : null),
     };
+    for (const d of duplicates) this.duplicateLines += d.lines;
     writer.finishFile(fid, fr);
     this.report.files.push(fr);
     this.lastEntry = { path: o.path, fileId: fid, report: fr };
@@ -536,16 +610,32 @@ class IngestJob {
     r.totals.files = r.files.length;
     if (this.writer) r.totals.records = this.writer.records;
     const say: Partial<Record<TimeRule, string>> = {
-      wrapper: 'klog times dated by their CRI/docker/journald wrapper',
-      bundle: `klog times dated from the bundle's other sources${this.referenceNs !== null ? ` (${formatNs(this.referenceNs).slice(0, 10)})` : ''}`,
-      mtime: "klog times dated by the file's modification time",
-      flag: `klog times dated by --year${this.opts.year ? ` ${this.opts.year}` : ''}`,
-      none: 'records without a usable timestamp (not placed on the timeline)',
+      wrapper: 'times from their CRI/docker/journald wrapper',
+      file: 'year-less times dated by full dates in the same file',
+      bundle: "year-less times dated by the bundle's other full dates",
+      mtime: "year-less times dated by the file's modification time",
+      flag: `year-less times dated by --year${this.opts.year ? ` ${this.opts.year}` : ''}`,
+      approx:
+        "lines with no time of their own placed at the line before's time (the first at their container's start)",
     };
     for (const [rule, n] of this.timeRules) {
       const text = say[rule];
       if (text) r.notes.push(`${n} file${n === 1 ? '' : 's'}: ${text}`);
     }
+    const undated = r.files.filter(
+      (f) => f.records > 0 && f.timeRule === 'none' && f.timeEvidence?.includes('--year'),
+    );
+    if (undated.length > 0)
+      r.notes.push(
+        `${undated.length} file${undated.length === 1 ? '' : 's'} carry times without a year and nothing in the bundle tells it: pass --year (${undated
+          .slice(0, 3)
+          .map((f) => f.path)
+          .join(', ')}${undated.length > 3 ? ', …' : ''})`,
+      );
+    if (this.duplicateFiles > 0 || this.duplicateLines > 0)
+      r.notes.push(
+        `each line stored once: ${this.duplicateFiles} file${this.duplicateFiles === 1 ? '' : 's'} and ${this.duplicateLines} line${this.duplicateLines === 1 ? '' : 's'} repeated other files (see duplicateOf and duplicates per file)`,
+      );
     if (this.tzSpec) {
       r.notes.push(
         `zone-less klog times read in ${this.opts.tz} (${this.tzSpec.kind === 'iana' ? 'offset at the bundle time' : 'fixed offset'})`,

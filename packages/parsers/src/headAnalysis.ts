@@ -16,6 +16,56 @@ export const SNIFF_BYTES = 64 * 1024;
 /** Lines looked at when sniffing. */
 export const SNIFF_LINES = 64;
 
+/** How far a head is read ahead to find a file's first timed line (past a long preamble). */
+export const MAX_HEAD_BYTES = 1024 * 1024;
+
+/** A line start a log timestamp is recognised by: klog, journald, ISO, Go's `log`. */
+const TIMED_LINE =
+  /(^|\n)([IWEF]\d{4} \d\d:\d\d:\d\d|[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d |\d{4}-\d\d-\d\d[T ]\d\d:\d\d|\d{4}\/\d\d\/\d\d \d\d:\d\d|\{)/;
+
+const toBuffer = (c: unknown): Buffer =>
+  Buffer.isBuffer(c) ? c : typeof c === 'string' ? Buffer.from(c, 'utf8') : Buffer.from(c as Uint8Array);
+
+/**
+ * Reads a file's head: {@link SNIFF_BYTES} and one whole line (or up to `maxLine`), and further, up
+ * to {@link MAX_HEAD_BYTES}, while no line looks timed (an RKE kubelet prints 600 lines of shell
+ * trace before its first klog line). The rest of the stream stays unread.
+ */
+export async function readFileHead(
+  it: AsyncIterator<unknown>,
+  maxLine: number,
+): Promise<{ chunks: Buffer[]; bytes: number; eof: boolean }> {
+  const chunks: Buffer[] = [];
+  let bytes = 0;
+  let newline = false;
+  let eof = false;
+  let timed = false;
+  let checked = 0;
+  for (;;) {
+    const enough = bytes >= SNIFF_BYTES && (newline || bytes > maxLine);
+    if (enough) {
+      if (!timed && bytes > checked) {
+        // Only the new part is searched (from the last line start before it).
+        const from = Math.max(0, checked - 256);
+        timed = TIMED_LINE.test(Buffer.concat(chunks).subarray(from).toString('latin1'));
+        checked = bytes;
+      }
+      if (timed || bytes >= MAX_HEAD_BYTES) break;
+    }
+    const r = await it.next();
+    if (r.done === true) {
+      eof = true;
+      break;
+    }
+    const b = toBuffer(r.value);
+    if (b.length === 0) continue;
+    chunks.push(b);
+    bytes += b.length;
+    if (!newline && b.indexOf(10) !== -1) newline = true;
+  }
+  return { chunks, bytes, eof };
+}
+
 /** How to read a file made of lines: everything sniffing decided but the dates. */
 export interface LinePlan {
   mode: LineMode;
@@ -77,10 +127,24 @@ export function analyzeHead(
     return { kind: 'document', sample };
   }
   const plan = planOf(sniffed, path, hints, sample);
+  // Past a long untimed preamble, the dates are judged on the first timed lines.
+  const timed = sample.some(hasOwnTime) ? sample : timedLines(head, maxLine);
+  if (
+    timed !== sample &&
+    plan.mode === 'payload' &&
+    plan.wrapper === 'none' &&
+    plan.format === 'text' &&
+    timed.some((l) => parseKlogHeader(l) !== null)
+  )
+    plan.format = 'klog';
+  // Year-less stamps: journald's prefix, dmesg's, and klog headers in a bare file — also when the
+  // file opens with other lines (an RKE kubelet's shell trace before its klog output).
   const yearless =
     plan.mode === 'dmesg' ||
     (plan.mode === 'payload' &&
-      (plan.wrapper === 'journald' || (plan.wrapper === 'none' && plan.format === 'klog')));
+      (plan.wrapper === 'journald' ||
+        (plan.wrapper === 'none' &&
+          (plan.format === 'klog' || timed.some((l) => parseKlogHeader(l) !== null)))));
   // Plain text whose first line has no time: its leading lines (or all) need one from elsewhere.
   const firstLine = sample.find((l) => l.trim().length > 0);
   const undated =
@@ -95,9 +159,18 @@ export function analyzeHead(
     sample,
     yearless,
     undated,
-    first: yearless ? firstLocalStamp(sample) : null,
-    inFile: yearless ? inFileEvidence(sample) : null,
+    first: yearless ? firstLocalStamp(timed) : null,
+    inFile: yearless ? inFileEvidence(timed) : null,
   };
+}
+
+/** The first {@link SNIFF_LINES} lines of `head` from its first timed line on (none: empty). */
+function timedLines(head: Buffer, maxLine: number): string[] {
+  const lines = head.toString('utf8').split('\n');
+  const at = lines.findIndex((l) => hasOwnTime(l.slice(0, maxLine)));
+  return at < 0
+    ? []
+    : lines.slice(at, at + SNIFF_LINES).map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l).slice(0, maxLine));
 }
 
 /** A line that carries a time of its own (any shape this package reads). */

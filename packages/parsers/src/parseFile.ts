@@ -1,9 +1,10 @@
 import type { FileInfo, LineFormat, TimeRule } from '@kubetrail/model';
+import { formatNs } from '@kubetrail/model';
 import { StringDecoder } from 'node:string_decoder';
 import type { DatingDecision } from './dating/decideDating.ts';
 import { decideDating } from './dating/decideDating.ts';
 import type { HeadAnalysis, LinePlan } from './headAnalysis.ts';
-import { analyzeHead, SNIFF_BYTES } from './headAnalysis.ts';
+import { analyzeHead, readFileHead } from './headAnalysis.ts';
 import { isAuditEvent } from './lines/auditEvent.ts';
 import type { FileEvent } from './lines/events.ts';
 import { isJsonObject, jsonKind, tryJson } from './lines/events.ts';
@@ -100,23 +101,10 @@ export async function* parseFile(
 ): AsyncGenerator<FileEvent[]> {
   const maxLine = opts.limits.maxLineBytes;
   const it = input[Symbol.asyncIterator]();
-  const head: Buffer[] = [];
-  let headBytes = 0;
-  let eof = false;
-  let sawNewline = false;
-  // Read until the sniff window is full and holds one whole line (or a line is already over the cap).
-  while (headBytes < SNIFF_BYTES || (!sawNewline && headBytes <= maxLine)) {
-    const r = await it.next();
-    if (r.done === true) {
-      eof = true;
-      break;
-    }
-    const b = toBuffer(r.value);
-    if (b.length === 0) continue;
-    head.push(b);
-    headBytes += b.length;
-    if (!sawNewline && b.indexOf(10) !== -1) sawNewline = true;
-  }
+  const read = await readFileHead(it, maxLine);
+  const head = read.chunks;
+  const headBytes = read.bytes;
+  const eof = read.eof;
   let bytes = headBytes;
 
   const headBuf = Buffer.concat(head);
@@ -147,16 +135,22 @@ export async function* parseFile(
   let timeRule = fixedTimeRule(a.plan);
   let timeEvidence: string | null = null;
   let tz = opts.tzOffsetMinutes;
+  let undatedBaseNs = opts.undatedBaseNs ?? null;
   if (a.yearless) {
     const d = datingOf(opts, a);
     years = { rule: d.rule, year: d.year, month: d.month };
     timeRule = d.rule;
     timeEvidence = d.evidence;
     tz = d.tzOffsetMinutes;
-  } else if (a.undated && opts.undatedBaseNs != null) {
+    // Lines before the first stamp (a shell trace before a kubelet's klog) were written just before it.
+    if (undatedBaseNs === null && d.year > 0 && a.first !== null) {
+      const f = a.first;
+      const ms = Date.UTC(d.year, f.month - 1, f.day) + f.secondOfDay * 1000 - tz * 60_000;
+      if (Number.isFinite(ms)) undatedBaseNs = BigInt(ms) * 1_000_000n;
+    }
+  } else if (a.undated && undatedBaseNs !== null) {
     timeRule = 'approx';
-    timeEvidence =
-      'no time in its lines: each takes the time of the line before, the first its container start';
+    timeEvidence = `no time in its lines: each is placed at the line before's time, the first at ${formatNs(undatedBaseNs).slice(0, 19)}Z (its container's or node's start)`;
   }
   const plan: FilePlan = { ...a.plan, timeRule, objectKind: null };
   const first: FileEvent[] = [infoEvent(opts, plan, timeEvidence)];
@@ -165,7 +159,7 @@ export async function* parseFile(
     first.push({ type: 'skip', skip: { line: null, reason: NO_YEAR_REASON } });
   yield first;
 
-  yield* streamLines(head, it, eof, bytes, plan, years, { ...opts, tzOffsetMinutes: tz });
+  yield* streamLines(head, it, eof, bytes, plan, years, { ...opts, tzOffsetMinutes: tz, undatedBaseNs });
 }
 
 const NO_YEARS: YearSource = { rule: 'none', year: 0, month: 0 };
@@ -479,10 +473,12 @@ async function* parseDocument(
     yield* flush(true);
     return;
   }
-  // Not one JSON value after all: read it as lines, noting why.
+  // Not one JSON value after all: read it as lines, noting why (a `.json` file that is no log and
+  // no document of ours — a CLI's output with a banner before its JSON — is a document).
   const audit = opts.hints.content === 'audit';
+  const document = !audit && /\.json$/i.test(opts.path) && opts.hints.pod === null;
   const linePlan: FilePlan = {
-    mode: audit ? 'audit' : 'payload',
+    mode: audit ? 'audit' : document ? 'doc' : 'payload',
     wrapper: 'none',
     format: audit ? 'audit' : 'text',
     component: opts.hints.component,

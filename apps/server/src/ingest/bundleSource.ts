@@ -10,6 +10,8 @@ import {
   noPathHints,
   parseFile,
   readBundle,
+  readFileHead,
+  scanInFileEvidence,
   sectionedLayout,
   SNIFF_BYTES,
   splitSections,
@@ -18,6 +20,7 @@ import {
   type BundleTimeEvidence,
   type DatingDecision,
   type HeadAnalysis,
+  type InFileEvidence,
   type Limits,
   type PathHints,
   type SectionedLayout,
@@ -128,6 +131,8 @@ interface Member {
   zoneMinutes: number | null;
   /** True for a section: it is not split again. */
   section: boolean;
+  /** What a full read of the file showed about its year and zone (set for members that waited). */
+  inFile?: InFileEvidence | null;
   open(): AsyncIterable<Buffer>;
 }
 
@@ -172,28 +177,13 @@ const identityOf = (h: PathHints): string | null =>
     ? `${h.pod.namespace}/${h.pod.name}/${h.container ?? ''}${h.previous === true ? '/previous' : ''}`
     : null;
 
-/** Reads a stream's first bytes (the sniff window plus one whole line), keeping the rest unread. */
+/** Reads a stream's head as the parser will (see `readFileHead`), keeping the rest unread. */
 async function readHead(
   it: AsyncIterator<unknown>,
   maxLine: number,
 ): Promise<{ head: Buffer; eof: boolean }> {
-  const parts: Buffer[] = [];
-  let bytes = 0;
-  let newline = false;
-  let eof = false;
-  while (bytes < SNIFF_BYTES || (!newline && bytes <= maxLine)) {
-    const r = await it.next();
-    if (r.done === true) {
-      eof = true;
-      break;
-    }
-    const b = toBuffer(r.value);
-    if (b.length === 0) continue;
-    parts.push(b);
-    bytes += b.length;
-    if (!newline && b.indexOf(10) !== -1) newline = true;
-  }
-  return { head: Buffer.concat(parts), eof };
+  const r = await readFileHead(it, maxLine);
+  return { head: Buffer.concat(r.chunks), eof: r.eof };
 }
 
 /** `head`, then the rest of `it`. */
@@ -326,6 +316,8 @@ class Source {
     this.deferred.length = 0;
     for (const d of order) {
       const m: Member = { ...d.member, open: () => this.spool.read(d.spooled) };
+      // Its head showed no full date: the rest of the file may (the nearest full date pins the year).
+      if (d.reason === 'dating') m.inFile = await scanInFileEvidence(this.spool.read(d.spooled));
       try {
         yield* this.readMember(m, { fromSpool: true, error: d.error });
       } finally {
@@ -459,7 +451,7 @@ class Source {
     tzOffset: number,
   ): DatingDecision | null {
     if (!a.yearless) return null;
-    let inFile = a.inFile;
+    let inFile = a.inFile ?? m.inFile ?? null;
     if (m.zoneMinutes !== null && (inFile === null || inFile.offsetMinutes === null)) {
       inFile = {
         year: inFile?.year ?? null,

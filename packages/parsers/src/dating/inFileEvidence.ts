@@ -26,6 +26,20 @@ const JOURNAL_MARKER =
   /^-- (?:Logs begin|Journal begins) at \w{3} (\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d) ([A-Za-z]+|[+-]\d\d(?::?\d\d)?)/;
 /** klog's file header (and minikube's Last Start): `Log file created at: 2024/09/17 16:12:14`. */
 const KLOG_FILE_HEADER = /^Log file created at: (\d{4})\/(\d\d)\/(\d\d) (\d\d):(\d\d):(\d\d)/;
+/** Go's `time.Time` printed with `%v`: `2021-01-20 11:42:11.940508631 +0000 UTC`. */
+const GO_TIME = /(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)(?:\.(\d{1,9}))? ([+-])(\d\d)(\d\d) [A-Z]{2,5}/;
+
+/** UTC ns of the first Go `time.Time` printed in `text`, or null. */
+function goTimeNs(text: string): bigint | null {
+  const m = GO_TIME.exec(text);
+  if (!m) return null;
+  const offset = (Number(m[9]) * 60 + Number(m[10])) * (m[8] === '-' ? -1 : 1);
+  const ms =
+    Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6])) -
+    offset * 60_000;
+  return Number.isFinite(ms) ? BigInt(ms) * 1_000_000n : null;
+}
+
 /** A zoned full date inside a journald message: logrus `time="…"`, a JSON `"ts":"…"`, an ISO stamp. */
 const ZONED_DATE = /(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:\.\d+)?(Z|[+-]\d\d:\d\d)/;
 
@@ -93,20 +107,23 @@ export function inFileEvidence(sample: readonly string[]): InFileEvidence | null
       };
     }
   }
-  // A journald line whose message holds the same instant as a zoned full date.
+  // A journald (or klog) line whose message holds the same instant as a zoned full date.
   for (let i = 0; i < sample.length; i++) {
     const l = sample[i] as string;
     const j = parseJournaldLine(l);
-    if (j === null) continue;
+    const k = j === null ? parseKlogHeader(l) : null;
+    if (j === null && k === null) continue;
+    const message = j !== null ? j.message : l.slice(k!.messageStart);
     let utcNs: bigint | null = null;
-    if (looksLikeLogfmt(j.message)) utcNs = parseLogfmtLine(j.message)?.ts ?? null;
+    if (looksLikeLogfmt(message)) utcNs = parseLogfmtLine(message)?.ts ?? null;
     if (utcNs === null) {
-      const z = ZONED_DATE.exec(j.message);
+      const z = ZONED_DATE.exec(message);
       if (z) utcNs = rfc3339Ns(z[0]);
     }
+    if (utcNs === null) utcNs = goTimeNs(message);
     if (utcNs === null) continue;
     const utcMs = Number(utcNs / 1_000_000n);
-    const stamp: LocalStamp = { month: j.month, day: j.day, secondOfDay: j.secondOfDay };
+    const stamp: LocalStamp = j !== null ? { month: j.month, day: j.day, secondOfDay: j.secondOfDay } : k!;
     const y = new Date(utcMs).getUTCFullYear();
     for (const year of [y, y - 1, y + 1]) {
       const offset = quarter((localMs(year, stamp) - utcMs) / 60_000);
@@ -131,4 +148,35 @@ function yearOfFirst(year: number, at: LocalStamp, first: LocalStamp | null): nu
   const a = localMs(2000, at) / 1000;
   const f = localMs(2000, first) / 1000;
   return f > a + SECONDS_PER_DAY ? year - 1 : year;
+}
+
+/** A line that may hold a full date (cheap test before the real one). */
+const MAY_HOLD_DATE = /\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d/;
+
+/**
+ * Searches a whole year-less file (not only its head) for a line whose full date pins the year
+ * and zone of its stamps, reading at most `maxLines` lines. `inFileEvidence` explains what counts.
+ */
+export async function scanInFileEvidence(
+  source: AsyncIterable<Buffer>,
+  maxLines = 500_000,
+): Promise<InFileEvidence | null> {
+  let first: string | null = null;
+  let carry = '';
+  let lineNo = 0;
+  const decoder = new TextDecoder('utf-8');
+  for await (const chunk of source) {
+    const text = carry + decoder.decode(chunk, { stream: true });
+    const lines = text.split('\n');
+    carry = lines.pop() ?? '';
+    for (const l of lines) {
+      lineNo++;
+      if (lineNo > maxLines) return null;
+      if (first === null && firstLocalStamp([l]) !== null) first = l;
+      if (first === null || !MAY_HOLD_DATE.test(l)) continue;
+      const found = inFileEvidence([first, l]);
+      if (found !== null) return { ...found, text: found.text.replace(/line \d+/, `line ${lineNo}`) };
+    }
+  }
+  return null;
 }

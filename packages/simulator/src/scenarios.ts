@@ -55,8 +55,9 @@ export interface ScenarioContext {
   pickNode(): string;
 }
 
-interface OpDef {
-  scenario: OpScenarioName;
+/** What a scenario says about one operation it writes (see `OpTruth`). */
+export interface OpDef {
+  scenario: string;
   key: string;
   operation: Operation;
   verb: string;
@@ -71,12 +72,15 @@ interface OpDef {
   stoppedComponent: string | null;
   code: number;
   explicit?: boolean;
+  /** Control-plane activity (bootstrap add-ons, static pods); default false. */
+  system?: boolean;
 }
 
 /** The truth of an operation that finished: no stop, no reason. */
-const COMPLETE = { outcome: 'complete', stoppedAt: null, reason: null, stoppedComponent: null } as const;
+export const COMPLETE = { outcome: 'complete', stoppedAt: null, reason: null, stoppedComponent: null } as const;
 
-function registerOp(c: ScenarioContext, d: OpDef, t0: number): number {
+/** Adds an operation to the truth (its key made unique in the bundle); returns its index. */
+export function registerOp(c: ScenarioContext, d: OpDef, t0: number): number {
   const ops = c.ep.ops;
   const keys = new Set(ops.map((o) => o.key));
   let key = d.key;
@@ -103,16 +107,19 @@ function registerOp(c: ScenarioContext, d: OpDef, t0: number): number {
     stoppedAt: d.stoppedAt,
     reason: d.reason,
     stoppedComponent: d.stoppedComponent,
+    system: d.system ?? false,
   });
   return index;
 }
 
-function setAudit(c: ScenarioContext, op: number, auditId: string): void {
+/** Records the audit ID of the operation's first mutating call (none without an audit log). */
+export function setAudit(c: ScenarioContext, op: number, auditId: string): void {
   const o = c.ep.ops[op];
   if (o && o.auditId === null && c.ep.audit !== 'none') o.auditId = auditId;
 }
 
-const n = (c: ScenarioContext, name: string): string => `${name}${c.ep.suffix}`;
+/** An object name in this window (`web`, then `web-2` in the second window). */
+export const n = (c: ScenarioContext, name: string): string => `${name}${c.ep.suffix}`;
 
 /** `kubectl apply` of a new Deployment: GET (404), then POST. Returns when the create is done, or null if refused. */
 function kubectlCreateDeployment(
@@ -260,7 +267,7 @@ function deployment(c: ScenarioContext, s: DeploySpec, t0: number): void {
 }
 
 /** A Deployment that existed before the bundle's window, with its pods running. No lines. */
-function existing(
+export function existing(
   c: ScenarioContext,
   ns: string,
   name: string,

@@ -160,6 +160,8 @@ export class Epoch {
    */
   quietUntilUs: number;
   private uidSeq = 0;
+  /** When nodes were cordoned (µs; `toUs` Infinity while still cordoned). */
+  private readonly cordons: { node: string; fromUs: number; toUs: number }[] = [];
 
   constructor(o: EpochOptions) {
     this.index = o.index;
@@ -203,6 +205,21 @@ export class Epoch {
     const hi = hex(((t >> 48n) & 0x0fffn) | 0x1000n, 4);
     const seq = (this.cluster.uuidClockSeq | 0x8000).toString(16).padStart(4, '0');
     return `${low}-${mid}-${hi}-${seq}-${this.cluster.uuidNode}`;
+  }
+
+  /** Records that `node` is unschedulable from `fromUs`; returns a handle for `uncordon`. */
+  cordon(node: string, fromUs: number): number {
+    return this.cordons.push({ node, fromUs, toUs: Number.POSITIVE_INFINITY }) - 1;
+  }
+
+  uncordon(handle: number, toUs: number): void {
+    const c = this.cordons[handle];
+    if (c) c.toUs = toUs;
+  }
+
+  /** Whether the scheduler may place a (non-DaemonSet) pod on `node` at `us`. */
+  schedulable(node: string, us: number): boolean {
+    return !this.cordons.some((c) => c.node === node && c.fromUs <= us && us < c.toUs);
   }
 
   private reqIdOf(op: number): string | null {

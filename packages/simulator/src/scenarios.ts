@@ -44,7 +44,44 @@ export const MODIFIER_SCENARIOS = ['json-logging', 'metadata-audit', 'no-audit']
 
 export const SCENARIOS = [...OP_SCENARIOS, ...MODIFIER_SCENARIOS] as const;
 export type OpScenarioName = (typeof OP_SCENARIOS)[number];
-export type ScenarioName = (typeof SCENARIOS)[number];
+
+/**
+ * Shapes seen in real bundles (every workload kind, rollouts, failures that recover, bootstrap
+ * add-ons, same-object operations). Not in the default set: ask for them by name
+ * (`generateBundle({ scenarios: [...REAL_SHAPE_SCENARIOS] })`). See `realScenarios.ts`.
+ */
+export const REAL_SHAPE_SCENARIOS = [
+  'bootstrap',
+  'rollout',
+  'rollout-missing-secret',
+  'rollout-secret-recovers',
+  'image-pull-recovers',
+  'statefulset',
+  'statefulset-scale',
+  'daemonset',
+  'job',
+  'cronjob-run',
+  'bare-pod',
+  'drain-uncordon',
+  'deployment-lifecycle',
+  'cordon-uncordon',
+] as const;
+export type RealShapeScenarioName = (typeof REAL_SHAPE_SCENARIOS)[number];
+
+/**
+ * Modifiers for real-bundle shapes: `events-by-name` lists events.json the way `kubectl get events
+ * -o json` does (by namespace and name, not by time); `v1-uids` gives objects of the real-shape
+ * scenarios time-based v1 UUIDs (as Kubernetes ≤ 1.1x did); `kubelet-events` makes the kubelets log
+ * every Event they record (`"Event occurred"`), as kind's kubelets do.
+ */
+export const REAL_SHAPE_MODIFIERS = ['events-by-name', 'v1-uids', 'kubelet-events'] as const;
+
+export type ScenarioName =
+  | (typeof SCENARIOS)[number]
+  | RealShapeScenarioName
+  | (typeof REAL_SHAPE_MODIFIERS)[number];
+/** A scenario that writes operations. */
+export type RunnableScenarioName = OpScenarioName | RealShapeScenarioName;
 
 export interface ScenarioContext {
   ep: Epoch;
@@ -53,6 +90,8 @@ export interface ScenarioContext {
   explicitAll: boolean;
   /** Round-robin node choice for pods that schedule normally. */
   pickNode(): string;
+  /** The same, skipping nodes that are cordoned at `us` (the real-shape scenarios use it). */
+  pickNodeAt?(us: number): string;
 }
 
 /** What a scenario says about one operation it writes (see `OpTruth`). */
@@ -122,7 +161,7 @@ export function setAudit(c: ScenarioContext, op: number, auditId: string): void 
 export const n = (c: ScenarioContext, name: string): string => `${name}${c.ep.suffix}`;
 
 /** `kubectl apply` of a new Deployment: GET (404), then POST. Returns when the create is done, or null if refused. */
-function kubectlCreateDeployment(
+export function kubectlCreateDeployment(
   c: ScenarioContext,
   op: number,
   actor: Actor,

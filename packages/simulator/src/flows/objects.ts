@@ -51,6 +51,8 @@ export interface Workload {
   createdUs: number;
   /** metadata.generation and the revision annotation (default 1). */
   generation?: number;
+  /** When the current ReplicaSet was created (default `createdUs`). */
+  rsCreatedUs?: number;
   /** Environment from Secrets in the pod template. */
   secretEnv?: SecretEnv[];
   /** Pod restartPolicy (default Always; Job pods Never). */
@@ -137,7 +139,8 @@ export function fullImage(image: string): string {
   return slash < 0 ? `docker.io/library/${image}` : `docker.io/${image}`;
 }
 
-function podTemplate(w: Workload, withHash: boolean): Record<string, unknown> {
+/** The pod template of `w` (`spec.template`), with or without the pod-template-hash label. */
+export function podTemplate(w: Workload, withHash: boolean): Record<string, unknown> {
   const container: Record<string, unknown> = {
     name: w.container,
     image: w.image,
@@ -233,7 +236,7 @@ export function replicaSetBody(
     metadata.uid = w.rsUid;
     metadata.resourceVersion = rv;
     metadata.generation = 1;
-    metadata.creationTimestamp = rfc3339Sec(w.createdUs);
+    metadata.creationTimestamp = rfc3339Sec(w.rsCreatedUs ?? w.createdUs);
   }
   metadata.labels = { ...w.labels, 'pod-template-hash': w.hash };
   metadata.annotations = {
@@ -304,4 +307,37 @@ export function podBody(p: Pod, rv: string | null, status: Record<string, unknow
   spec.serviceAccount = 'default';
   if (p.node) spec.nodeName = p.node;
   return { kind: 'Pod', apiVersion: 'v1', metadata, spec, status };
+}
+
+/**
+ * A workload object other than a Deployment (StatefulSet, DaemonSet, Job, CronJob) as the audit log
+ * carries it: `spec` is the kind's own, the pod template comes from `w`.
+ */
+export function workloadBody(
+  kind: string,
+  apiVersion: string,
+  w: Workload,
+  rv: string | null,
+  spec: Record<string, unknown>,
+  status: Record<string, unknown> | null,
+  owner: OwnerRef | null = null,
+): unknown {
+  const metadata: Record<string, unknown> = { name: w.name, namespace: w.ns };
+  if (rv) {
+    metadata.uid = w.uid;
+    metadata.resourceVersion = rv;
+    metadata.generation = w.generation ?? 1;
+    metadata.creationTimestamp = rfc3339Sec(w.createdUs);
+  }
+  metadata.labels = w.labels;
+  if (owner) metadata.ownerReferences = [{ ...owner, controller: true, blockOwnerDeletion: true }];
+  else {
+    metadata.annotations = {
+      'kubectl.kubernetes.io/last-applied-configuration':
+        JSON.stringify({ apiVersion, kind, metadata: { annotations: {}, name: w.name, namespace: w.ns } }) + '\n',
+    };
+  }
+  // A CronJob's template sits in its jobTemplate.
+  const full = 'jobTemplate' in spec ? spec : { ...spec, template: podTemplate(w, false) };
+  return { kind, apiVersion, metadata, spec: full, status: status ?? {} };
 }

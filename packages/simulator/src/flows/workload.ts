@@ -54,7 +54,7 @@ export const podRef = (p: Pod): InvolvedObject => ({
   uid: p.uid,
   apiVersion: 'v1',
 });
-const ctrRef = (p: Pod): InvolvedObject => ({ ...podRef(p), fieldPath: `spec.containers{${p.w.container}}` });
+export const ctrRef = (p: Pod): InvolvedObject => ({ ...podRef(p), fieldPath: `spec.containers{${p.w.container}}` });
 export const depRef = (w: Workload): InvolvedObject => ({
   kind: 'Deployment',
   namespace: w.ns,
@@ -62,7 +62,7 @@ export const depRef = (w: Workload): InvolvedObject => ({
   uid: w.uid,
   apiVersion: 'apps/v1',
 });
-const rsRef = (w: Workload): InvolvedObject => ({
+export const rsRef = (w: Workload): InvolvedObject => ({
   kind: 'ReplicaSet',
   namespace: w.ns,
   name: w.rsName,
@@ -123,7 +123,7 @@ export function deploymentCreatesReplicaSet(ep: Epoch, w: Workload, op: number, 
 }
 
 /** The deployment controller's PUT of a Deployment's status subresource. */
-function putDeploymentStatus(
+export function putDeploymentStatus(
   ep: Epoch,
   w: Workload,
   op: number,
@@ -151,7 +151,8 @@ function putDeploymentStatus(
   });
 }
 
-function condition(
+/** A Deployment status condition as the controller writes it. */
+export function condition(
   type: string,
   status: string,
   reason: string,
@@ -242,6 +243,7 @@ export function replicaSetCreatesPods(
   }
   for (let i = 0; i < count; i++) {
     const p = makePod(ep.rng, w, cur);
+    if (ep.v1Uids) p.uid = ep.uid(cur);
     const r = ep.api({
       us: cur,
       actor: rsc,
@@ -408,7 +410,7 @@ export function schedulePod(
 }
 
 /** The kubelet's status manager patches the pod status. */
-function kubeletPatchStatus(
+export function kubeletPatchStatus(
   ep: Epoch,
   p: Pod,
   op: number,
@@ -903,7 +905,7 @@ function containerCompletes(ep: Epoch, p: Pod, op: number, t: number): number {
   });
 }
 
-function kubeletPleg(
+export function kubeletPleg(
   ep: Epoch,
   p: Pod,
   op: number,
@@ -929,7 +931,7 @@ function kubeletPleg(
 }
 
 /** containerd creates and starts the container; the kubelet records Created/Started. Returns the start time. */
-function startContainer(ep: Epoch, p: Pod, op: number, t: number, attempt: number): number {
+export function startContainer(ep: Epoch, p: Pod, op: number, t: number, attempt: number): number {
   const node = p.node ?? CONTROL_PLANE;
   const rng = ep.rng;
   const cid = rng.hex(64);

@@ -12,7 +12,12 @@ import type { LogFormat } from './klog.ts';
 import { writeNoise } from './noise.ts';
 import { hash32, Rng } from './rng.ts';
 import { BOOTSTRAP_SECONDS, NODE_SCENARIOS, runRealScenario } from './realScenarios.ts';
-import type { OpScenarioName, RealShapeScenarioName, RunnableScenarioName, ScenarioName } from './scenarios.ts';
+import type {
+  OpScenarioName,
+  RealShapeScenarioName,
+  RunnableScenarioName,
+  ScenarioName,
+} from './scenarios.ts';
 import {
   MODIFIER_SCENARIOS,
   OP_SCENARIOS,
@@ -89,7 +94,8 @@ export function generateBundle(opts: BundleOptions = {}): SimBundle {
   parseTimeUs(startTime);
   const opScenarios = scenarios.filter(
     (s): s is RunnableScenarioName =>
-      (OP_SCENARIOS as readonly string[]).includes(s) || (REAL_SHAPE_SCENARIOS as readonly string[]).includes(s),
+      (OP_SCENARIOS as readonly string[]).includes(s) ||
+      (REAL_SHAPE_SCENARIOS as readonly string[]).includes(s),
   );
   return {
     options: {
@@ -213,7 +219,8 @@ export function runBundle(sim: SimBundle, sink: BundleSink): BundleTruth {
     // A bundle that starts with the cluster's bootstrap runs it first; the rest follow it.
     if (booting) run('bootstrap', ep.startUs + 500_000);
     const offset = booting ? BOOTSTRAP_SECONDS : 0;
-    const startOf = (i: number): number => ep.startUs + (offset + 4 + 9 * i) * 1_000_000 + ep.rng.int(0, 900_000);
+    const startOf = (i: number): number =>
+      ep.startUs + (offset + 4 + 9 * i) * 1_000_000 + ep.rng.int(0, 900_000);
     const nodeFirst = sim.opScenarios.some((s) => NODE_SCENARIOS.includes(s as RealShapeScenarioName));
     if (!nodeFirst) {
       sim.opScenarios.forEach((name, i) => {
@@ -222,7 +229,8 @@ export function runBundle(sim: SimBundle, sink: BundleSink): BundleTruth {
     } else {
       // Cordons are known before any other pod is scheduled; every scenario keeps its start time.
       const starts = sim.opScenarios.map((_, i) => startOf(i));
-      const isNode = (s: RunnableScenarioName): boolean => NODE_SCENARIOS.includes(s as RealShapeScenarioName);
+      const isNode = (s: RunnableScenarioName): boolean =>
+        NODE_SCENARIOS.includes(s as RealShapeScenarioName);
       for (const pass of [true, false]) {
         sim.opScenarios.forEach((name, i) => {
           if (name !== 'bootstrap' && isNode(name) === pass) run(name, starts[i] ?? ep.startUs);
@@ -250,7 +258,15 @@ export function runBundle(sim: SimBundle, sink: BundleSink): BundleTruth {
   }
   if (byName) {
     allEvents.sort((a, b) =>
-      a.namespace < b.namespace ? -1 : a.namespace > b.namespace ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+      a.namespace < b.namespace
+        ? -1
+        : a.namespace > b.namespace
+          ? 1
+          : a.name < b.name
+            ? -1
+            : a.name > b.name
+              ? 1
+              : 0,
     );
     for (const ev of allEvents) {
       if (!eventsOpen) {

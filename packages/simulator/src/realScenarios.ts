@@ -11,7 +11,15 @@ import { bootstrap } from './flows/bootstrap.ts';
 import { daemonPods, daemonSetSpec } from './flows/daemonset.ts';
 import { rollingUpdate, scaleDown } from './flows/deployment.ts';
 import { createReplicaSet } from './flows/deployment.ts';
-import { cronJobBody, cronJobCreatesJob, cronJobRef, jobSpec, makeJob, minutesOf, runJob } from './flows/job.ts';
+import {
+  cronJobBody,
+  cronJobCreatesJob,
+  cronJobRef,
+  jobSpec,
+  makeJob,
+  minutesOf,
+  runJob,
+} from './flows/job.ts';
 import { applyCreate, applyPatch, create, del, RES, scale, update } from './flows/kubectl.ts';
 import { evictPods, setUnschedulable } from './flows/node.ts';
 import type { Pod, Workload } from './flows/objects.ts';
@@ -61,10 +69,24 @@ function op(c: ScenarioContext, h: OpHead, t0: number): number {
 }
 
 /** Registers an operation expected to fail at `stage` (owned by `component`, reason containing `reason`). */
-function failingOp(c: ScenarioContext, h: OpHead, t0: number, stage: StageId, component: string, reason: string): number {
+function failingOp(
+  c: ScenarioContext,
+  h: OpHead,
+  t0: number,
+  stage: StageId,
+  component: string,
+  reason: string,
+): number {
   return registerOp(
     c,
-    { ...h, subresource: h.subresource ?? null, outcome: 'failed', stoppedAt: stage, reason, stoppedComponent: component },
+    {
+      ...h,
+      subresource: h.subresource ?? null,
+      outcome: 'failed',
+      stoppedAt: stage,
+      reason,
+      stoppedComponent: component,
+    },
     t0,
   );
 }
@@ -73,7 +95,13 @@ function failingOp(c: ScenarioContext, h: OpHead, t0: number, stage: StageId, co
  * A flow that did not finish before the logs end (only when scenarios are crowded into a short
  * window): its expected `complete` becomes `incomplete` at `stage`.
  */
-function settle(c: ScenarioContext, index: number, doneUs: number | null, stage: StageId, component: string): void {
+function settle(
+  c: ScenarioContext,
+  index: number,
+  doneUs: number | null,
+  stage: StageId,
+  component: string,
+): void {
   const o = c.ep.ops[index];
   if (!o || doneUs !== null || o.outcome !== 'complete') return;
   o.outcome = 'incomplete';
@@ -100,7 +128,10 @@ function nextRevision(c: ScenarioContext, old: Workload, changes: Partial<Worklo
 function templatePatch(w: Workload): unknown {
   const container: Record<string, unknown> = { name: w.container, image: w.image };
   if (w.secretEnv) {
-    container.env = w.secretEnv.map((e) => ({ name: e.name, valueFrom: { secretKeyRef: { name: e.secret, key: e.key } } }));
+    container.env = w.secretEnv.map((e) => ({
+      name: e.name,
+      valueFrom: { secretKeyRef: { name: e.secret, key: e.key } },
+    }));
   }
   return {
     metadata: {
@@ -110,11 +141,19 @@ function templatePatch(w: Workload): unknown {
             apiVersion: 'apps/v1',
             kind: 'Deployment',
             metadata: { annotations: {}, labels: w.labels, name: w.name, namespace: w.ns },
-            spec: { replicas: w.replicas, selector: { matchLabels: w.labels }, template: { spec: { containers: [container] } } },
+            spec: {
+              replicas: w.replicas,
+              selector: { matchLabels: w.labels },
+              template: { spec: { containers: [container] } },
+            },
           }) + '\n',
       },
     },
-    spec: { template: { spec: { $setElementOrder: { containers: [{ name: w.container }] }, containers: [container] } } },
+    spec: {
+      template: {
+        spec: { $setElementOrder: { containers: [{ name: w.container }] }, containers: [container] },
+      },
+    },
   };
 }
 
@@ -131,7 +170,17 @@ function rollout(
 ): { doneUs: number | null; next: Workload; pods: Pod[] } {
   const ep = c.ep;
   const next = nextRevision(c, old, changes, t0);
-  const patch = applyPatch(ep, index, actor, RES.deployments, old.ns, old.name, t0, templatePatch(next), deploymentBody(next, ep.nextRv(), {}));
+  const patch = applyPatch(
+    ep,
+    index,
+    actor,
+    RES.deployments,
+    old.ns,
+    old.name,
+    t0,
+    templatePatch(next),
+    deploymentBody(next, ep.nextRv(), {}),
+  );
   setAudit(c, index, patch.auditId);
   const r = rollingUpdate(ep, index, {
     old,
@@ -168,7 +217,13 @@ function createDeployment(
     updatedReplicas: w.replicas,
     unavailableReplicas: w.replicas,
     conditions: [
-      condition('Available', 'False', 'MinimumReplicasUnavailable', 'Deployment does not have minimum availability.', rs),
+      condition(
+        'Available',
+        'False',
+        'MinimumReplicasUnavailable',
+        'Deployment does not have minimum availability.',
+        rs,
+      ),
       condition('Progressing', 'True', 'ReplicaSetUpdated', `ReplicaSet "${w.rsName}" is progressing.`, rs),
     ],
   });
@@ -198,7 +253,17 @@ const appLines =
   (c: ScenarioContext, index: number, p: Pod, lines: string[]) =>
   (s: number): void => {
     lines.forEach((l, i) =>
-      c.ep.cri(p.node ?? 'kind-worker', `${p.w.ns}_${p.name}_${p.uid}`, p.w.container, 0, p.w.container, s + (10 + i * 7) * MS, 'stdout', l, index),
+      c.ep.cri(
+        p.node ?? 'kind-worker',
+        `${p.w.ns}_${p.name}_${p.uid}`,
+        p.w.container,
+        0,
+        p.w.container,
+        s + (10 + i * 7) * MS,
+        'stdout',
+        l,
+        index,
+      ),
     );
   };
 
@@ -206,7 +271,21 @@ function rolloutScenario(c: ScenarioContext, t0: number): void {
   const ep = c.ep;
   const actor = ep.cluster.actors.alice;
   const { w, pods } = existing(c, 'shop', 'storefront', 3, 'nginx:1.25', workers(c));
-  const index = op(c, { scenario: 'rollout', key: `rollout deployments shop/${w.name}`, operation: 'rollout-deployment', verb: 'patch', resource: 'deployments', namespace: 'shop', name: w.name, actor, code: 200 }, t0);
+  const index = op(
+    c,
+    {
+      scenario: 'rollout',
+      key: `rollout deployments shop/${w.name}`,
+      operation: 'rollout-deployment',
+      verb: 'patch',
+      resource: 'deployments',
+      namespace: 'shop',
+      name: w.name,
+      actor,
+      code: 200,
+    },
+    t0,
+  );
   const r = rollout(c, index, actor, w, pods, { image: 'nginx:1.26' }, t0);
   settle(c, index, r.doneUs, 'pods-ready', 'kubelet');
 }
@@ -221,44 +300,114 @@ function missingSecret(c: ScenarioContext, t0: number): void {
   w.progressDeadlineSeconds = 120;
   const index = failingOp(
     c,
-    { scenario: 'rollout-missing-secret', key: `rollout deployments shop/${w.name}`, operation: 'rollout-deployment', verb: 'patch', resource: 'deployments', namespace: 'shop', name: w.name, actor, code: 200 },
+    {
+      scenario: 'rollout-missing-secret',
+      key: `rollout deployments shop/${w.name}`,
+      operation: 'rollout-deployment',
+      verb: 'patch',
+      resource: 'deployments',
+      namespace: 'shop',
+      name: w.name,
+      actor,
+      code: 200,
+    },
     t0,
     'containers-started',
     'kubelet',
     SECRET_MISSING,
   );
-  rollout(c, index, actor, w, pods, { image: 'ghcr.io/example/payments:1.9.0', secretEnv: PGPASSWORD }, t0, () => ({
-    configErrorUntilUs: Number.POSITIVE_INFINITY,
-    configError: SECRET_MISSING,
-  }));
+  rollout(
+    c,
+    index,
+    actor,
+    w,
+    pods,
+    { image: 'ghcr.io/example/payments:1.9.0', secretEnv: PGPASSWORD },
+    t0,
+    () => ({
+      configErrorUntilUs: Number.POSITIVE_INFINITY,
+      configError: SECRET_MISSING,
+    }),
+  );
 }
 
 function secretRecovers(c: ScenarioContext, t0: number): void {
   const ep = c.ep;
   const actor = ep.cluster.actors.admin;
   const { w, pods } = existing(c, 'billing', 'ledger', 2, 'ghcr.io/example/ledger:3.2.0', workers(c));
-  const index = op(c, { scenario: 'rollout-secret-recovers', key: `rollout deployments billing/${w.name}`, operation: 'rollout-deployment', verb: 'patch', resource: 'deployments', namespace: 'billing', name: w.name, actor, code: 200 }, t0);
+  const index = op(
+    c,
+    {
+      scenario: 'rollout-secret-recovers',
+      key: `rollout deployments billing/${w.name}`,
+      operation: 'rollout-deployment',
+      verb: 'patch',
+      resource: 'deployments',
+      namespace: 'billing',
+      name: w.name,
+      actor,
+      code: 200,
+    },
+    t0,
+  );
   // Someone notices and creates the Secret a couple of minutes later (never after the window's middle).
   const fixAt = Math.min(t0 + ep.rng.int(100, 140) * S, t0 + Math.max(20 * S, (ep.endUs - t0) / 2));
-  const r = rollout(c, index, actor, w, pods, { image: 'ghcr.io/example/ledger:3.3.0', secretEnv: PGPASSWORD }, t0, () => ({
-    configErrorUntilUs: fixAt,
-    configError: SECRET_MISSING,
-  }));
+  const r = rollout(
+    c,
+    index,
+    actor,
+    w,
+    pods,
+    { image: 'ghcr.io/example/ledger:3.3.0', secretEnv: PGPASSWORD },
+    t0,
+    () => ({
+      configErrorUntilUs: fixAt,
+      configError: SECRET_MISSING,
+    }),
+  );
   settle(c, index, r.doneUs, 'containers-started', 'kubelet');
   const alice = ep.cluster.actors.alice;
   const fix = registerOp(
     c,
-    { scenario: 'rollout-secret-recovers', key: `create secrets billing/pgpassword${ep.suffix}`, operation: 'generic', verb: 'create', resource: 'secrets', subresource: null, namespace: 'billing', name: 'pgpassword', actor: alice, code: 201, ...COMPLETE },
+    {
+      scenario: 'rollout-secret-recovers',
+      key: `create secrets billing/pgpassword${ep.suffix}`,
+      operation: 'generic',
+      verb: 'create',
+      resource: 'secrets',
+      subresource: null,
+      namespace: 'billing',
+      name: 'pgpassword',
+      actor: alice,
+      code: 201,
+      ...COMPLETE,
+    },
     fixAt,
   );
   const secret = (rv: string | null): unknown => ({
     kind: 'Secret',
     apiVersion: 'v1',
-    metadata: { name: 'pgpassword', namespace: 'billing', ...(rv ? { uid: ep.uid(fixAt), resourceVersion: rv } : {}), creationTimestamp: null },
+    metadata: {
+      name: 'pgpassword',
+      namespace: 'billing',
+      ...(rv ? { uid: ep.uid(fixAt), resourceVersion: rv } : {}),
+      creationTimestamp: null,
+    },
     data: { password: 'czNjcjN0LXBhc3N3MHJk' },
     type: 'Opaque',
   });
-  const made = create(ep, fix, alice, RES.secrets, 'billing', 'pgpassword', fixAt, secret(null), secret(ep.nextRv()), 'kubectl-create&fieldValidation=Strict');
+  const made = create(
+    ep,
+    fix,
+    alice,
+    RES.secrets,
+    'billing',
+    'pgpassword',
+    fixAt,
+    secret(null),
+    secret(ep.nextRv()),
+    'kubectl-create&fieldValidation=Strict',
+  );
   setAudit(c, fix, made.auditId);
 }
 
@@ -267,13 +416,41 @@ function imagePullRecovers(c: ScenarioContext, t0: number): void {
   const actor = ep.cluster.actors.alice;
   const name = n(c, 'inventory');
   const image = 'registry.local:5000/shop/inventory:2.1';
-  const w = makeWorkload(ep.rng, { ns: 'shop', name, replicas: 2, image, container: 'inventory', readinessPath: null, createdUs: t0 });
-  const index = op(c, { scenario: 'image-pull-recovers', key: `create deployments shop/${name}`, operation: 'create-deployment', verb: 'create', resource: 'deployments', namespace: 'shop', name, actor, code: 201 }, t0);
+  const w = makeWorkload(ep.rng, {
+    ns: 'shop',
+    name,
+    replicas: 2,
+    image,
+    container: 'inventory',
+    readinessPath: null,
+    createdUs: t0,
+  });
+  const index = op(
+    c,
+    {
+      scenario: 'image-pull-recovers',
+      key: `create deployments shop/${name}`,
+      operation: 'create-deployment',
+      verb: 'create',
+      resource: 'deployments',
+      namespace: 'shop',
+      name,
+      actor,
+      code: 201,
+    },
+    t0,
+  );
   const head = `Head "https://registry.local:5000/v2/shop/inventory/manifests/2.1": dial tcp 10.96.142.17:5000: connect: connection refused`;
   const pullError: PullError = {
     code: 'Unknown',
     inner: `failed to pull and unpack image "${image}": failed to resolve reference "${image}": failed to do request: ${head}`,
-    trying: { msg: 'trying next host', kv: [['error', `failed to do request: ${head}`], ['host', 'registry.local:5000']] },
+    trying: {
+      msg: 'trying next host',
+      kv: [
+        ['error', `failed to do request: ${head}`],
+        ['host', 'registry.local:5000'],
+      ],
+    },
   };
   // The registry answers again a few minutes later (never after the window's middle).
   const upAt = Math.min(t0 + ep.rng.int(150, 190) * S, t0 + Math.max(20 * S, (ep.endUs - t0) / 2));
@@ -301,13 +478,51 @@ function statefulSetScenario(c: ScenarioContext, t0: number): void {
   const ep = c.ep;
   const actor = ep.cluster.actors.admin;
   const name = n(c, 'redis');
-  const s = makeStatefulSet(ep, { ns: 'data', name, replicas: 3, image: 'redis:7.2', storage: '1Gi', createdUs: t0 });
+  const s = makeStatefulSet(ep, {
+    ns: 'data',
+    name,
+    replicas: 3,
+    image: 'redis:7.2',
+    storage: '1Gi',
+    createdUs: t0,
+  });
   s.w.container = 'redis';
-  const index = op(c, { scenario: 'statefulset', key: `create statefulsets data/${name}`, operation: 'create-statefulset', verb: 'create', resource: 'statefulsets', namespace: 'data', name, actor, code: 201 }, t0);
-  const body = (rv: string | null): unknown => workloadBody('StatefulSet', 'apps/v1', s.w, rv, statefulSetSpec(s, 3), null);
-  const made = applyCreate(ep, index, actor, RES.statefulsets, 'data', name, t0, body(null), body(ep.nextRv()));
+  const index = op(
+    c,
+    {
+      scenario: 'statefulset',
+      key: `create statefulsets data/${name}`,
+      operation: 'create-statefulset',
+      verb: 'create',
+      resource: 'statefulsets',
+      namespace: 'data',
+      name,
+      actor,
+      code: 201,
+    },
+    t0,
+  );
+  const body = (rv: string | null): unknown =>
+    workloadBody('StatefulSet', 'apps/v1', s.w, rv, statefulSetSpec(s, 3), null);
+  const made = applyCreate(
+    ep,
+    index,
+    actor,
+    RES.statefulsets,
+    'data',
+    name,
+    t0,
+    body(null),
+    body(ep.nextRv()),
+  );
   setAudit(c, index, made.auditId);
-  const rev = controllerRevision(ep, index, s.w, statefulSetOwner(s.w), made.doneUs + ep.rng.int(5_000, 15_999));
+  const rev = controllerRevision(
+    ep,
+    index,
+    s.w,
+    statefulSetOwner(s.w),
+    made.doneUs + ep.rng.int(5_000, 15_999),
+  );
   const r = orderedPodsWithApp(c, index, s, 0, 3, rev + ep.rng.int(2_000, 6_999));
   settle(c, index, r, 'workload-ready', 'kubelet');
 }
@@ -321,24 +536,64 @@ function orderedPodsWithApp(
   to: number,
   t: number,
 ): number | null {
-  return orderedPods(c.ep, index, s, from, to, t, (us) => pick(c, us), (p) => ({ app: redisApp(c, index, p) })).doneUs;
+  return orderedPods(
+    c.ep,
+    index,
+    s,
+    from,
+    to,
+    t,
+    (us) => pick(c, us),
+    (p) => ({ app: redisApp(c, index, p) }),
+  ).doneUs;
 }
 
 function statefulSetScale(c: ScenarioContext, t0: number): void {
   const ep = c.ep;
   const actor = ep.cluster.actors.bob;
   const name = n(c, 'kafka');
-  const s = makeStatefulSet(ep, { ns: 'data', name, replicas: 2, image: 'docker.io/bitnami/kafka:3.7', storage: '8Gi', createdUs: ep.startUs - 7200 * S });
+  const s = makeStatefulSet(ep, {
+    ns: 'data',
+    name,
+    replicas: 2,
+    image: 'docker.io/bitnami/kafka:3.7',
+    storage: '8Gi',
+    createdUs: ep.startUs - 7200 * S,
+  });
   s.w.container = 'kafka';
-  const index = op(c, { scenario: 'statefulset-scale', key: `scale statefulsets data/${name}`, operation: 'scale-statefulset', verb: 'patch', resource: 'statefulsets', subresource: 'scale', namespace: 'data', name, actor, code: 200 }, t0);
+  const index = op(
+    c,
+    {
+      scenario: 'statefulset-scale',
+      key: `scale statefulsets data/${name}`,
+      operation: 'scale-statefulset',
+      verb: 'patch',
+      resource: 'statefulsets',
+      subresource: 'scale',
+      namespace: 'data',
+      name,
+      actor,
+      code: 200,
+    },
+    t0,
+  );
   const sc = scale(ep, index, actor, RES.statefulsets, 'data', name, s.w.uid, t0, 2, 3, `app=${name}`);
   setAudit(c, index, sc.auditId);
   s.w.replicas = 3;
   s.w.generation = 2;
   // kafka-0 and kafka-1 exist; the controller adds kafka-2 with its claim.
-  const done = orderedPods(ep, index, s, 2, 3, sc.doneUs + ep.rng.int(8_000, 20_999), (us) => pick(c, us), (p) => ({
-    app: appLines(c, index, p, ['[KafkaServer id=2] started (kafka.server.KafkaServer)']),
-  })).doneUs;
+  const done = orderedPods(
+    ep,
+    index,
+    s,
+    2,
+    3,
+    sc.doneUs + ep.rng.int(8_000, 20_999),
+    (us) => pick(c, us),
+    (p) => ({
+      app: appLines(c, index, p, ['[KafkaServer id=2] started (kafka.server.KafkaServer)']),
+    }),
+  ).doneUs;
   settle(c, index, done, 'workload-ready', 'kubelet');
 }
 
@@ -346,11 +601,44 @@ function daemonSetScenario(c: ScenarioContext, t0: number): void {
   const ep = c.ep;
   const actor = ep.cluster.actors.admin;
   const name = n(c, 'node-exporter');
-  const w = makeWorkload(ep.rng, { ns: 'monitoring', name, replicas: 1, image: 'quay.io/prometheus/node-exporter:v1.8.1', container: 'node-exporter', readinessPath: null, createdUs: t0 });
+  const w = makeWorkload(ep.rng, {
+    ns: 'monitoring',
+    name,
+    replicas: 1,
+    image: 'quay.io/prometheus/node-exporter:v1.8.1',
+    container: 'node-exporter',
+    readinessPath: null,
+    createdUs: t0,
+  });
   w.uid = ep.uid(t0);
-  const index = op(c, { scenario: 'daemonset', key: `create daemonsets monitoring/${name}`, operation: 'create-daemonset', verb: 'create', resource: 'daemonsets', namespace: 'monitoring', name, actor, code: 201 }, t0);
-  const body = (rv: string | null): unknown => workloadBody('DaemonSet', 'apps/v1', w, rv, daemonSetSpec(w), null);
-  const made = applyCreate(ep, index, actor, RES.daemonsets, 'monitoring', name, t0, body(null), body(ep.nextRv()));
+  const index = op(
+    c,
+    {
+      scenario: 'daemonset',
+      key: `create daemonsets monitoring/${name}`,
+      operation: 'create-daemonset',
+      verb: 'create',
+      resource: 'daemonsets',
+      namespace: 'monitoring',
+      name,
+      actor,
+      code: 201,
+    },
+    t0,
+  );
+  const body = (rv: string | null): unknown =>
+    workloadBody('DaemonSet', 'apps/v1', w, rv, daemonSetSpec(w), null);
+  const made = applyCreate(
+    ep,
+    index,
+    actor,
+    RES.daemonsets,
+    'monitoring',
+    name,
+    t0,
+    body(null),
+    body(ep.nextRv()),
+  );
   setAudit(c, index, made.auditId);
   const r = daemonPods(ep, index, w, workers(c), made.doneUs + ep.rng.int(5_000, 15_999), (p) => ({
     app: (s) => {
@@ -368,13 +656,44 @@ function jobScenario(c: ScenarioContext, t0: number): void {
   const ep = c.ep;
   const actor = ep.cluster.actors.alice;
   const name = n(c, 'db-migrate');
-  const w = makeJob(ep, { ns: 'batch', name, image: 'ghcr.io/example/migrate:4.17', container: 'migrate', createdUs: t0 });
-  const index = op(c, { scenario: 'job', key: `create jobs batch/${name}`, operation: 'create-job', verb: 'create', resource: 'jobs', namespace: 'batch', name, actor, code: 201 }, t0);
+  const w = makeJob(ep, {
+    ns: 'batch',
+    name,
+    image: 'ghcr.io/example/migrate:4.17',
+    container: 'migrate',
+    createdUs: t0,
+  });
+  const index = op(
+    c,
+    {
+      scenario: 'job',
+      key: `create jobs batch/${name}`,
+      operation: 'create-job',
+      verb: 'create',
+      resource: 'jobs',
+      namespace: 'batch',
+      name,
+      actor,
+      code: 201,
+    },
+    t0,
+  );
   const body = (rv: string | null): unknown => workloadBody('Job', 'batch/v1', w, rv, jobSpec(w, 1), null);
   const made = applyCreate(ep, index, actor, RES.jobs, 'batch', name, t0, body(null), body(ep.nextRv()));
   setAudit(c, index, made.auditId);
-  const r = runJob(ep, index, w, made.doneUs + ep.rng.int(5_000, 15_999), pick(c, made.doneUs), ep.rng.int(8, 20) * S, (s, p) =>
-    appLines(c, index, p, ['applying migration 0041_add_orders_index', 'applying migration 0042_backfill_totals', 'done: 2 migrations applied'])(s),
+  const r = runJob(
+    ep,
+    index,
+    w,
+    made.doneUs + ep.rng.int(5_000, 15_999),
+    pick(c, made.doneUs),
+    ep.rng.int(8, 20) * S,
+    (s, p) =>
+      appLines(c, index, p, [
+        'applying migration 0041_add_orders_index',
+        'applying migration 0042_backfill_totals',
+        'done: 2 migrations applied',
+      ])(s),
   );
   settle(c, index, r.doneUs, 'job-complete', 'kube-controller-manager');
 }
@@ -382,16 +701,44 @@ function jobScenario(c: ScenarioContext, t0: number): void {
 function cronJobRun(c: ScenarioContext, t0: number): void {
   const ep = c.ep;
   const name = n(c, 'report');
-  const cj = makeWorkload(ep.rng, { ns: 'ops', name, replicas: 1, image: 'ghcr.io/example/report:1.0', container: 'report', readinessPath: null, createdUs: ep.startUs - 86_400 * S });
+  const cj = makeWorkload(ep.rng, {
+    ns: 'ops',
+    name,
+    replicas: 1,
+    image: 'ghcr.io/example/report:1.0',
+    container: 'report',
+    readinessPath: null,
+    createdUs: ep.startUs - 86_400 * S,
+  });
   // The controller wakes at the next scheduled minute.
   const at = Math.ceil(t0 / (60 * S)) * 60 * S + ep.rng.int(2_000, 40_999);
   const jobName = `${name}-${minutesOf(at)}`;
   const cc = ep.cluster.actors.controller('cronjob-controller');
-  const index = op(c, { scenario: 'cronjob-run', key: `create jobs ops/${jobName}`, operation: 'cronjob-run', verb: 'create', resource: 'jobs', namespace: 'ops', name: jobName, actor: cc, code: 201 }, at);
+  const index = op(
+    c,
+    {
+      scenario: 'cronjob-run',
+      key: `create jobs ops/${jobName}`,
+      operation: 'cronjob-run',
+      verb: 'create',
+      resource: 'jobs',
+      namespace: 'ops',
+      name: jobName,
+      actor: cc,
+      code: 201,
+    },
+    at,
+  );
   const made = cronJobCreatesJob(ep, index, cj, at, cj.image, 'report');
   setAudit(c, index, made.auditId);
-  const r = runJob(ep, index, made.job, made.doneUs + ep.rng.int(5_000, 15_999), pick(c, made.doneUs), ep.rng.int(3, 9) * S, (s, p) =>
-    appLines(c, index, p, ['report generated: 1284 rows'])(s),
+  const r = runJob(
+    ep,
+    index,
+    made.job,
+    made.doneUs + ep.rng.int(5_000, 15_999),
+    pick(c, made.doneUs),
+    ep.rng.int(3, 9) * S,
+    (s, p) => appLines(c, index, p, ['report generated: 1284 rows'])(s),
   );
   if (r.doneUs === null) {
     settle(c, index, null, 'job-complete', 'kube-controller-manager');
@@ -399,12 +746,51 @@ function cronJobRun(c: ScenarioContext, t0: number): void {
   }
   // The controller sees the finished Job and trims the history (3 successful Jobs kept).
   const seen = r.doneUs + ep.rng.int(20_000, 900_999);
-  ep.event({ us: seen, obj: cronJobRef(cj), type: 'Normal', reason: 'SawCompletedJob', message: `Saw completed job: ${jobName}, status: Complete`, source: 'cronjob-controller', op: index });
+  ep.event({
+    us: seen,
+    obj: cronJobRef(cj),
+    type: 'Normal',
+    reason: 'SawCompletedJob',
+    message: `Saw completed job: ${jobName}, status: Complete`,
+    source: 'cronjob-controller',
+    op: index,
+  });
   const oldest = `${name}-${minutesOf(at) - 3}`;
-  const oldJob = makeJob(ep, { ns: 'ops', name: oldest, image: cj.image, container: 'report', createdUs: at - 180 * S });
-  const gone = del(ep, index, cc, RES.jobs, 'ops', oldest, oldJob.uid, seen + 2 * MS, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details: { name: oldest, group: 'batch', kind: 'jobs', uid: oldJob.uid } });
-  ep.event({ us: gone.doneUs + 300, obj: cronJobRef(cj), type: 'Normal', reason: 'SuccessfulDelete', message: `Deleted job ${oldest}`, source: 'cronjob-controller', op: index });
-  update(ep, index, cc, RES.cronjobs, 'ops', name, cj.uid, gone.doneUs + 3 * MS, cronJobBody(ep, cj, { lastScheduleTime: rfc3339Sec(at), lastSuccessfulTime: rfc3339Sec(r.doneUs) }), 'status');
+  const oldJob = makeJob(ep, {
+    ns: 'ops',
+    name: oldest,
+    image: cj.image,
+    container: 'report',
+    createdUs: at - 180 * S,
+  });
+  const gone = del(ep, index, cc, RES.jobs, 'ops', oldest, oldJob.uid, seen + 2 * MS, {
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Success',
+    details: { name: oldest, group: 'batch', kind: 'jobs', uid: oldJob.uid },
+  });
+  ep.event({
+    us: gone.doneUs + 300,
+    obj: cronJobRef(cj),
+    type: 'Normal',
+    reason: 'SuccessfulDelete',
+    message: `Deleted job ${oldest}`,
+    source: 'cronjob-controller',
+    op: index,
+  });
+  update(
+    ep,
+    index,
+    cc,
+    RES.cronjobs,
+    'ops',
+    name,
+    cj.uid,
+    gone.doneUs + 3 * MS,
+    cronJobBody(ep, cj, { lastScheduleTime: rfc3339Sec(at), lastSuccessfulTime: rfc3339Sec(r.doneUs) }),
+    'status',
+  );
   // The garbage collector deletes the old Job's finished pod; its kubelet lets it go.
   const oldPod: Pod = {
     w: oldJob,
@@ -422,7 +808,17 @@ function cronJobRun(c: ScenarioContext, t0: number): void {
     labels: oldJob.labels,
   };
   const gc = ep.cluster.actors.controller('generic-garbage-collector');
-  const pd = del(ep, index, gc, RES.pods, 'ops', oldPod.name, oldPod.uid, gone.doneUs + ep.rng.int(20_000, 90_999), podBody(oldPod, ep.nextRv(), { phase: 'Succeeded' }));
+  const pd = del(
+    ep,
+    index,
+    gc,
+    RES.pods,
+    'ops',
+    oldPod.name,
+    oldPod.uid,
+    gone.doneUs + ep.rng.int(20_000, 90_999),
+    podBody(oldPod, ep.nextRv(), { phase: 'Succeeded' }),
+  );
   kubeletRemovesFinishedPod(ep, oldPod, index, pd.doneUs + ep.rng.int(3_000, 15_999));
 }
 
@@ -430,7 +826,15 @@ function barePod(c: ScenarioContext, t0: number): void {
   const ep = c.ep;
   const actor = ep.cluster.actors.bob;
   const name = n(c, 'debug');
-  const w = makeWorkload(ep.rng, { ns: 'default', name, replicas: 1, image: 'busybox:1.36', container: name, readinessPath: null, createdUs: t0 });
+  const w = makeWorkload(ep.rng, {
+    ns: 'default',
+    name,
+    replicas: 1,
+    image: 'busybox:1.36',
+    container: name,
+    readinessPath: null,
+    createdUs: t0,
+  });
   w.restartPolicy = 'Never';
   w.labels = { run: name };
   const p: Pod = {
@@ -448,8 +852,33 @@ function barePod(c: ScenarioContext, t0: number): void {
     generateName: null,
     labels: w.labels,
   };
-  const index = op(c, { scenario: 'bare-pod', key: `create pods default/${name}`, operation: 'create-pod', verb: 'create', resource: 'pods', namespace: 'default', name, actor, code: 201 }, t0);
-  const made = create(ep, index, actor, RES.pods, 'default', name, t0, podBody(p, null, {}), podBody(p, ep.nextRv(), { phase: 'Pending', qosClass: 'BestEffort' }), 'kubectl-run');
+  const index = op(
+    c,
+    {
+      scenario: 'bare-pod',
+      key: `create pods default/${name}`,
+      operation: 'create-pod',
+      verb: 'create',
+      resource: 'pods',
+      namespace: 'default',
+      name,
+      actor,
+      code: 201,
+    },
+    t0,
+  );
+  const made = create(
+    ep,
+    index,
+    actor,
+    RES.pods,
+    'default',
+    name,
+    t0,
+    podBody(p, null, {}),
+    podBody(p, ep.nextRv(), { phase: 'Pending', qosClass: 'BestEffort' }),
+    'kubectl-run',
+  );
   setAudit(c, index, made.auditId);
   p.createdUs = made.doneUs;
   const at = made.doneUs + ep.rng.int(2_000, 9_999);
@@ -459,8 +888,33 @@ function barePod(c: ScenarioContext, t0: number): void {
   if (ready === null) return;
   // `kubectl delete pod debug` a little later: a separate operation.
   const t1 = ready + ep.rng.int(30, 60) * S;
-  const index2 = op(c, { scenario: 'bare-pod', key: `delete pods default/${name}`, operation: 'delete-pod', verb: 'delete', resource: 'pods', namespace: 'default', name, actor, code: 200 }, t1);
-  const d = del(ep, index2, actor, RES.pods, 'default', name, p.uid, t1, podBody(p, ep.nextRv(), { phase: 'Running' }), {});
+  const index2 = op(
+    c,
+    {
+      scenario: 'bare-pod',
+      key: `delete pods default/${name}`,
+      operation: 'delete-pod',
+      verb: 'delete',
+      resource: 'pods',
+      namespace: 'default',
+      name,
+      actor,
+      code: 200,
+    },
+    t1,
+  );
+  const d = del(
+    ep,
+    index2,
+    actor,
+    RES.pods,
+    'default',
+    name,
+    p.uid,
+    t1,
+    podBody(p, ep.nextRv(), { phase: 'Running' }),
+    {},
+  );
   setAudit(c, index2, d.auditId);
   const gone = kubeletKillsPod(ep, p, index2, d.doneUs + ep.rng.int(3_000, 15_999));
   settle(c, index2, gone < ep.endUs ? gone : null, 'containers-killed', 'kubelet');
@@ -471,12 +925,40 @@ function cordonUncordon(c: ScenarioContext, t0: number): void {
   const actor = ep.cluster.actors.alice;
   // Not kind-worker2, which drain-uncordon drains.
   const node = 'kind-worker';
-  const i1 = op(c, { scenario: 'cordon-uncordon', key: `cordon nodes ${node}${ep.suffix}`, operation: 'cordon-node', verb: 'patch', resource: 'nodes', namespace: null, name: node, actor, code: 200 }, t0);
+  const i1 = op(
+    c,
+    {
+      scenario: 'cordon-uncordon',
+      key: `cordon nodes ${node}${ep.suffix}`,
+      operation: 'cordon-node',
+      verb: 'patch',
+      resource: 'nodes',
+      namespace: null,
+      name: node,
+      actor,
+      code: 200,
+    },
+    t0,
+  );
   const on = setUnschedulable(ep, i1, actor, node, t0, true);
   setAudit(c, i1, on.auditId);
   const cordoned = ep.cordon(node, on.doneUs);
   const t1 = on.seenUs + ep.rng.int(20, 40) * S;
-  const i2 = op(c, { scenario: 'cordon-uncordon', key: `uncordon nodes ${node}${ep.suffix}`, operation: 'uncordon-node', verb: 'patch', resource: 'nodes', namespace: null, name: node, actor, code: 200 }, t1);
+  const i2 = op(
+    c,
+    {
+      scenario: 'cordon-uncordon',
+      key: `uncordon nodes ${node}${ep.suffix}`,
+      operation: 'uncordon-node',
+      verb: 'patch',
+      resource: 'nodes',
+      namespace: null,
+      name: node,
+      actor,
+      code: 200,
+    },
+    t1,
+  );
   const off = setUnschedulable(ep, i2, actor, node, t1, false);
   setAudit(c, i2, off.auditId);
   ep.uncordon(cordoned, off.doneUs);
@@ -489,22 +971,71 @@ function drainUncordon(c: ScenarioContext, t0: number): void {
   const node = 'kind-worker2';
   const others = workers(c).filter((x) => x !== node);
   const { w, pods } = existing(c, 'blog', 'search', 2, 'nginx:1.25', [node]);
-  const index = op(c, { scenario: 'drain-uncordon', key: `drain nodes ${node}${ep.suffix}`, operation: 'drain-node', verb: 'patch', resource: 'nodes', namespace: null, name: node, actor, code: 200 }, t0);
+  const index = op(
+    c,
+    {
+      scenario: 'drain-uncordon',
+      key: `drain nodes ${node}${ep.suffix}`,
+      operation: 'drain-node',
+      verb: 'patch',
+      resource: 'nodes',
+      namespace: null,
+      name: node,
+      actor,
+      code: 200,
+    },
+    t0,
+  );
   const cordon = setUnschedulable(ep, index, actor, node, t0, true);
   setAudit(c, index, cordon.auditId);
   const cordoned = ep.cordon(node, cordon.doneUs);
   const lastGone = evictPods(ep, index, actor, node, pods, cordon.doneUs + ep.rng.int(4_000, 12_999));
   // The replicaset controller replaces the evicted pods elsewhere.
-  const repl = replicaSetCreatesPods(ep, w, index, cordon.doneUs + ep.rng.int(200_000, 900_999), pods.length, 0);
+  const repl = replicaSetCreatesPods(
+    ep,
+    w,
+    index,
+    cordon.doneUs + ep.rng.int(200_000, 900_999),
+    pods.length,
+    0,
+  );
   let i = 0;
   let ready = 0;
   for (const p of repl.pods) {
-    const bound = schedulePod(ep, p, index, p.createdUs + ep.rng.int(2_000, 9_999), others[i++ % others.length] ?? 'kind-worker', '', others.length);
+    const bound = schedulePod(
+      ep,
+      p,
+      index,
+      p.createdUs + ep.rng.int(2_000, 9_999),
+      others[i++ % others.length] ?? 'kind-worker',
+      '',
+      others.length,
+    );
     if (bound !== null && kubeletStartsPod(ep, p, index, bound, null) !== null) ready++;
   }
-  settle(c, index, ready === pods.length && lastGone < ep.endUs ? lastGone : null, 'replacements-scheduled', 'kube-scheduler');
+  settle(
+    c,
+    index,
+    ready === pods.length && lastGone < ep.endUs ? lastGone : null,
+    'replacements-scheduled',
+    'kube-scheduler',
+  );
   const t1 = lastGone + ep.rng.int(30, 50) * S;
-  const i2 = op(c, { scenario: 'drain-uncordon', key: `uncordon nodes ${node}${ep.suffix}`, operation: 'uncordon-node', verb: 'patch', resource: 'nodes', namespace: null, name: node, actor, code: 200 }, t1);
+  const i2 = op(
+    c,
+    {
+      scenario: 'drain-uncordon',
+      key: `uncordon nodes ${node}${ep.suffix}`,
+      operation: 'uncordon-node',
+      verb: 'patch',
+      resource: 'nodes',
+      namespace: null,
+      name: node,
+      actor,
+      code: 200,
+    },
+    t1,
+  );
   const off = setUnschedulable(ep, i2, actor, node, t1, false);
   setAudit(c, i2, off.auditId);
   ep.uncordon(cordoned, off.doneUs);
@@ -516,18 +1047,68 @@ function lifecycle(c: ScenarioContext, t0: number): void {
   const ep = c.ep;
   const a = ep.cluster.actors;
   const name = n(c, 'landing');
-  const w = makeWorkload(ep.rng, { ns: 'web', name, replicas: 3, image: 'nginx:1.25', container: 'landing', createdUs: t0 });
-  const i1 = op(c, { scenario: 'deployment-lifecycle', key: `create deployments web/${name}`, operation: 'create-deployment', verb: 'create', resource: 'deployments', namespace: 'web', name, actor: a.admin, code: 201 }, t0);
+  const w = makeWorkload(ep.rng, {
+    ns: 'web',
+    name,
+    replicas: 3,
+    image: 'nginx:1.25',
+    container: 'landing',
+    createdUs: t0,
+  });
+  const i1 = op(
+    c,
+    {
+      scenario: 'deployment-lifecycle',
+      key: `create deployments web/${name}`,
+      operation: 'create-deployment',
+      verb: 'create',
+      resource: 'deployments',
+      namespace: 'web',
+      name,
+      actor: a.admin,
+      code: 201,
+    },
+    t0,
+  );
   const made = createDeployment(c, i1, a.admin, w, t0);
   settle(c, i1, made.doneUs, 'pods-ready', 'kubelet');
   if (made.doneUs === null) return;
   const t1 = made.doneUs + ep.rng.int(40, 70) * S;
-  const i2 = op(c, { scenario: 'deployment-lifecycle', key: `rollout deployments web/${name}`, operation: 'rollout-deployment', verb: 'patch', resource: 'deployments', namespace: 'web', name, actor: a.alice, code: 200 }, t1);
+  const i2 = op(
+    c,
+    {
+      scenario: 'deployment-lifecycle',
+      key: `rollout deployments web/${name}`,
+      operation: 'rollout-deployment',
+      verb: 'patch',
+      resource: 'deployments',
+      namespace: 'web',
+      name,
+      actor: a.alice,
+      code: 200,
+    },
+    t1,
+  );
   const r = rollout(c, i2, a.alice, w, made.pods, { image: 'nginx:1.26' }, t1);
   settle(c, i2, r.doneUs, 'pods-ready', 'kubelet');
   if (r.doneUs === null) return;
   const t2 = r.doneUs + ep.rng.int(20, 40) * S;
-  const i3 = op(c, { scenario: 'deployment-lifecycle', key: `scale deployments web/${name}`, operation: 'scale-deployment', verb: 'patch', resource: 'deployments', subresource: 'scale', namespace: 'web', name, actor: a.bob, code: 200 }, t2);
+  const i3 = op(
+    c,
+    {
+      scenario: 'deployment-lifecycle',
+      key: `scale deployments web/${name}`,
+      operation: 'scale-deployment',
+      verb: 'patch',
+      resource: 'deployments',
+      subresource: 'scale',
+      namespace: 'web',
+      name,
+      actor: a.bob,
+      code: 200,
+    },
+    t2,
+  );
   const sc = scale(ep, i3, a.bob, RES.deployments, 'web', name, w.uid, t2, 3, 0, `app=${name}`);
   setAudit(c, i3, sc.auditId);
   const done = scaleDown(ep, i3, r.next, r.pods, sc.doneUs + ep.rng.int(8_000, 20_999), 0);
@@ -553,7 +1134,8 @@ function bootstrapScenario(c: ScenarioContext, t0: number): void {
   const end = bootstrap(
     ep,
     {
-      staticPod: (p, t) => op(c, head('pods', p.ns, p.name, 'create-pod', ep.cluster.actors.kubelet(p.node)), t),
+      staticPod: (p, t) =>
+        op(c, head('pods', p.ns, p.name, 'create-pod', ep.cluster.actors.kubelet(p.node)), t),
       deployment: (ns, name, actor, t) => op(c, head('deployments', ns, name, 'create-deployment', actor), t),
       daemonSet: (ns, name, actor, t) => op(c, head('daemonsets', ns, name, 'create-daemonset', actor), t),
       setAudit: (i, id) => setAudit(c, i, id),

@@ -77,9 +77,7 @@ export type RealShapeScenarioName = (typeof REAL_SHAPE_SCENARIOS)[number];
 export const REAL_SHAPE_MODIFIERS = ['events-by-name', 'v1-uids', 'kubelet-events'] as const;
 
 export type ScenarioName =
-  | (typeof SCENARIOS)[number]
-  | RealShapeScenarioName
-  | (typeof REAL_SHAPE_MODIFIERS)[number];
+  (typeof SCENARIOS)[number] | RealShapeScenarioName | (typeof REAL_SHAPE_MODIFIERS)[number];
 /** A scenario that writes operations. */
 export type RunnableScenarioName = OpScenarioName | RealShapeScenarioName;
 
@@ -116,7 +114,12 @@ export interface OpDef {
 }
 
 /** The truth of an operation that finished: no stop, no reason. */
-export const COMPLETE = { outcome: 'complete', stoppedAt: null, reason: null, stoppedComponent: null } as const;
+export const COMPLETE = {
+  outcome: 'complete',
+  stoppedAt: null,
+  reason: null,
+  stoppedComponent: null,
+} as const;
 
 /** Adds an operation to the truth (its key made unique in the bundle); returns its index. */
 export function registerOp(c: ScenarioContext, d: OpDef, t0: number): number {

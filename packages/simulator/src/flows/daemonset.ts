@@ -19,7 +19,12 @@ export const dsRef = (w: Workload): InvolvedObject => ({
   uid: w.uid,
   apiVersion: 'apps/v1',
 });
-export const dsOwner = (w: Workload): OwnerRef => ({ apiVersion: 'apps/v1', kind: 'DaemonSet', name: w.name, uid: w.uid });
+export const dsOwner = (w: Workload): OwnerRef => ({
+  apiVersion: 'apps/v1',
+  kind: 'DaemonSet',
+  name: w.name,
+  uid: w.uid,
+});
 
 export function daemonSetSpec(w: Workload): Record<string, unknown> {
   return {
@@ -62,7 +67,18 @@ export function daemonPodOnNode(
 ): number | null {
   const w = p.w;
   const dsc = ep.cluster.actors.controller('daemon-set-controller');
-  const c = create(ep, op, dsc, RES.pods, w.ns, p.name, t, podBody(p, null, {}), podBody(p, ep.nextRv(), { phase: 'Pending', qosClass: 'BestEffort' }), null);
+  const c = create(
+    ep,
+    op,
+    dsc,
+    RES.pods,
+    w.ns,
+    p.name,
+    t,
+    podBody(p, null, {}),
+    podBody(p, ep.nextRv(), { phase: 'Pending', qosClass: 'BestEffort' }),
+    null,
+  );
   p.createdUs = c.doneUs;
   ep.event({
     us: c.doneUs + 300,
@@ -79,7 +95,14 @@ export function daemonPodOnNode(
 }
 
 /** The daemonset controller's status write. */
-export function daemonSetStatus(ep: Epoch, op: number, w: Workload, t: number, desired: number, ready: number): number {
+export function daemonSetStatus(
+  ep: Epoch,
+  op: number,
+  w: Workload,
+  t: number,
+  desired: number,
+  ready: number,
+): number {
   const body = workloadBody('DaemonSet', 'apps/v1', w, ep.nextRv(), daemonSetSpec(w), {
     currentNumberScheduled: desired,
     numberMisscheduled: 0,
@@ -89,7 +112,18 @@ export function daemonSetStatus(ep: Epoch, op: number, w: Workload, t: number, d
     updatedNumberScheduled: desired,
     numberAvailable: ready,
   });
-  return update(ep, op, ep.cluster.actors.controller('daemon-set-controller'), RES.daemonsets, w.ns, w.name, w.uid, t, body, 'status').doneUs;
+  return update(
+    ep,
+    op,
+    ep.cluster.actors.controller('daemon-set-controller'),
+    RES.daemonsets,
+    w.ns,
+    w.name,
+    w.uid,
+    t,
+    body,
+    'status',
+  ).doneUs;
 }
 
 /**
@@ -118,5 +152,8 @@ export function daemonPods(
   }
   daemonSetStatus(ep, op, w, at + ep.rng.int(5_000, 20_999), nodes.length, 0);
   if (!allReady) return { doneUs: null, pods };
-  return { doneUs: daemonSetStatus(ep, op, w, last + ep.rng.int(200_000, 1_500_999), nodes.length, nodes.length), pods };
+  return {
+    doneUs: daemonSetStatus(ep, op, w, last + ep.rng.int(200_000, 1_500_999), nodes.length, nodes.length),
+    pods,
+  };
 }

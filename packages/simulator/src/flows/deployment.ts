@@ -38,7 +38,13 @@ export function createReplicaSet(ep: Epoch, w: Workload, op: number, t: number, 
     verb: 'create',
     method: 'POST',
     uri: `/apis/apps/v1/namespaces/${w.ns}/replicasets`,
-    objectRef: { resource: 'replicasets', namespace: w.ns, name: w.rsName, apiGroup: 'apps', apiVersion: 'v1' },
+    objectRef: {
+      resource: 'replicasets',
+      namespace: w.ns,
+      name: w.rsName,
+      apiGroup: 'apps',
+      apiVersion: 'v1',
+    },
     code: 201,
     requestObject: replicaSetBody(w, null, replicas, {}),
     responseObject: replicaSetBody(w, ep.nextRv(), replicas, { replicas: 0 }),
@@ -111,9 +117,20 @@ export function replicaSetDeletesPods(
   let cur = t + 2 * MS;
   let last = cur;
   for (const p of pods) {
-    const r = del(ep, op, rsc, RES.pods, rs.ns, p.name, p.uid, cur, podBody(p, ep.nextRv(), { phase: 'Running' }), {
-      gracePeriodSeconds: 30,
-    });
+    const r = del(
+      ep,
+      op,
+      rsc,
+      RES.pods,
+      rs.ns,
+      p.name,
+      p.uid,
+      cur,
+      podBody(p, ep.nextRv(), { phase: 'Running' }),
+      {
+        gracePeriodSeconds: 30,
+      },
+    );
     ep.event({
       us: r.doneUs + 300,
       obj: rsRef(rs),
@@ -158,7 +175,7 @@ export interface RolloutSpec {
   /** When the deployment controller sees the new generation (µs). */
   t: number;
   /** A node for a pod scheduled at `us` (µs). */
-  pickNode(us: number): string;
+  pickNode: (us: number) => string;
   /** Start options for each new pod (a missing Secret, a registry that is down). */
   start?: (p: Pod) => StartOptions;
 }
@@ -198,7 +215,13 @@ export function rollingUpdate(ep: Epoch, op: number, s: RolloutSpec): RolloutRes
     availableReplicas: oldCount,
     unavailableReplicas: newCount,
     conditions: [
-      condition('Available', 'True', 'MinimumReplicasAvailable', 'Deployment has minimum availability.', old.createdUs),
+      condition(
+        'Available',
+        'True',
+        'MinimumReplicasAvailable',
+        'Deployment has minimum availability.',
+        old.createdUs,
+      ),
       condition('Progressing', 'True', 'ReplicaSetUpdated', `ReplicaSet "${next.rsName}" is progressing.`, t),
     ],
   });
@@ -209,13 +232,29 @@ export function rollingUpdate(ep: Epoch, op: number, s: RolloutSpec): RolloutRes
     const canRemove = Math.min(oldCount, ready + oldCount - minAvailable);
     if (canRemove > 0) {
       t = scaleReplicaSet(ep, old, op, t + ep.rng.int(2_000, 9_999), oldCount, oldCount - canRemove);
-      replicaSetDeletesPods(ep, old, op, t + ep.rng.int(3_000, 10_999), alive.splice(0, canRemove), oldCount - canRemove);
+      replicaSetDeletesPods(
+        ep,
+        old,
+        op,
+        t + ep.rng.int(3_000, 10_999),
+        alive.splice(0, canRemove),
+        oldCount - canRemove,
+      );
       oldCount -= canRemove;
     }
     const target = Math.min(replicas, replicas + surge - oldCount);
     if (target > newCount) {
       t = scaleReplicaSet(ep, next, op, t + ep.rng.int(2_000, 9_999), newCount, target);
-      for (const f of createAndStart(ep, next, op, t + ep.rng.int(3_000, 10_999), target - newCount, newCount, s.pickNode, start))
+      for (const f of createAndStart(
+        ep,
+        next,
+        op,
+        t + ep.rng.int(3_000, 10_999),
+        target - newCount,
+        newCount,
+        s.pickNode,
+        start,
+      ))
         fresh.push({ ...f, counted: false });
       newCount = target;
     }
@@ -237,8 +276,20 @@ export function rollingUpdate(ep: Epoch, op: number, s: RolloutSpec): RolloutRes
           availableReplicas: oldCount + ready,
           unavailableReplicas: newCount - ready,
           conditions: [
-            condition('Available', 'True', 'MinimumReplicasAvailable', 'Deployment has minimum availability.', old.createdUs),
-            condition('Progressing', 'False', 'ProgressDeadlineExceeded', `ReplicaSet "${next.rsName}" has timed out progressing.`, deadline),
+            condition(
+              'Available',
+              'True',
+              'MinimumReplicasAvailable',
+              'Deployment has minimum availability.',
+              old.createdUs,
+            ),
+            condition(
+              'Progressing',
+              'False',
+              'ProgressDeadlineExceeded',
+              `ReplicaSet "${next.rsName}" has timed out progressing.`,
+              deadline,
+            ),
           ],
         });
       }
@@ -255,8 +306,20 @@ export function rollingUpdate(ep: Epoch, op: number, s: RolloutSpec): RolloutRes
     readyReplicas: replicas,
     availableReplicas: replicas,
     conditions: [
-      condition('Available', 'True', 'MinimumReplicasAvailable', 'Deployment has minimum availability.', old.createdUs),
-      condition('Progressing', 'True', 'NewReplicaSetAvailable', `ReplicaSet "${next.rsName}" has successfully progressed.`, t),
+      condition(
+        'Available',
+        'True',
+        'MinimumReplicasAvailable',
+        'Deployment has minimum availability.',
+        old.createdUs,
+      ),
+      condition(
+        'Progressing',
+        'True',
+        'NewReplicaSetAvailable',
+        `ReplicaSet "${next.rsName}" has successfully progressed.`,
+        t,
+      ),
     ],
   });
   return { doneUs: done.doneUs, newPods: fresh.map((f) => f.pod) };
@@ -279,8 +342,20 @@ export function scaleDown(ep: Epoch, op: number, w: Workload, pods: Pod[], t: nu
     readyReplicas: to,
     availableReplicas: to,
     conditions: [
-      condition('Available', 'True', 'MinimumReplicasAvailable', 'Deployment has minimum availability.', w.createdUs),
-      condition('Progressing', 'True', 'NewReplicaSetAvailable', `ReplicaSet "${w.rsName}" has successfully progressed.`, w.rsCreatedUs ?? w.createdUs),
+      condition(
+        'Available',
+        'True',
+        'MinimumReplicasAvailable',
+        'Deployment has minimum availability.',
+        w.createdUs,
+      ),
+      condition(
+        'Progressing',
+        'True',
+        'NewReplicaSetAvailable',
+        `ReplicaSet "${w.rsName}" has successfully progressed.`,
+        w.rsCreatedUs ?? w.createdUs,
+      ),
     ],
   });
   return st.doneUs;

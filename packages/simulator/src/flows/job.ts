@@ -102,11 +102,24 @@ export function runJob(
   const jc = ep.cluster.actors.controller('job-controller');
   const p = jobPod(ep, w, t);
   const body = (rv: string | null, phase: string | null): unknown => {
-    const b = podBody(p, rv, phase ? { phase, qosClass: 'BestEffort' } : {}) as { metadata: Record<string, unknown> };
+    const b = podBody(p, rv, phase ? { phase, qosClass: 'BestEffort' } : {}) as {
+      metadata: Record<string, unknown>;
+    };
     b.metadata.finalizers = ['batch.kubernetes.io/job-tracking'];
     return b;
   };
-  const c = create(ep, op, jc, RES.pods, w.ns, p.name, t, body(null, null), body(ep.nextRv(), 'Pending'), null);
+  const c = create(
+    ep,
+    op,
+    jc,
+    RES.pods,
+    w.ns,
+    p.name,
+    t,
+    body(null, null),
+    body(ep.nextRv(), 'Pending'),
+    null,
+  );
   p.createdUs = c.doneUs;
   ep.event({
     us: c.doneUs + 300,
@@ -122,7 +135,12 @@ export function runJob(
       ...(done
         ? {
             conditions: [
-              { type: 'Complete', status: 'True', lastProbeTime: rfc3339Sec(at), lastTransitionTime: rfc3339Sec(at) },
+              {
+                type: 'Complete',
+                status: 'True',
+                lastProbeTime: rfc3339Sec(at),
+                lastTransitionTime: rfc3339Sec(at),
+              },
             ],
             completionTime: rfc3339Sec(at),
           }
@@ -134,7 +152,18 @@ export function runJob(
       ready,
       uncountedTerminatedPods: {},
     });
-  update(ep, op, jc, RES.jobs, w.ns, w.name, w.uid, c.doneUs + ep.rng.int(3_000, 9_999), status(1, 0, 0, t, false), 'status');
+  update(
+    ep,
+    op,
+    jc,
+    RES.jobs,
+    w.ns,
+    w.name,
+    w.uid,
+    c.doneUs + ep.rng.int(3_000, 9_999),
+    status(1, 0, 0, t, false),
+    'status',
+  );
   const bound = schedulePod(ep, p, op, c.doneUs + ep.rng.int(2_000, 9_999), node);
   if (bound === null) return { doneUs: null, pod: p };
   const start: StartOptions = { runsForUs, app: (s) => app(s, p) };
@@ -150,11 +179,24 @@ export function runJob(
     uri: `/api/v1/namespaces/${w.ns}/pods/${p.name}`,
     objectRef: { resource: 'pods', namespace: w.ns, name: p.name, apiVersion: 'v1' },
     code: 200,
-    requestObject: { metadata: { $deleteFromPrimitiveList: { finalizers: ['batch.kubernetes.io/job-tracking'] } } },
+    requestObject: {
+      metadata: { $deleteFromPrimitiveList: { finalizers: ['batch.kubernetes.io/job-tracking'] } },
+    },
     responseObject: podBody(p, ep.nextRv(), { phase: 'Succeeded' }),
     op,
   });
-  const st = update(ep, op, jc, RES.jobs, w.ns, w.name, w.uid, f + ep.rng.int(3_000, 9_999), status(0, 0, 1, f, true), 'status');
+  const st = update(
+    ep,
+    op,
+    jc,
+    RES.jobs,
+    w.ns,
+    w.name,
+    w.uid,
+    f + ep.rng.int(3_000, 9_999),
+    status(0, 0, 1, f, true),
+    'status',
+  );
   ep.event({
     us: st.doneUs + 300,
     obj: jobRef(w),
@@ -204,7 +246,21 @@ export function cronJobCreatesJob(
     source: 'cronjob-controller',
     op,
   });
-  update(ep, op, cc, RES.cronjobs, cj.ns, cj.name, cj.uid, c.doneUs + ep.rng.int(2_000, 8_999), cronJobBody(ep, cj, { active: [{ kind: 'Job', namespace: cj.ns, name, uid: job.uid, apiVersion: 'batch/v1' }], lastScheduleTime: rfc3339Sec(at) }), 'status');
+  update(
+    ep,
+    op,
+    cc,
+    RES.cronjobs,
+    cj.ns,
+    cj.name,
+    cj.uid,
+    c.doneUs + ep.rng.int(2_000, 8_999),
+    cronJobBody(ep, cj, {
+      active: [{ kind: 'Job', namespace: cj.ns, name, uid: job.uid, apiVersion: 'batch/v1' }],
+      lastScheduleTime: rfc3339Sec(at),
+    }),
+    'status',
+  );
   return { job, doneUs: c.doneUs, auditId: c.auditId };
 }
 
@@ -220,7 +276,10 @@ export function cronJobBody(ep: Epoch, cj: Workload, status: Record<string, unkn
       suspend: false,
       successfulJobsHistoryLimit: 3,
       failedJobsHistoryLimit: 1,
-      jobTemplate: { metadata: { creationTimestamp: null }, spec: { template: { spec: { restartPolicy: 'Never' } } } },
+      jobTemplate: {
+        metadata: { creationTimestamp: null },
+        spec: { template: { spec: { restartPolicy: 'Never' } } },
+      },
     },
     status,
   );

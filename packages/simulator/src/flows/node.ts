@@ -63,7 +63,11 @@ export function setUnschedulable(
     objectRef: nodeRef(node),
     code: 200,
     requestObject: on
-      ? { spec: { taints: [{ effect: 'NoSchedule', key: 'node.kubernetes.io/unschedulable', timeAdded: null }] } }
+      ? {
+          spec: {
+            taints: [{ effect: 'NoSchedule', key: 'node.kubernetes.io/unschedulable', timeAdded: null }],
+          },
+        }
       : { spec: { taints: null } },
     op,
   });
@@ -121,7 +125,8 @@ export function evictPods(ep: Epoch, op: number, actor: Actor, node: string, pod
     });
     const gone = kubeletKillsPod(ep, p, op, ev.doneUs + ep.rng.int(3_000, 15_999));
     lastGone = Math.max(lastGone, gone);
-    for (let g = ev.doneUs + 1 * S; g < gone + 1 * S; g += 1 * S) get(ep, op, actor, RES.pods, ns, p.name, g, g >= gone);
+    for (let g = ev.doneUs + 1 * S; g < gone + 1 * S; g += 1 * S)
+      get(ep, op, actor, RES.pods, ns, p.name, g, g >= gone);
     at = ev.doneUs + ep.rng.int(2_000, 6_999);
   }
   return lastGone;

@@ -334,7 +334,8 @@ export function workloadBody(
   else {
     metadata.annotations = {
       'kubectl.kubernetes.io/last-applied-configuration':
-        JSON.stringify({ apiVersion, kind, metadata: { annotations: {}, name: w.name, namespace: w.ns } }) + '\n',
+        JSON.stringify({ apiVersion, kind, metadata: { annotations: {}, name: w.name, namespace: w.ns } }) +
+        '\n',
     };
   }
   // A CronJob's template sits in its jobTemplate.

@@ -40,7 +40,12 @@ export const setRef = (w: Workload): InvolvedObject => ({
   uid: w.uid,
   apiVersion: 'apps/v1',
 });
-const setOwner = (w: Workload): OwnerRef => ({ apiVersion: 'apps/v1', kind: 'StatefulSet', name: w.name, uid: w.uid });
+const setOwner = (w: Workload): OwnerRef => ({
+  apiVersion: 'apps/v1',
+  kind: 'StatefulSet',
+  name: w.name,
+  uid: w.uid,
+});
 
 /** A StatefulSet with one volume claim template (`data`) of `storage`. */
 export interface StatefulSet {
@@ -162,14 +167,23 @@ function pvcBody(
       volumeMode: 'Filesystem',
       ...(extra.volume ? { volumeName: extra.volume } : {}),
     },
-    status: extra.phase === 'Bound' ? { phase: 'Bound', accessModes: ['ReadWriteOnce'], capacity: { storage: s.storage } } : { phase: 'Pending' },
+    status:
+      extra.phase === 'Bound'
+        ? { phase: 'Bound', accessModes: ['ReadWriteOnce'], capacity: { storage: s.storage } }
+        : { phase: 'Pending' },
   };
 }
 
 /** logrus v0.11's text format, as local-path-provisioner writes it. */
 function logrus(ep: Epoch, us: number, msg: string, op: number): void {
   const time = new Date(Math.floor(us / 1000)).toISOString().slice(0, 19);
-  ep.rawSystem('local-path-provisioner', CONTROL_PLANE, us, `time="${time}Z" level=info msg=${JSON.stringify(msg)}`, op);
+  ep.rawSystem(
+    'local-path-provisioner',
+    CONTROL_PLANE,
+    us,
+    `time="${time}Z" level=info msg=${JSON.stringify(msg)}`,
+    op,
+  );
 }
 
 function provisionerLog(ep: Epoch, us: number, caller: string, msg: string, op: number): void {
@@ -238,7 +252,18 @@ function helperPod(ep: Epoch, op: number, pv: string, node: string, dir: string,
     labels: {},
   };
   logrus(ep, t, `create the helper pod ${p.name} into ${lp.ns}`, op);
-  const c = create(ep, op, sa, RES.pods, lp.ns, p.name, t + 1 * MS, podBody(p, null, {}), podBody(p, ep.nextRv(), { phase: 'Pending' }), null);
+  const c = create(
+    ep,
+    op,
+    sa,
+    RES.pods,
+    lp.ns,
+    p.name,
+    t + 1 * MS,
+    podBody(p, null, {}),
+    podBody(p, ep.nextRv(), { phase: 'Pending' }),
+    null,
+  );
   const succeeded = kubeletStartsPod(ep, p, op, c.doneUs, null, {
     runsForUs: ep.rng.int(150_000, 600_000),
     app: () => undefined,
@@ -270,10 +295,33 @@ function helperPod(ep: Epoch, op: number, pv: string, node: string, dir: string,
 export function kubeletRemovesFinishedPod(ep: Epoch, p: Pod, op: number, t: number): number {
   const node = p.node ?? CONTROL_PLANE;
   const pods: [string, { kobj: string }[]] = ['pods', [kobj(p.w.ns, p.name)]];
-  ep.kubelet(node, t, { sev: 'I', caller: 'kubelet/kubelet.go:2450', msg: 'SyncLoop DELETE', v: 2, kv: [['source', 'api'], pods] }, op);
+  ep.kubelet(
+    node,
+    t,
+    {
+      sev: 'I',
+      caller: 'kubelet/kubelet.go:2450',
+      msg: 'SyncLoop DELETE',
+      v: 2,
+      kv: [['source', 'api'], pods],
+    },
+    op,
+  );
   ep.containerd(node, t + 5 * MS, 'info', `StopPodSandbox for ${JSON.stringify(p.sandbox)}`, op);
-  ep.containerd(node, t + 40 * MS, 'info', `TearDown network for sandbox ${JSON.stringify(p.sandbox)} successfully`, op);
-  ep.containerd(node, t + 45 * MS, 'info', `StopPodSandbox for ${JSON.stringify(p.sandbox)} returns successfully`, op);
+  ep.containerd(
+    node,
+    t + 40 * MS,
+    'info',
+    `TearDown network for sandbox ${JSON.stringify(p.sandbox)} successfully`,
+    op,
+  );
+  ep.containerd(
+    node,
+    t + 45 * MS,
+    'info',
+    `StopPodSandbox for ${JSON.stringify(p.sandbox)} returns successfully`,
+    op,
+  );
   kubeletPleg(ep, p, op, t + ep.rng.int(300_000, 900_999), 'ContainerDied', p.sandbox);
   const gone = ep.api({
     us: t + ep.rng.int(1_000_000, 1_500_999),
@@ -283,11 +331,27 @@ export function kubeletRemovesFinishedPod(ep: Epoch, p: Pod, op: number, t: numb
     uri: `/api/v1/namespaces/${p.w.ns}/pods/${p.name}`,
     objectRef: { resource: 'pods', namespace: p.w.ns, name: p.name, apiVersion: 'v1' },
     code: 200,
-    requestObject: { kind: 'DeleteOptions', apiVersion: 'v1', gracePeriodSeconds: 0, preconditions: { uid: p.uid } },
+    requestObject: {
+      kind: 'DeleteOptions',
+      apiVersion: 'v1',
+      gracePeriodSeconds: 0,
+      preconditions: { uid: p.uid },
+    },
     responseObject: podBody(p, ep.nextRv(), { phase: 'Succeeded' }),
     op,
   });
-  ep.kubelet(node, gone.doneUs + 1 * MS, { sev: 'I', caller: 'kubelet/kubelet.go:2444', msg: 'SyncLoop REMOVE', v: 2, kv: [['source', 'api'], pods] }, op);
+  ep.kubelet(
+    node,
+    gone.doneUs + 1 * MS,
+    {
+      sev: 'I',
+      caller: 'kubelet/kubelet.go:2444',
+      msg: 'SyncLoop REMOVE',
+      v: 2,
+      kv: [['source', 'api'], pods],
+    },
+    op,
+  );
   return gone.doneUs;
 }
 
@@ -316,7 +380,18 @@ export function statefulPod(
   claim.unique = `kubernetes.io/host-path/${p.uid}-${pv}`;
   const cref = claimRef(w.ns, claim, claimUid);
   // The claim, then the pod.
-  const pvc = create(ep, op, ssc, RES.pvcs, w.ns, claim.claim, t, pvcBody(s, p, null, null, t, {}), pvcBody(s, p, claimUid, ep.nextRv(), t, {}), null);
+  const pvc = create(
+    ep,
+    op,
+    ssc,
+    RES.pvcs,
+    w.ns,
+    claim.claim,
+    t,
+    pvcBody(s, p, null, null, t, {}),
+    pvcBody(s, p, claimUid, ep.nextRv(), t, {}),
+    null,
+  );
   ep.event({
     us: pvc.doneUs + 300,
     obj: setRef(w),
@@ -336,7 +411,18 @@ export function statefulPod(
     op,
   });
   p.createdUs = pvc.doneUs + ep.rng.int(2_000, 6_000);
-  const pod = create(ep, op, ssc, RES.pods, w.ns, p.name, p.createdUs, podBody(p, null, {}), podBody(p, ep.nextRv(), { phase: 'Pending', qosClass: 'Burstable' }), null);
+  const pod = create(
+    ep,
+    op,
+    ssc,
+    RES.pods,
+    w.ns,
+    p.name,
+    p.createdUs,
+    podBody(p, null, {}),
+    podBody(p, ep.nextRv(), { phase: 'Pending', qosClass: 'Burstable' }),
+    null,
+  );
   ep.event({
     us: pod.doneUs + 300,
     obj: setRef(w),
@@ -348,23 +434,54 @@ export function statefulPod(
   });
   // The scheduler's VolumeBinding plugin picks the node and hands the claim to the provisioner.
   const sched = ep.cluster.actors.scheduler;
-  const sel = update(ep, op, sched, RES.pvcs, w.ns, claim.claim, claimUid, pod.doneUs + ep.rng.int(3_000, 9_999), pvcBody(s, p, claimUid, ep.nextRv(), t, { node }));
+  const sel = update(
+    ep,
+    op,
+    sched,
+    RES.pvcs,
+    w.ns,
+    claim.claim,
+    claimUid,
+    pod.doneUs + ep.rng.int(3_000, 9_999),
+    pvcBody(s, p, claimUid, ep.nextRv(), t, { node }),
+  );
   const ext = `Waiting for a volume to be created either by the external provisioner '${PROVISIONER}' or manually by the system administrator. If volume creation is delayed, please verify that the provisioner is running and correctly registered.`;
   for (let k = 0; k < 2; k++) {
-    ep.event({ us: sel.doneUs + 2 * MS + k * 40, obj: cref, type: 'Normal', reason: 'ExternalProvisioning', message: ext, source: 'persistentvolume-controller', op });
+    ep.event({
+      us: sel.doneUs + 2 * MS + k * 40,
+      obj: cref,
+      type: 'Normal',
+      reason: 'ExternalProvisioning',
+      message: ext,
+      source: 'persistentvolume-controller',
+      op,
+    });
   }
   // The provisioner.
   const op0 = `provision "${w.ns}/${claim.claim}" class "standard"`;
   let u = sel.doneUs + ep.rng.int(5_000, 30_999);
   provisionerLog(ep, u, 'controller/controller.go:1337', `${op0}: started`, op);
-  provisionerEvent(ep, u + 1 * MS, cref, 'Provisioning', `External provisioner is provisioning volume for claim "${w.ns}/${claim.claim}"`, op);
+  provisionerEvent(
+    ep,
+    u + 1 * MS,
+    cref,
+    'Provisioning',
+    `External provisioner is provisioning volume for claim "${w.ns}/${claim.claim}"`,
+    op,
+  );
   const dir = `${LOCAL_PATH}/${pv}_${w.ns}_${claim.claim}`;
   logrus(ep, u + 3 * MS, `Creating volume ${pv} at ${node}:${dir}`, op);
   u = helperPod(ep, op, pv, node, dir, u + 5 * MS);
   if (u >= ep.endUs) return null;
   provisionerLog(ep, u, 'controller/controller.go:1442', `${op0}: volume "${pv}" provisioned`, op);
   provisionerLog(ep, u + 200, 'controller/controller.go:1455', `${op0}: succeeded`, op);
-  provisionerLog(ep, u + 300, 'controller/volume_store.go:212', `Trying to save persistentvolume "${pv}"`, op);
+  provisionerLog(
+    ep,
+    u + 300,
+    'controller/volume_store.go:212',
+    `Trying to save persistentvolume "${pv}"`,
+    op,
+  );
   const lp = ep.cluster.localPath;
   const sa = ep.cluster.actors.serviceAccount(lp.ns, 'local-path-provisioner-service-account');
   const pvUid = ep.uid(u);
@@ -374,34 +491,90 @@ export function statefulPod(
     metadata: {
       name: pv,
       ...(rv ? { uid: pvUid, resourceVersion: rv, creationTimestamp: rfc3339Sec(u) } : {}),
-      annotations: { 'local.path.provisioner/selected-node': node, 'pv.kubernetes.io/provisioned-by': PROVISIONER },
+      annotations: {
+        'local.path.provisioner/selected-node': node,
+        'pv.kubernetes.io/provisioned-by': PROVISIONER,
+      },
       finalizers: ['kubernetes.io/pv-protection'],
     },
     spec: {
       capacity: { storage: s.storage },
       hostPath: { path: dir, type: 'DirectoryOrCreate' },
       accessModes: ['ReadWriteOnce'],
-      claimRef: { kind: 'PersistentVolumeClaim', namespace: w.ns, name: claim.claim, uid: claimUid, apiVersion: 'v1' },
+      claimRef: {
+        kind: 'PersistentVolumeClaim',
+        namespace: w.ns,
+        name: claim.claim,
+        uid: claimUid,
+        apiVersion: 'v1',
+      },
       persistentVolumeReclaimPolicy: 'Delete',
       storageClassName: 'standard',
       volumeMode: 'Filesystem',
       nodeAffinity: {
         required: {
-          nodeSelectorTerms: [{ matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: [node] }] }],
+          nodeSelectorTerms: [
+            { matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: [node] }] },
+          ],
         },
       },
     },
     status: { phase },
   });
-  const saved = create(ep, op, sa, RES.pvs, null, pv, u + 1 * MS, pvBody('Pending', null), pvBody('Pending', ep.nextRv()), null);
-  provisionerLog(ep, saved.doneUs + 200, 'controller/volume_store.go:219', `persistentvolume "${pv}" saved`, op);
-  provisionerEvent(ep, saved.doneUs + 500, cref, 'ProvisioningSucceeded', `Successfully provisioned volume ${pv}`, op);
+  const saved = create(
+    ep,
+    op,
+    sa,
+    RES.pvs,
+    null,
+    pv,
+    u + 1 * MS,
+    pvBody('Pending', null),
+    pvBody('Pending', ep.nextRv()),
+    null,
+  );
+  provisionerLog(
+    ep,
+    saved.doneUs + 200,
+    'controller/volume_store.go:219',
+    `persistentvolume "${pv}" saved`,
+    op,
+  );
+  provisionerEvent(
+    ep,
+    saved.doneUs + 500,
+    cref,
+    'ProvisioningSucceeded',
+    `Successfully provisioned volume ${pv}`,
+    op,
+  );
   // The PV controller binds the claim to the volume.
   const binder = ep.cluster.actors.controller('persistent-volume-binder');
   let b = saved.doneUs + ep.rng.int(5_000, 40_999);
   b = update(ep, op, binder, RES.pvs, null, pv, pvUid, b, pvBody('Bound', ep.nextRv()), 'status').doneUs;
-  b = update(ep, op, binder, RES.pvcs, w.ns, claim.claim, claimUid, b + 2 * MS, pvcBody(s, p, claimUid, ep.nextRv(), t, { node, volume: pv })).doneUs;
-  b = update(ep, op, binder, RES.pvcs, w.ns, claim.claim, claimUid, b + 2 * MS, pvcBody(s, p, claimUid, ep.nextRv(), t, { node, volume: pv, phase: 'Bound' }), 'status').doneUs;
+  b = update(
+    ep,
+    op,
+    binder,
+    RES.pvcs,
+    w.ns,
+    claim.claim,
+    claimUid,
+    b + 2 * MS,
+    pvcBody(s, p, claimUid, ep.nextRv(), t, { node, volume: pv }),
+  ).doneUs;
+  b = update(
+    ep,
+    op,
+    binder,
+    RES.pvcs,
+    w.ns,
+    claim.claim,
+    claimUid,
+    b + 2 * MS,
+    pvcBody(s, p, claimUid, ep.nextRv(), t, { node, volume: pv, phase: 'Bound' }),
+    'status',
+  ).doneUs;
   // The scheduler's PreBind sees the claim bound: the pod is bound to the node.
   const bound = schedulePod(ep, p, op, b + ep.rng.int(50_000, 900_999), node);
   if (bound === null) return null;
@@ -410,7 +583,9 @@ export function statefulPod(
 
 /** The controller revision the StatefulSet controller records before its first pod. */
 export function controllerRevision(ep: Epoch, op: number, w: Workload, owner: OwnerRef, t: number): number {
-  const ctl = ep.cluster.actors.controller(owner.kind === 'StatefulSet' ? 'statefulset-controller' : 'daemon-set-controller');
+  const ctl = ep.cluster.actors.controller(
+    owner.kind === 'StatefulSet' ? 'statefulset-controller' : 'daemon-set-controller',
+  );
   const body = (rv: string | null): unknown => ({
     kind: 'ControllerRevision',
     apiVersion: 'apps/v1',
@@ -429,7 +604,13 @@ export function controllerRevision(ep: Epoch, op: number, w: Workload, owner: Ow
     verb: 'create',
     method: 'POST',
     uri: `/apis/apps/v1/namespaces/${w.ns}/controllerrevisions`,
-    objectRef: { resource: 'controllerrevisions', namespace: w.ns, name: w.rsName, apiGroup: 'apps', apiVersion: 'v1' },
+    objectRef: {
+      resource: 'controllerrevisions',
+      namespace: w.ns,
+      name: w.rsName,
+      apiGroup: 'apps',
+      apiVersion: 'v1',
+    },
     code: 201,
     requestObject: body(null),
     responseObject: body(ep.nextRv()),
@@ -438,7 +619,14 @@ export function controllerRevision(ep: Epoch, op: number, w: Workload, owner: Ow
 }
 
 /** The statefulset controller's status write (`statefulsets/status`). */
-export function statefulSetStatus(ep: Epoch, op: number, s: StatefulSet, t: number, replicas: number, ready: number): number {
+export function statefulSetStatus(
+  ep: Epoch,
+  op: number,
+  s: StatefulSet,
+  t: number,
+  replicas: number,
+  ready: number,
+): number {
   const w = s.w;
   const body = workloadBody('StatefulSet', 'apps/v1', w, ep.nextRv(), statefulSetSpec(s, w.replicas), {
     observedGeneration: w.generation ?? 1,
@@ -451,7 +639,18 @@ export function statefulSetStatus(ep: Epoch, op: number, s: StatefulSet, t: numb
     collisionCount: 0,
     availableReplicas: ready,
   });
-  return update(ep, op, ep.cluster.actors.controller('statefulset-controller'), RES.statefulsets, w.ns, w.name, w.uid, t, body, 'status').doneUs;
+  return update(
+    ep,
+    op,
+    ep.cluster.actors.controller('statefulset-controller'),
+    RES.statefulsets,
+    w.ns,
+    w.name,
+    w.uid,
+    t,
+    body,
+    'status',
+  ).doneUs;
 }
 
 /**

@@ -54,7 +54,10 @@ export const podRef = (p: Pod): InvolvedObject => ({
   uid: p.uid,
   apiVersion: 'v1',
 });
-export const ctrRef = (p: Pod): InvolvedObject => ({ ...podRef(p), fieldPath: `spec.containers{${p.w.container}}` });
+export const ctrRef = (p: Pod): InvolvedObject => ({
+  ...podRef(p),
+  fieldPath: `spec.containers{${p.w.container}}`,
+});
 export const depRef = (w: Workload): InvolvedObject => ({
   kind: 'Deployment',
   namespace: w.ns,

@@ -278,6 +278,10 @@ function deployment(c: ScenarioContext, s: DeploySpec, t0: number): void {
     progressDeadlineSeconds: s.progressDeadlineSeconds ?? 600,
     createdUs: t0,
   });
+  if (ep.v1Uids) {
+    w.uid = ep.uid(t0);
+    w.rsUid = ep.uid(t0 + 20_000);
+  }
   const created = kubectlCreateDeployment(c, op, s.actor, w, t0, deny);
   if (created === null) return;
   const t = deploymentCreatesReplicaSet(ep, w, op, created + ep.rng.int(8_000, 20_999));

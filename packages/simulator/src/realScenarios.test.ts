@@ -300,6 +300,27 @@ describe('real-shape scenarios: what each writes', () => {
     expect(r.files.get(AUDIT_PATH)).not.toContain('requestObject');
   });
 
+  it('unschedulable-retries: the scheduler retries; one FailedScheduling per pod with a growing series', () => {
+    const r = run(['unschedulable-retries']);
+    expect(op(r, 'create deployments analytics/spark-driver')).toMatchObject({
+      outcome: 'failed',
+      stoppedAt: 'pods-scheduled',
+      stoppedComponent: 'kube-scheduler',
+      reason: 'Insufficient cpu',
+    });
+    const fs = byReason(r, 'FailedScheduling') as (K8sEvent & { series?: { count: number } })[];
+    expect(fs).toHaveLength(2);
+    for (const e of fs) {
+      expect(e.series?.count).toBeGreaterThan(4);
+      expect(e.firstTimestamp).toBeNull();
+    }
+    const tries = file(r, 'kube-scheduler/0.log')
+      .split('\n')
+      .filter((l) => l.includes('"Unable to schedule pod; no fit; waiting"'));
+    expect(tries.length).toBe(fs.reduce((n, e) => n + (e.series?.count ?? 1), 0));
+    expect(byReason(r, 'Scheduled')).toHaveLength(0);
+  });
+
   it('statefulset: ordinal pods in order, each with a claim provisioned by local-path and bound', () => {
     const r = run(['statefulset']);
     expect(op(r, 'create statefulsets data/redis')).toMatchObject({
@@ -626,6 +647,7 @@ describe('the real-shapes preset', () => {
     const r = renderBundle(realShapesBundle());
     const expected = new Map<string, string>([
       ['rollout deployments shop/payments', 'failed containers-started'],
+      ['create deployments analytics/spark-driver', 'failed pods-scheduled'],
     ]);
     for (const o of r.truth.ops)
       expect(`${o.outcome} ${o.stoppedAt ?? ''}`.trim(), o.key).toBe(expected.get(o.key) ?? 'complete');

@@ -462,6 +462,83 @@ function imagePullRecovers(c: ScenarioContext, t0: number): void {
   settle(c, index, r.doneUs, 'images-pulled', 'kubelet');
 }
 
+/**
+ * Pods that never fit: the scheduler retries each one (on cluster events, at least every few tens
+ * of seconds here), logging `Unable to schedule pod; no fit; waiting` every time; the
+ * events.k8s.io `FailedScheduling` Event grows a `series` instead of repeating.
+ */
+function unschedulableRetries(c: ScenarioContext, t0: number): void {
+  const ep = c.ep;
+  const actor = ep.cluster.actors.bob;
+  const name = n(c, 'spark-driver');
+  const w = makeWorkload(ep.rng, {
+    ns: 'analytics',
+    name,
+    replicas: 2,
+    image: 'docker.io/apache/spark:3.5.1',
+    container: 'spark',
+    cpu: '16',
+    readinessPath: null,
+    createdUs: t0,
+  });
+  const nodes = ep.cluster.nodes.length;
+  const workerCount = ep.cluster.workers.length;
+  const why = `0/${nodes} nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, ${workerCount} Insufficient cpu. preemption: 0/${nodes} nodes are available: 1 Preemption is not helpful for scheduling, ${workerCount} No preemption victims found for incoming pod.`;
+  const index = failingOp(
+    c,
+    {
+      scenario: 'unschedulable-retries',
+      key: `create deployments analytics/${name}`,
+      operation: 'create-deployment',
+      verb: 'create',
+      resource: 'deployments',
+      namespace: 'analytics',
+      name,
+      actor,
+      code: 201,
+    },
+    t0,
+    'pods-scheduled',
+    'kube-scheduler',
+    'Insufficient cpu',
+  );
+  w.uid = ep.uid(t0);
+  const created = kubectlCreateDeployment(c, index, actor, w, t0, null);
+  if (created === null) return;
+  w.rsUid = ep.uid(created);
+  const rs = createReplicaSet(ep, w, index, created + ep.rng.int(8_000, 20_999), w.replicas);
+  const res = replicaSetCreatesPods(ep, w, index, rs + ep.rng.int(3_000, 10_999), w.replicas, 0);
+  for (const p of res.pods) {
+    let t = p.createdUs + ep.rng.int(2_000, 9_999);
+    schedulePod(ep, p, index, t, null, why);
+    for (t += ep.rng.int(1, 3) * S; t < ep.endUs; t += ep.rng.int(15, 45) * S) {
+      ep.scheduler(
+        t,
+        {
+          sev: 'I',
+          caller: 'scheduler/schedule_one.go:1055',
+          msg: 'Unable to schedule pod; no fit; waiting',
+          v: 2,
+          kv: [
+            ['pod', { kobj: `${w.ns}/${p.name}` }],
+            ['err', why],
+          ],
+        },
+        index,
+      );
+      ep.event({
+        us: t + 400,
+        obj: { kind: 'Pod', namespace: w.ns, name: p.name, uid: p.uid, apiVersion: 'v1' },
+        type: 'Warning',
+        reason: 'FailedScheduling',
+        message: why,
+        source: 'default-scheduler',
+        op: index,
+      });
+    }
+  }
+}
+
 function redisApp(c: ScenarioContext, index: number, p: Pod): (s: number) => void {
   return (s) => {
     const d = new Date(Math.floor(s / 1000));
@@ -1156,6 +1233,8 @@ export function runRealScenario(c: ScenarioContext, name: RealShapeScenarioName,
       return secretRecovers(c, t0);
     case 'image-pull-recovers':
       return imagePullRecovers(c, t0);
+    case 'unschedulable-retries':
+      return unschedulableRetries(c, t0);
     case 'statefulset':
       return statefulSetScenario(c, t0);
     case 'statefulset-scale':

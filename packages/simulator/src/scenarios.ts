@@ -56,6 +56,7 @@ export const REAL_SHAPE_SCENARIOS = [
   'rollout-missing-secret',
   'rollout-secret-recovers',
   'image-pull-recovers',
+  'unschedulable-retries',
   'statefulset',
   'statefulset-scale',
   'daemonset',

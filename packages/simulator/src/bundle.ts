@@ -200,6 +200,7 @@ export function runBundle(sim: SimBundle, sink: BundleSink): BundleTruth {
       traces: o.traces,
       v1Uids: has('v1-uids'),
       kubeletEvents: has('kubelet-events'),
+      uniqueEventNames: byName,
     });
     let rr = 0;
     const schedulable = cluster.workers.map((w) => w.name);

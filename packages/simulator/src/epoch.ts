@@ -96,6 +96,8 @@ interface EventAgg {
   count: number;
   uid: string;
   rv: number;
+  /** Nanoseconds below the µs in the Event's name (0 unless `uniqueEventNames`). */
+  nameNs: number;
 }
 
 export interface FlushedFile {
@@ -132,6 +134,11 @@ export interface EpochOptions {
   v1Uids?: boolean;
   /** The kubelet logs every Event it records (`event.go` "Event occurred"), as kind's kubelets do. */
   kubeletEvents?: boolean;
+  /**
+   * Give Events recorded in the same µs distinct names (the recorder names them by UnixNano), as a
+   * listing sorted by name needs.
+   */
+  uniqueEventNames?: boolean;
 }
 
 export class Epoch {
@@ -154,6 +161,8 @@ export class Epoch {
   readonly spans: SpanRecorder | null;
   readonly v1Uids: boolean;
   readonly kubeletEvents: boolean;
+  private readonly uniqueEventNames: boolean;
+  private eventSeq = 0;
   /**
    * No background noise before this instant (µs): a window that starts with the cluster's
    * bootstrap has no add-on pods logging before they exist. Default: the window start.
@@ -176,6 +185,7 @@ export class Epoch {
     this.rv = 40_000 + o.index * 50_000;
     this.v1Uids = o.v1Uids ?? false;
     this.kubeletEvents = o.kubeletEvents ?? false;
+    this.uniqueEventNames = o.uniqueEventNames ?? false;
     this.quietUntilUs = o.startUs;
     this.spans = o.traces
       ? new SpanRecorder(new Rng(hash32(0x7ace + o.index * 65599)), (path, component, node, us, text, op) =>
@@ -444,6 +454,7 @@ export class Epoch {
         count: 1,
         uid: this.rng.uuid(),
         rv: Number(this.nextRv()),
+        nameNs: this.uniqueEventNames ? 1 + (this.eventSeq++ % 999) : 0,
       });
     }
     // kube-controller-manager's event broadcaster logs every event it records (event.go).
@@ -548,7 +559,8 @@ function userJson(a: Actor): string {
 /** Events about cluster-scoped objects (Nodes) live in `default`. */
 const eventNamespace = (o: InvolvedObject): string => o.namespace || 'default';
 /** The recorder names an Event `<object>.<UnixNano in hex>` of its first occurrence. */
-const eventName = (a: EventAgg): string => `${a.spec.obj.name}.${(BigInt(a.firstUs) * 1000n).toString(16)}`;
+const eventName = (a: EventAgg): string =>
+  `${a.spec.obj.name}.${(BigInt(a.firstUs) * 1000n + BigInt(a.nameNs)).toString(16)}`;
 
 /** core/v1 Event as `kubectl get events -o json` prints it (keys sorted, as kubectl does). */
 function renderEvent(a: EventAgg): Record<string, unknown> {

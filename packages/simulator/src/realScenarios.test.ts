@@ -610,10 +610,11 @@ describe('real-shape scenarios: what each writes', () => {
   });
 
   it('events-by-name: listed like kubectl get events (namespace, name), a ReplicaSet before its Deployment', () => {
-    const r = run(['deployment-lifecycle', 'events-by-name']);
+    const r = run(['deployment-lifecycle', 'image-pull-recovers', 'events-by-name']);
     const items = events(r);
     const keys = items.map((e) => `${e.metadata.namespace}/${e.metadata.name}`);
     expect(keys).toEqual([...keys].sort());
+    expect(new Set(keys).size).toBe(keys.length);
     const rs = keys.findIndex((k) => /^web\/landing-[a-z0-9]+\./.test(k));
     const dep = keys.findIndex((k) => /^web\/landing\./.test(k));
     expect(rs).toBeGreaterThanOrEqual(0);

@@ -3,6 +3,7 @@ import { OperationSchema, StageIdSchema } from '@kubetrail/model';
 import { describe, expect, it } from 'vitest';
 import {
   AUDIT_PATH,
+  benchBundle,
   demoBundle,
   EVENTS_PATH,
   generateBundle,
@@ -695,6 +696,7 @@ describe('existing output', () => {
     expect(digest(renderBundle(generateBundle({ seed: 5, scenarios: ['no-audit', ...OP_SCENARIOS] })))).toBe(
       'd041eac6033b278e',
     );
+    expect(digest(renderBundle(benchBundle(40_000)))).toBe('cd5a666076bec0eb');
   });
 });
 

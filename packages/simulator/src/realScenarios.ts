@@ -9,8 +9,7 @@ import { rfc3339Sec } from './clock.ts';
 import type { Actor } from './cluster.ts';
 import { bootstrap } from './flows/bootstrap.ts';
 import { daemonPods, daemonSetSpec } from './flows/daemonset.ts';
-import { rollingUpdate, scaleDown } from './flows/deployment.ts';
-import { createReplicaSet } from './flows/deployment.ts';
+import { createReplicaSet, rollingUpdate, scaleDown } from './flows/deployment.ts';
 import {
   cronJobBody,
   cronJobCreatesJob,
@@ -26,7 +25,6 @@ import type { Pod, Workload } from './flows/objects.ts';
 import { deploymentBody, makeWorkload, podBody, workloadBody } from './flows/objects.ts';
 import {
   controllerRevision,
-  kubeletRemovesFinishedPod,
   makeStatefulSet,
   orderedPods,
   statefulSetOwner,
@@ -36,6 +34,7 @@ import type { PullError, StartOptions } from './flows/workload.ts';
 import {
   condition,
   kubeletKillsPod,
+  kubeletRemovesFinishedPod,
   kubeletStartsPod,
   putDeploymentStatus,
   replicaSetCreatesPods,

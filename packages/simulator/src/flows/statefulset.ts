@@ -21,12 +21,11 @@
 import { rfc3339Sec } from '../clock.ts';
 import { CONTROL_PLANE } from '../cluster.ts';
 import type { Epoch, InvolvedObject } from '../epoch.ts';
-import { kobj } from '../klog.ts';
 import { create, get, RES, update } from './kubectl.ts';
 import type { OwnerRef, Pod, VolumeClaim, Workload } from './objects.ts';
 import { makeWorkload, podBody, workloadBody } from './objects.ts';
 import type { StartOptions } from './workload.ts';
-import { kubeletPleg, kubeletStartsPod, schedulePod } from './workload.ts';
+import { kubeletRemovesFinishedPod, kubeletStartsPod, schedulePod } from './workload.ts';
 
 const MS = 1000;
 const S = 1_000_000;
@@ -289,70 +288,6 @@ function helperPod(ep: Epoch, op: number, pv: string, node: string, dir: string,
   kubeletRemovesFinishedPod(ep, p, op, gone.doneUs + ep.rng.int(3_000, 9_999));
   logrus(ep, gone.doneUs + 1 * MS, `Volume ${pv} has been created on ${node}:${dir}`, op);
   return gone.doneUs + 2 * MS;
-}
-
-/** The kubelet removes a pod whose containers have already exited: sandbox torn down, final delete. */
-export function kubeletRemovesFinishedPod(ep: Epoch, p: Pod, op: number, t: number): number {
-  const node = p.node ?? CONTROL_PLANE;
-  const pods: [string, { kobj: string }[]] = ['pods', [kobj(p.w.ns, p.name)]];
-  ep.kubelet(
-    node,
-    t,
-    {
-      sev: 'I',
-      caller: 'kubelet/kubelet.go:2450',
-      msg: 'SyncLoop DELETE',
-      v: 2,
-      kv: [['source', 'api'], pods],
-    },
-    op,
-  );
-  ep.containerd(node, t + 5 * MS, 'info', `StopPodSandbox for ${JSON.stringify(p.sandbox)}`, op);
-  ep.containerd(
-    node,
-    t + 40 * MS,
-    'info',
-    `TearDown network for sandbox ${JSON.stringify(p.sandbox)} successfully`,
-    op,
-  );
-  ep.containerd(
-    node,
-    t + 45 * MS,
-    'info',
-    `StopPodSandbox for ${JSON.stringify(p.sandbox)} returns successfully`,
-    op,
-  );
-  kubeletPleg(ep, p, op, t + ep.rng.int(300_000, 900_999), 'ContainerDied', p.sandbox);
-  const gone = ep.api({
-    us: t + ep.rng.int(1_000_000, 1_500_999),
-    actor: ep.cluster.actors.kubelet(node),
-    verb: 'delete',
-    method: 'DELETE',
-    uri: `/api/v1/namespaces/${p.w.ns}/pods/${p.name}`,
-    objectRef: { resource: 'pods', namespace: p.w.ns, name: p.name, apiVersion: 'v1' },
-    code: 200,
-    requestObject: {
-      kind: 'DeleteOptions',
-      apiVersion: 'v1',
-      gracePeriodSeconds: 0,
-      preconditions: { uid: p.uid },
-    },
-    responseObject: podBody(p, ep.nextRv(), { phase: 'Succeeded' }),
-    op,
-  });
-  ep.kubelet(
-    node,
-    gone.doneUs + 1 * MS,
-    {
-      sev: 'I',
-      caller: 'kubelet/kubelet.go:2444',
-      msg: 'SyncLoop REMOVE',
-      v: 2,
-      kv: [['source', 'api'], pods],
-    },
-    op,
-  );
-  return gone.doneUs;
 }
 
 /**

@@ -1615,5 +1615,69 @@ export function kubeletKillsPod(ep: Epoch, p: Pod, op: number, t: number): numbe
   return gone.doneUs;
 }
 
+/** The kubelet removes a pod whose containers have already exited: sandbox torn down, final delete. */
+export function kubeletRemovesFinishedPod(ep: Epoch, p: Pod, op: number, t: number): number {
+  const node = p.node ?? CONTROL_PLANE;
+  const pods: [string, { kobj: string }[]] = ['pods', [kobj(p.w.ns, p.name)]];
+  ep.kubelet(
+    node,
+    t,
+    {
+      sev: 'I',
+      caller: 'kubelet/kubelet.go:2450',
+      msg: 'SyncLoop DELETE',
+      v: 2,
+      kv: [['source', 'api'], pods],
+    },
+    op,
+  );
+  ep.containerd(node, t + 5 * MS, 'info', `StopPodSandbox for ${JSON.stringify(p.sandbox)}`, op);
+  ep.containerd(
+    node,
+    t + 40 * MS,
+    'info',
+    `TearDown network for sandbox ${JSON.stringify(p.sandbox)} successfully`,
+    op,
+  );
+  ep.containerd(
+    node,
+    t + 45 * MS,
+    'info',
+    `StopPodSandbox for ${JSON.stringify(p.sandbox)} returns successfully`,
+    op,
+  );
+  kubeletPleg(ep, p, op, t + ep.rng.int(300_000, 900_999), 'ContainerDied', p.sandbox);
+  const gone = ep.api({
+    us: t + ep.rng.int(1_000_000, 1_500_999),
+    actor: ep.cluster.actors.kubelet(node),
+    verb: 'delete',
+    method: 'DELETE',
+    uri: `/api/v1/namespaces/${p.w.ns}/pods/${p.name}`,
+    objectRef: { resource: 'pods', namespace: p.w.ns, name: p.name, apiVersion: 'v1' },
+    code: 200,
+    requestObject: {
+      kind: 'DeleteOptions',
+      apiVersion: 'v1',
+      gracePeriodSeconds: 0,
+      preconditions: { uid: p.uid },
+    },
+    responseObject: podBody(p, ep.nextRv(), { phase: 'Succeeded' }),
+    op,
+  });
+  ep.kubelet(
+    node,
+    gone.doneUs + 1 * MS,
+    {
+      sev: 'I',
+      caller: 'kubelet/kubelet.go:2444',
+      msg: 'SyncLoop REMOVE',
+      v: 2,
+      kv: [['source', 'api'], pods],
+    },
+    op,
+  );
+  return gone.doneUs;
+}
+
 export const ms = MS;
 export const sec = S;

@@ -6,20 +6,35 @@ import { rfc3339Nano, parseTimeUs } from './clock.ts';
 import type { Cluster } from './cluster.ts';
 import { makeCluster } from './cluster.ts';
 import type { AuditLevel } from './epoch.ts';
+import type { FlushedEvent } from './epoch.ts';
 import { EVENTS_PATH, Epoch } from './epoch.ts';
 import type { LogFormat } from './klog.ts';
 import { writeNoise } from './noise.ts';
 import { hash32, Rng } from './rng.ts';
-import type { OpScenarioName, ScenarioName } from './scenarios.ts';
-import { MODIFIER_SCENARIOS, OP_SCENARIOS, runScenario } from './scenarios.ts';
+import { BOOTSTRAP_SECONDS, NODE_SCENARIOS, runRealScenario } from './realScenarios.ts';
+import type {
+  OpScenarioName,
+  RealShapeScenarioName,
+  RunnableScenarioName,
+  ScenarioName,
+} from './scenarios.ts';
+import {
+  MODIFIER_SCENARIOS,
+  OP_SCENARIOS,
+  REAL_SHAPE_MODIFIERS,
+  REAL_SHAPE_SCENARIOS,
+  runScenario,
+} from './scenarios.ts';
 import type { BundleTruth, FileTruth, OpTruth } from './truth.ts';
 
 export interface BundleOptions {
   /** PRNG seed (default 1). The same options give the same bytes. */
   seed?: number;
   /**
-   * Scenarios to run (default: every operation scenario). Modifiers (`json-logging`,
-   * `metadata-audit`, `no-audit`) change the whole bundle, like the options below.
+   * Scenarios to run (default: every operation scenario of `OP_SCENARIOS`). The real-shape
+   * scenarios (`REAL_SHAPE_SCENARIOS`) run only when named. Modifiers (`json-logging`,
+   * `metadata-audit`, `no-audit`, and `REAL_SHAPE_MODIFIERS`) change the whole bundle, like the
+   * options below.
    */
   scenarios?: ScenarioName[];
   /** RFC 3339 start of the first window (default `2024-06-10T11:35:00Z`). */
@@ -52,7 +67,7 @@ export interface SimBundle {
     targetLines: number | null;
     scenarios: readonly ScenarioName[];
   };
-  readonly opScenarios: readonly OpScenarioName[];
+  readonly opScenarios: readonly RunnableScenarioName[];
 }
 
 const DEFAULT_START = '2024-06-10T11:35:00Z';
@@ -60,13 +75,14 @@ const DEFAULT_START = '2024-06-10T11:35:00Z';
 /** Plans a bundle. See `BundleOptions` for the defaults. */
 export function generateBundle(opts: BundleOptions = {}): SimBundle {
   const scenarios = opts.scenarios ?? [...OP_SCENARIOS];
+  const known: readonly string[] = [
+    ...OP_SCENARIOS,
+    ...MODIFIER_SCENARIOS,
+    ...REAL_SHAPE_SCENARIOS,
+    ...REAL_SHAPE_MODIFIERS,
+  ];
   for (const s of scenarios) {
-    if (
-      !(OP_SCENARIOS as readonly string[]).includes(s) &&
-      !(MODIFIER_SCENARIOS as readonly string[]).includes(s)
-    ) {
-      throw new Error(`unknown scenario: ${String(s)}`);
-    }
+    if (!known.includes(s)) throw new Error(`unknown scenario: ${String(s)}`);
   }
   const has = (s: ScenarioName): boolean => scenarios.includes(s);
   const audit: AuditLevel = has('no-audit')
@@ -76,8 +92,10 @@ export function generateBundle(opts: BundleOptions = {}): SimBundle {
       : (opts.audit ?? 'RequestResponse');
   const startTime = opts.startTime ?? DEFAULT_START;
   parseTimeUs(startTime);
-  const opScenarios = scenarios.filter((s): s is OpScenarioName =>
-    (OP_SCENARIOS as readonly string[]).includes(s),
+  const opScenarios = scenarios.filter(
+    (s): s is RunnableScenarioName =>
+      (OP_SCENARIOS as readonly string[]).includes(s) ||
+      (REAL_SHAPE_SCENARIOS as readonly string[]).includes(s),
   );
   return {
     options: {
@@ -152,6 +170,11 @@ export function runBundle(sim: SimBundle, sink: BundleSink): BundleTruth {
   const truth = new TruthBuilder();
   let eventsOpen = false;
   let pendingEvent: { text: string; op: number } | null = null;
+  const has = (m: ScenarioName): boolean => o.scenarios.includes(m);
+  // `kubectl get events -o json` lists by namespace and name: the whole List is sorted at the end.
+  const byName = has('events-by-name');
+  const allEvents: FlushedEvent[] = [];
+  const booting = sim.opScenarios.includes('bootstrap');
   const eventLines = (text: string, op: number): void => {
     const lines = text.split('\n');
     sink.append(EVENTS_PATH, `${lines.join('\n')}\n`);
@@ -175,22 +198,46 @@ export function runBundle(sim: SimBundle, sink: BundleSink): BundleTruth {
       ops,
       suffix: e === 0 ? '' : `-${e + 1}`,
       traces: o.traces,
+      v1Uids: has('v1-uids'),
+      kubeletEvents: has('kubelet-events'),
+      uniqueEventNames: byName,
     });
     let rr = 0;
     const schedulable = cluster.workers.map((w) => w.name);
-    sim.opScenarios.forEach((name, i) => {
-      const t0 = ep.startUs + (4 + 9 * i) * 1_000_000 + ep.rng.int(0, 900_000);
-      runScenario(
-        {
-          ep,
-          t0,
-          explicitAll: o.explicitReqIds,
-          pickNode: () => schedulable[rr++ % schedulable.length] ?? 'kind-worker',
-        },
-        name,
-        t0,
-      );
-    });
+    const pickNode = (): string => schedulable[rr++ % schedulable.length] ?? 'kind-worker';
+    const pickNodeAt = (us: number): string => {
+      for (let k = 0; k < schedulable.length; k++) {
+        const node = pickNode();
+        if (ep.schedulable(node, us)) return node;
+      }
+      return pickNode();
+    };
+    const run = (name: RunnableScenarioName, t0: number): void => {
+      const c = { ep, t0, explicitAll: o.explicitReqIds, pickNode, pickNodeAt };
+      if ((OP_SCENARIOS as readonly string[]).includes(name)) runScenario(c, name as OpScenarioName, t0);
+      else runRealScenario(c, name as RealShapeScenarioName, t0);
+    };
+    // A bundle that starts with the cluster's bootstrap runs it first; the rest follow it.
+    if (booting) run('bootstrap', ep.startUs + 500_000);
+    const offset = booting ? BOOTSTRAP_SECONDS : 0;
+    const startOf = (i: number): number =>
+      ep.startUs + (offset + 4 + 9 * i) * 1_000_000 + ep.rng.int(0, 900_000);
+    const nodeFirst = sim.opScenarios.some((s) => NODE_SCENARIOS.includes(s as RealShapeScenarioName));
+    if (!nodeFirst) {
+      sim.opScenarios.forEach((name, i) => {
+        if (name !== 'bootstrap') run(name, startOf(i));
+      });
+    } else {
+      // Cordons are known before any other pod is scheduled; every scenario keeps its start time.
+      const starts = sim.opScenarios.map((_, i) => startOf(i));
+      const isNode = (s: RunnableScenarioName): boolean =>
+        NODE_SCENARIOS.includes(s as RealShapeScenarioName);
+      for (const pass of [true, false]) {
+        sim.opScenarios.forEach((name, i) => {
+          if (name !== 'bootstrap' && isNode(name) === pass) run(name, starts[i] ?? ep.startUs);
+        });
+      }
+    }
     if (o.noise > 0) writeNoise(ep, o.noise);
     const { files, events } = ep.flush();
     for (const f of files) {
@@ -198,7 +245,8 @@ export function runBundle(sim: SimBundle, sink: BundleSink): BundleTruth {
       truth.add(f.path, f.component, f.node, f.ops);
     }
     // events.json is one pretty-printed List: a comma can only be written once the next item is known.
-    for (const ev of events) {
+    if (byName) allEvents.push(...events);
+    for (const ev of byName ? [] : events) {
       if (!eventsOpen) {
         eventLines('{\n    "apiVersion": "v1",\n    "items": [', -1);
         eventsOpen = true;
@@ -208,6 +256,27 @@ export function runBundle(sim: SimBundle, sink: BundleSink): BundleTruth {
     }
     epochs++;
     if (o.targetLines === null || truth.lines >= o.targetLines) break;
+  }
+  if (byName) {
+    allEvents.sort((a, b) =>
+      a.namespace < b.namespace
+        ? -1
+        : a.namespace > b.namespace
+          ? 1
+          : a.name < b.name
+            ? -1
+            : a.name > b.name
+              ? 1
+              : 0,
+    );
+    for (const ev of allEvents) {
+      if (!eventsOpen) {
+        eventLines('{\n    "apiVersion": "v1",\n    "items": [', -1);
+        eventsOpen = true;
+      }
+      if (pendingEvent) eventLines(`${indent(pendingEvent.text)},`, pendingEvent.op);
+      pendingEvent = ev;
+    }
   }
   if (pendingEvent) eventLines(indent(pendingEvent.text), pendingEvent.op);
   if (eventsOpen)

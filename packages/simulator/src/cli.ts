@@ -1,12 +1,13 @@
 /**
  * `tsx packages/simulator/src/cli.ts --out DIR | --tgz FILE [--seed N] [--scenarios a,b] [--demo]
- * [--bench N] [--target N] [--noise N] [--audit LEVEL] [--json] [--reqids] [--workers 3]
- * [--truth FILE]`: writes a simulated bundle and prints a one-line summary.
+ * [--real-shapes] [--bench N] [--target N] [--noise N] [--audit LEVEL] [--json] [--reqids]
+ * [--workers 3] [--window SECONDS] [--truth FILE]`: writes a simulated bundle and prints a one-line
+ * summary.
  */
 import type { BundleOptions, SimBundle } from './bundle.ts';
 import { generateBundle } from './bundle.ts';
 import type { AuditLevel } from './epoch.ts';
-import { benchBundle, demoBundle } from './presets.ts';
+import { benchBundle, demoBundle, realShapesBundle } from './presets.ts';
 import type { ScenarioName } from './scenarios.ts';
 import { writeBundleDir, writeBundleTarGz } from './write.ts';
 
@@ -31,6 +32,7 @@ async function main(): Promise<void> {
   let sim: SimBundle;
   if (args.has('demo')) sim = demoBundle(num('seed'));
   else if (args.has('bench')) sim = benchBundle(num('bench') ?? 1_000_000, num('seed'));
+  else if (args.has('real-shapes')) sim = realShapesBundle(num('seed'));
   else {
     const opts: BundleOptions = {};
     const seed = num('seed');
@@ -46,6 +48,8 @@ async function main(): Promise<void> {
     if (args.has('reqids')) opts.explicitReqIds = true;
     if (args.get('workers') === '3') opts.workers = 3;
     if (args.has('start')) opts.startTime = args.get('start') ?? '';
+    const window = num('window');
+    if (window !== undefined) opts.windowSeconds = window;
     sim = generateBundle(opts);
   }
   const truthFile = args.get('truth');

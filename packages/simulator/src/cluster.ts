@@ -45,6 +45,14 @@ export interface Cluster {
   node(name: string): Node;
   /** Control-plane static pods and kube-system daemons, by component. */
   systemPods: SystemPod[];
+  /**
+   * kind's storage add-on (`local-path-storage/local-path-provisioner-…`, on the control plane). Kept
+   * apart from `systemPods`, whose members write background noise.
+   */
+  localPath: SystemPod;
+  /** Node part and clock sequence of time-based (v1) UUIDs, fixed for the apiserver process. */
+  uuidNode: string;
+  uuidClockSeq: number;
   pod(component: string, node: string): SystemPod;
   actors: {
     admin: Actor;
@@ -54,6 +62,10 @@ export interface Cluster {
     scheduler: Actor;
     kubelet(node: string): Actor;
     kcmLeader: Actor;
+    /** kubeadm applying the bootstrap add-ons with admin.conf. */
+    kubeadm: Actor;
+    /** A service account outside kube-system (`local-path-storage/local-path-provisioner-service-account`). */
+    serviceAccount(ns: string, sa: string): Actor;
   };
 }
 
@@ -114,8 +126,20 @@ export function makeCluster(rng: Rng, workers: number): Cluster {
       node: n.name,
     });
   }
+  // Drawn after everything above so that the existing pods keep their names and UIDs.
+  const localPath: SystemPod = {
+    component: 'local-path-provisioner',
+    ns: 'local-path-storage',
+    name: `local-path-provisioner-988d74bc-${rng.k8s(5)}`,
+    uid: rng.uuid(),
+    container: 'local-path-provisioner',
+    node: CONTROL_PLANE,
+  };
+  const uuidNode = rng.hex(12);
+  const uuidClockSeq = rng.int(0, 0x3fff);
   const byName = new Map(nodes.map((n) => [n.name, n]));
   const controllers = new Map<string, Actor>();
+  const serviceAccounts = new Map<string, Actor>();
   const kubelets = new Map<string, Actor>();
   return {
     nodes,
@@ -126,8 +150,13 @@ export function makeCluster(rng: Rng, workers: number): Cluster {
       return n;
     },
     systemPods,
+    localPath,
+    uuidNode,
+    uuidClockSeq,
     pod(component, node) {
-      const p = systemPods.find((x) => x.component === component && x.node === node);
+      const p =
+        systemPods.find((x) => x.component === component && x.node === node) ??
+        (localPath.component === component && localPath.node === node ? localPath : undefined);
       if (!p) throw new Error(`no ${component} pod on ${node}`);
       return p;
     },
@@ -202,6 +231,29 @@ export function makeCluster(rng: Rng, workers: number): Cluster {
         ip: cp.ip,
         apf: ['leader-election', 'leader-election'],
         rbac: 'RBAC: allowed by ClusterRoleBinding "system:kube-controller-manager" of ClusterRole "system:kube-controller-manager" to User "system:kube-controller-manager"',
+      },
+      kubeadm: {
+        username: 'kubernetes-admin',
+        groups: ['kubeadm:cluster-admins', 'system:authenticated'],
+        userAgent: ua('kubeadm'),
+        ip: cp.ip,
+        apf: ['exempt', 'exempt'],
+        rbac: 'RBAC: allowed by ClusterRoleBinding "kubeadm:cluster-admins" of ClusterRole "cluster-admin" to Group "kubeadm:cluster-admins"',
+      },
+      serviceAccount(ns, sa) {
+        let a = serviceAccounts.get(`${ns}/${sa}`);
+        if (!a) {
+          a = {
+            username: `system:serviceaccount:${ns}:${sa}`,
+            groups: ['system:serviceaccounts', `system:serviceaccounts:${ns}`, 'system:authenticated'],
+            userAgent: `local-path-provisioner/v0.0.0 (linux/amd64) kubernetes/$Format`,
+            ip: '10.244.0.4',
+            apf: ['workload-low', 'service-accounts'],
+            rbac: `RBAC: allowed by ClusterRoleBinding "local-path-provisioner-bind" of ClusterRole "local-path-provisioner-role" to ServiceAccount "${sa}/${ns}"`,
+          };
+          serviceAccounts.set(`${ns}/${sa}`, a);
+        }
+        return a;
       },
     },
   };

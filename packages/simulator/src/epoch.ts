@@ -96,6 +96,8 @@ interface EventAgg {
   count: number;
   uid: string;
   rv: number;
+  /** Nanoseconds below the µs in the Event's name (0 unless `uniqueEventNames`). */
+  nameNs: number;
 }
 
 export interface FlushedFile {
@@ -105,6 +107,14 @@ export interface FlushedFile {
   /** Physical lines (no trailing newline) and, parallel, their op index (-1: noise). */
   lines: string[];
   ops: number[];
+}
+
+/** One rendered core/v1 Event of the window, with what `kubectl get events` lists it by. */
+export interface FlushedEvent {
+  text: string;
+  op: number;
+  namespace: string;
+  name: string;
 }
 
 export interface EpochOptions {
@@ -120,6 +130,15 @@ export interface EpochOptions {
   suffix: string;
   /** Also write OTLP/JSON trace files (default false). */
   traces?: boolean;
+  /** `uid()` gives time-based v1 UUIDs (as Kubernetes ≤ 1.1x did) instead of random ones. */
+  v1Uids?: boolean;
+  /** The kubelet logs every Event it records (`event.go` "Event occurred"), as kind's kubelets do. */
+  kubeletEvents?: boolean;
+  /**
+   * Give Events recorded in the same µs distinct names (the recorder names them by UnixNano), as a
+   * listing sorted by name needs.
+   */
+  uniqueEventNames?: boolean;
 }
 
 export class Epoch {
@@ -140,6 +159,18 @@ export class Epoch {
   private rv: number;
   /** Span writer when the bundle has traces; its own Rng, so the log lines do not change. */
   readonly spans: SpanRecorder | null;
+  readonly v1Uids: boolean;
+  readonly kubeletEvents: boolean;
+  private readonly uniqueEventNames: boolean;
+  private eventSeq = 0;
+  /**
+   * No background noise before this instant (µs): a window that starts with the cluster's
+   * bootstrap has no add-on pods logging before they exist. Default: the window start.
+   */
+  quietUntilUs: number;
+  private uidSeq = 0;
+  /** When nodes were cordoned (µs; `toUs` Infinity while still cordoned). */
+  private readonly cordons: { node: string; fromUs: number; toUs: number }[] = [];
 
   constructor(o: EpochOptions) {
     this.index = o.index;
@@ -152,6 +183,10 @@ export class Epoch {
     this.ops = o.ops;
     this.suffix = o.suffix;
     this.rv = 40_000 + o.index * 50_000;
+    this.v1Uids = o.v1Uids ?? false;
+    this.kubeletEvents = o.kubeletEvents ?? false;
+    this.uniqueEventNames = o.uniqueEventNames ?? false;
+    this.quietUntilUs = o.startUs;
     this.spans = o.traces
       ? new SpanRecorder(new Rng(hash32(0x7ace + o.index * 65599)), (path, component, node, us, text, op) =>
           this.push(path, component, node, us, text, op),
@@ -163,6 +198,38 @@ export class Epoch {
   nextRv(): string {
     this.rv += this.rng.int(1, 6);
     return String(this.rv);
+  }
+
+  /**
+   * A new object's UID, created at `us`: random (v4) like Kubernetes' `uuid.NewUUID` today, or with
+   * `v1Uids` a time-based v1 UUID (the apiserver's clock, node ID and clock sequence), whose
+   * timestamp dates the object.
+   */
+  uid(us: number): string {
+    if (!this.v1Uids) return this.rng.uuid();
+    // 100 ns intervals since 1582-10-15; objects created in the same 100 ns get the next tick.
+    const t = BigInt(us) * 10n + 0x01b21dd213814000n + BigInt(this.uidSeq++ % 10);
+    const hex = (v: bigint, n: number): string => v.toString(16).padStart(n, '0');
+    const low = hex(t & 0xffffffffn, 8);
+    const mid = hex((t >> 32n) & 0xffffn, 4);
+    const hi = hex(((t >> 48n) & 0x0fffn) | 0x1000n, 4);
+    const seq = (this.cluster.uuidClockSeq | 0x8000).toString(16).padStart(4, '0');
+    return `${low}-${mid}-${hi}-${seq}-${this.cluster.uuidNode}`;
+  }
+
+  /** Records that `node` is unschedulable from `fromUs`; returns a handle for `uncordon`. */
+  cordon(node: string, fromUs: number): number {
+    return this.cordons.push({ node, fromUs, toUs: Number.POSITIVE_INFINITY }) - 1;
+  }
+
+  uncordon(handle: number, toUs: number): void {
+    const c = this.cordons[handle];
+    if (c) c.toUs = toUs;
+  }
+
+  /** Whether the scheduler may place a (non-DaemonSet) pod on `node` at `us`. */
+  schedulable(node: string, us: number): boolean {
+    return !this.cordons.some((c) => c.node === node && c.fromUs <= us && us < c.toUs);
   }
 
   private reqIdOf(op: number): string | null {
@@ -211,8 +278,8 @@ export class Epoch {
   /** A log line from a control-plane or kube-system pod (klog, in the bundle's format). */
   component(component: string, node: string, us: number, e: KlogEntry, op: number): void {
     const p = this.cluster.pod(component, node);
-    // kindnetd logs klog text whatever the cluster's component logging format is.
-    const format = component === 'kindnet' ? 'text' : this.format;
+    // kindnetd and the local-path provisioner log klog text whatever the cluster's format is.
+    const format = component === 'kindnet' || component === 'local-path-provisioner' ? 'text' : this.format;
     const text = renderKlog(e, us, 1, format, this.reqIdOf(op));
     this.cri(node, `${p.ns}_${p.name}_${p.uid}`, p.container, 0, component, us, 'stderr', text, op);
   }
@@ -387,6 +454,7 @@ export class Epoch {
         count: 1,
         uid: this.rng.uuid(),
         rv: Number(this.nextRv()),
+        nameNs: this.uniqueEventNames ? 1 + (this.eventSeq++ % 999) : 0,
       });
     }
     // kube-controller-manager's event broadcaster logs every event it records (event.go).
@@ -399,7 +467,29 @@ export class Epoch {
           msg: 'Event occurred',
           v: 0,
           kv: [
-            ['object', { kobj: `${e.obj.namespace}/${e.obj.name}` }],
+            ['object', { kobj: e.obj.namespace ? `${e.obj.namespace}/${e.obj.name}` : e.obj.name }],
+            ['fieldPath', e.obj.fieldPath ?? ''],
+            ['kind', e.obj.kind],
+            ['apiVersion', e.obj.apiVersion],
+            ['type', e.type],
+            ['reason', e.reason],
+            ['message', e.message],
+          ],
+        },
+        e.op,
+      );
+    }
+    if (this.kubeletEvents && e.source === 'kubelet' && e.host) {
+      this.kubelet(
+        e.host,
+        e.us + 150,
+        {
+          sev: 'I',
+          caller: 'record/event.go:389',
+          msg: 'Event occurred',
+          v: 0,
+          kv: [
+            ['object', { kobj: e.obj.namespace ? `${e.obj.namespace}/${e.obj.name}` : e.obj.name }],
             ['fieldPath', e.obj.fieldPath ?? ''],
             ['kind', e.obj.kind],
             ['apiVersion', e.obj.apiVersion],
@@ -414,7 +504,7 @@ export class Epoch {
   }
 
   /** Sorts and renders the window. Files are returned in path order. */
-  flush(): { files: FlushedFile[]; events: { text: string; op: number }[] } {
+  flush(): { files: FlushedFile[]; events: FlushedEvent[] } {
     const files: FlushedFile[] = [];
     for (const path of [...this.files.keys()].sort()) {
       const f = this.files.get(path);
@@ -437,7 +527,12 @@ export class Epoch {
     }
     const events = [...this.events.values()]
       .sort((a, b) => a.lastUs - b.lastUs || a.firstUs - b.firstUs)
-      .map((a) => ({ text: JSON.stringify(renderEvent(a), null, 4), op: a.spec.op }));
+      .map((a) => ({
+        text: JSON.stringify(renderEvent(a), null, 4),
+        op: a.spec.op,
+        namespace: eventNamespace(a.spec.obj),
+        name: eventName(a),
+      }));
     return { files, events };
   }
 }
@@ -461,21 +556,28 @@ function userJson(a: Actor): string {
   return s;
 }
 
+/** Events about cluster-scoped objects (Nodes) live in `default`. */
+const eventNamespace = (o: InvolvedObject): string => o.namespace || 'default';
+/** The recorder names an Event `<object>.<UnixNano in hex>` of its first occurrence. */
+const eventName = (a: EventAgg): string =>
+  `${a.spec.obj.name}.${(BigInt(a.firstUs) * 1000n + BigInt(a.nameNs)).toString(16)}`;
+
 /** core/v1 Event as `kubectl get events -o json` prints it (keys sorted, as kubectl does). */
 function renderEvent(a: EventAgg): Record<string, unknown> {
   const e = a.spec;
-  const involved: Record<string, unknown> = { apiVersion: e.obj.apiVersion };
+  const involved: Record<string, unknown> = {};
+  if (e.obj.apiVersion) involved.apiVersion = e.obj.apiVersion;
   if (e.obj.fieldPath) involved.fieldPath = e.obj.fieldPath;
   involved.kind = e.obj.kind;
   involved.name = e.obj.name;
-  involved.namespace = e.obj.namespace;
+  if (e.obj.namespace) involved.namespace = e.obj.namespace;
   involved.resourceVersion = String(a.rv - 7);
   involved.uid = e.obj.uid;
-  const name = `${e.obj.name}.${(BigInt(a.firstUs) * 1000n).toString(16)}`;
+  const name = eventName(a);
   const meta = {
     creationTimestamp: rfc3339Sec(a.firstUs),
     name,
-    namespace: e.obj.namespace,
+    namespace: eventNamespace(e.obj),
     resourceVersion: String(a.rv),
     uid: a.uid,
   };

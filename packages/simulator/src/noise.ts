@@ -416,10 +416,12 @@ const TOTAL = GENERATORS.reduce((s, [w]) => s + w, 0);
  * uniformly random instants.
  */
 export function writeNoise(ep: Epoch, perMinute: number): void {
-  const budget = Math.round((perMinute * (ep.endUs - ep.startUs)) / (60 * S));
+  if (ep.quietUntilUs >= ep.endUs - 2 * S) return;
+  const budget = Math.round((perMinute * (ep.endUs - ep.quietUntilUs)) / (60 * S));
   let written = 0;
   while (written < budget) {
     const us = ep.startUs + Math.floor(ep.rng.next() * (ep.endUs - ep.startUs - 2 * S));
+    if (us < ep.quietUntilUs) continue;
     let r = ep.rng.next() * TOTAL;
     for (const [w, gen] of GENERATORS) {
       r -= w;

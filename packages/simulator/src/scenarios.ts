@@ -44,7 +44,43 @@ export const MODIFIER_SCENARIOS = ['json-logging', 'metadata-audit', 'no-audit']
 
 export const SCENARIOS = [...OP_SCENARIOS, ...MODIFIER_SCENARIOS] as const;
 export type OpScenarioName = (typeof OP_SCENARIOS)[number];
-export type ScenarioName = (typeof SCENARIOS)[number];
+
+/**
+ * Shapes seen in real bundles (every workload kind, rollouts, failures that recover, bootstrap
+ * add-ons, same-object operations). Not in the default set: ask for them by name
+ * (`generateBundle({ scenarios: [...REAL_SHAPE_SCENARIOS] })`). See `realScenarios.ts`.
+ */
+export const REAL_SHAPE_SCENARIOS = [
+  'bootstrap',
+  'rollout',
+  'rollout-missing-secret',
+  'rollout-secret-recovers',
+  'image-pull-recovers',
+  'unschedulable-retries',
+  'statefulset',
+  'statefulset-scale',
+  'daemonset',
+  'job',
+  'cronjob-run',
+  'bare-pod',
+  'drain-uncordon',
+  'deployment-lifecycle',
+  'cordon-uncordon',
+] as const;
+export type RealShapeScenarioName = (typeof REAL_SHAPE_SCENARIOS)[number];
+
+/**
+ * Modifiers for real-bundle shapes: `events-by-name` lists events.json the way `kubectl get events
+ * -o json` does (by namespace and name, not by time); `v1-uids` gives objects of the real-shape
+ * scenarios time-based v1 UUIDs (as Kubernetes ≤ 1.1x did); `kubelet-events` makes the kubelets log
+ * every Event they record (`"Event occurred"`), as kind's kubelets do.
+ */
+export const REAL_SHAPE_MODIFIERS = ['events-by-name', 'v1-uids', 'kubelet-events'] as const;
+
+export type ScenarioName =
+  (typeof SCENARIOS)[number] | RealShapeScenarioName | (typeof REAL_SHAPE_MODIFIERS)[number];
+/** A scenario that writes operations. */
+export type RunnableScenarioName = OpScenarioName | RealShapeScenarioName;
 
 export interface ScenarioContext {
   ep: Epoch;
@@ -53,10 +89,13 @@ export interface ScenarioContext {
   explicitAll: boolean;
   /** Round-robin node choice for pods that schedule normally. */
   pickNode(): string;
+  /** The same, skipping nodes that are cordoned at `us` (the real-shape scenarios use it). */
+  pickNodeAt?(us: number): string;
 }
 
-interface OpDef {
-  scenario: OpScenarioName;
+/** What a scenario says about one operation it writes (see `OpTruth`). */
+export interface OpDef {
+  scenario: string;
   key: string;
   operation: Operation;
   verb: string;
@@ -71,12 +110,20 @@ interface OpDef {
   stoppedComponent: string | null;
   code: number;
   explicit?: boolean;
+  /** Control-plane activity (bootstrap add-ons, static pods); default false. */
+  system?: boolean;
 }
 
 /** The truth of an operation that finished: no stop, no reason. */
-const COMPLETE = { outcome: 'complete', stoppedAt: null, reason: null, stoppedComponent: null } as const;
+export const COMPLETE = {
+  outcome: 'complete',
+  stoppedAt: null,
+  reason: null,
+  stoppedComponent: null,
+} as const;
 
-function registerOp(c: ScenarioContext, d: OpDef, t0: number): number {
+/** Adds an operation to the truth (its key made unique in the bundle); returns its index. */
+export function registerOp(c: ScenarioContext, d: OpDef, t0: number): number {
   const ops = c.ep.ops;
   const keys = new Set(ops.map((o) => o.key));
   let key = d.key;
@@ -103,19 +150,22 @@ function registerOp(c: ScenarioContext, d: OpDef, t0: number): number {
     stoppedAt: d.stoppedAt,
     reason: d.reason,
     stoppedComponent: d.stoppedComponent,
+    system: d.system ?? false,
   });
   return index;
 }
 
-function setAudit(c: ScenarioContext, op: number, auditId: string): void {
+/** Records the audit ID of the operation's first mutating call (none without an audit log). */
+export function setAudit(c: ScenarioContext, op: number, auditId: string): void {
   const o = c.ep.ops[op];
   if (o && o.auditId === null && c.ep.audit !== 'none') o.auditId = auditId;
 }
 
-const n = (c: ScenarioContext, name: string): string => `${name}${c.ep.suffix}`;
+/** An object name in this window (`web`, then `web-2` in the second window). */
+export const n = (c: ScenarioContext, name: string): string => `${name}${c.ep.suffix}`;
 
 /** `kubectl apply` of a new Deployment: GET (404), then POST. Returns when the create is done, or null if refused. */
-function kubectlCreateDeployment(
+export function kubectlCreateDeployment(
   c: ScenarioContext,
   op: number,
   actor: Actor,
@@ -229,6 +279,10 @@ function deployment(c: ScenarioContext, s: DeploySpec, t0: number): void {
     progressDeadlineSeconds: s.progressDeadlineSeconds ?? 600,
     createdUs: t0,
   });
+  if (ep.v1Uids) {
+    w.uid = ep.uid(t0);
+    w.rsUid = ep.uid(t0 + 20_000);
+  }
   const created = kubectlCreateDeployment(c, op, s.actor, w, t0, deny);
   if (created === null) return;
   const t = deploymentCreatesReplicaSet(ep, w, op, created + ep.rng.int(8_000, 20_999));
@@ -260,7 +314,7 @@ function deployment(c: ScenarioContext, s: DeploySpec, t0: number): void {
 }
 
 /** A Deployment that existed before the bundle's window, with its pods running. No lines. */
-function existing(
+export function existing(
   c: ScenarioContext,
   ns: string,
   name: string,

@@ -37,6 +37,11 @@ export interface OpTruth {
   reason: string | null;
   /** The component that owns the stop stage, or null. */
   stoppedComponent: string | null;
+  /**
+   * Activity of the control plane itself (cluster bootstrap add-ons, static pods), not a user's
+   * operation. False for every user operation.
+   */
+  system: boolean;
 }
 
 /** Per-file truth. `segments` is flat triples: first line (1-based), line count, op index or -1. */

@@ -13,6 +13,23 @@ export interface VolumeClaim {
   /** CSI driver and volume handle of the PV. */
   driver: string;
   handle: string;
+  /** The kubelet's unique volume name; default `kubernetes.io/csi/<driver>^<handle>`. */
+  unique?: string;
+}
+
+/** A controller owner reference (`metadata.ownerReferences[0]`). */
+export interface OwnerRef {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  uid: string;
+}
+
+/** An environment variable taken from a Secret (`env[].valueFrom.secretKeyRef`). */
+export interface SecretEnv {
+  name: string;
+  secret: string;
+  key: string;
 }
 
 export interface Workload {
@@ -32,6 +49,14 @@ export interface Workload {
   rsUid: string;
   labels: Record<string, string>;
   createdUs: number;
+  /** metadata.generation and the revision annotation (default 1). */
+  generation?: number;
+  /** When the current ReplicaSet was created (default `createdUs`). */
+  rsCreatedUs?: number;
+  /** Environment from Secrets in the pod template. */
+  secretEnv?: SecretEnv[];
+  /** Pod restartPolicy (default Always; Job pods Never). */
+  restartPolicy?: 'Always' | 'Never' | 'OnFailure';
 }
 
 export interface Pod {
@@ -46,6 +71,14 @@ export interface Pod {
   containerId: string;
   createdUs: number;
   restarts: number;
+  /** Controlling owner; default the workload's ReplicaSet, null for a bare pod. */
+  owner?: OwnerRef | null;
+  /** metadata.generateName; default `<replicaset>-`, null when the creator names the pod. */
+  generateName?: string | null;
+  /** Labels; default the workload's plus its pod-template-hash. */
+  labels?: Record<string, string>;
+  /** This pod's own claim (a StatefulSet's `<template>-<set>-<ordinal>`); default the workload's. */
+  claim?: VolumeClaim;
 }
 
 export function makeWorkload(
@@ -106,7 +139,8 @@ export function fullImage(image: string): string {
   return slash < 0 ? `docker.io/library/${image}` : `docker.io/${image}`;
 }
 
-function podTemplate(w: Workload, withHash: boolean): Record<string, unknown> {
+/** The pod template of `w` (`spec.template`), with or without the pod-template-hash label. */
+export function podTemplate(w: Workload, withHash: boolean): Record<string, unknown> {
   const container: Record<string, unknown> = {
     name: w.container,
     image: w.image,
@@ -125,9 +159,15 @@ function podTemplate(w: Workload, withHash: boolean): Record<string, unknown> {
     };
   }
   if (w.claim) container.volumeMounts = [{ name: w.claim.volume, mountPath: '/var/lib/data' }];
+  if (w.secretEnv) {
+    container.env = w.secretEnv.map((e) => ({
+      name: e.name,
+      valueFrom: { secretKeyRef: { name: e.secret, key: e.key } },
+    }));
+  }
   const spec: Record<string, unknown> = {
     containers: [container],
-    restartPolicy: 'Always',
+    restartPolicy: w.restartPolicy ?? 'Always',
     terminationGracePeriodSeconds: 30,
     dnsPolicy: 'ClusterFirst',
     securityContext: {},
@@ -152,7 +192,7 @@ export function deploymentBody(
   if (rv) {
     metadata.uid = w.uid;
     metadata.resourceVersion = rv;
-    metadata.generation = 1;
+    metadata.generation = w.generation ?? 1;
     metadata.creationTimestamp = rfc3339Sec(w.createdUs);
   }
   metadata.labels = w.labels;
@@ -164,7 +204,7 @@ export function deploymentBody(
         metadata: { annotations: {}, labels: w.labels, name: w.name, namespace: w.ns },
         spec: { replicas: w.replicas, selector: { matchLabels: w.labels } },
       }) + '\n',
-    ...(rv && status ? { 'deployment.kubernetes.io/revision': '1' } : {}),
+    ...(rv && status ? { 'deployment.kubernetes.io/revision': String(w.generation ?? 1) } : {}),
   };
   return {
     kind: 'Deployment',
@@ -196,13 +236,13 @@ export function replicaSetBody(
     metadata.uid = w.rsUid;
     metadata.resourceVersion = rv;
     metadata.generation = 1;
-    metadata.creationTimestamp = rfc3339Sec(w.createdUs);
+    metadata.creationTimestamp = rfc3339Sec(w.rsCreatedUs ?? w.createdUs);
   }
   metadata.labels = { ...w.labels, 'pod-template-hash': w.hash };
   metadata.annotations = {
     'deployment.kubernetes.io/desired-replicas': String(w.replicas),
     'deployment.kubernetes.io/max-replicas': String(w.replicas + Math.ceil(w.replicas / 4)),
-    'deployment.kubernetes.io/revision': '1',
+    'deployment.kubernetes.io/revision': String(w.generation ?? 1),
   };
   metadata.ownerReferences = [
     {
@@ -229,25 +269,24 @@ export function replicaSetBody(
 
 export function podBody(p: Pod, rv: string | null, status: Record<string, unknown>): unknown {
   const w = p.w;
-  const metadata: Record<string, unknown> = { name: p.name, generateName: `${w.rsName}-`, namespace: w.ns };
+  const metadata: Record<string, unknown> = { name: p.name };
+  const generateName = p.generateName === undefined ? `${w.rsName}-` : p.generateName;
+  if (generateName !== null) metadata.generateName = generateName;
+  metadata.namespace = w.ns;
   if (rv) {
     metadata.uid = p.uid;
     metadata.resourceVersion = rv;
     metadata.creationTimestamp = rfc3339Sec(p.createdUs);
   }
-  metadata.labels = { ...w.labels, 'pod-template-hash': w.hash };
-  metadata.ownerReferences = [
-    {
-      apiVersion: 'apps/v1',
-      kind: 'ReplicaSet',
-      name: w.rsName,
-      uid: w.rsUid,
-      controller: true,
-      blockOwnerDeletion: true,
-    },
-  ];
+  metadata.labels = p.labels ?? { ...w.labels, 'pod-template-hash': w.hash };
+  const owner =
+    p.owner === undefined
+      ? { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: w.rsName, uid: w.rsUid }
+      : p.owner;
+  if (owner) metadata.ownerReferences = [{ ...owner, controller: true, blockOwnerDeletion: true }];
   const tpl = podTemplate(w, true);
   const spec = { ...(tpl.spec as Record<string, unknown>) };
+  if (p.claim) spec.volumes = [{ name: p.claim.volume, persistentVolumeClaim: { claimName: p.claim.claim } }];
   const tokenVol = {
     name: p.tokenVolume,
     projected: {
@@ -268,4 +307,38 @@ export function podBody(p: Pod, rv: string | null, status: Record<string, unknow
   spec.serviceAccount = 'default';
   if (p.node) spec.nodeName = p.node;
   return { kind: 'Pod', apiVersion: 'v1', metadata, spec, status };
+}
+
+/**
+ * A workload object other than a Deployment (StatefulSet, DaemonSet, Job, CronJob) as the audit log
+ * carries it: `spec` is the kind's own, the pod template comes from `w`.
+ */
+export function workloadBody(
+  kind: string,
+  apiVersion: string,
+  w: Workload,
+  rv: string | null,
+  spec: Record<string, unknown>,
+  status: Record<string, unknown> | null,
+  owner: OwnerRef | null = null,
+): unknown {
+  const metadata: Record<string, unknown> = { name: w.name, namespace: w.ns };
+  if (rv) {
+    metadata.uid = w.uid;
+    metadata.resourceVersion = rv;
+    metadata.generation = w.generation ?? 1;
+    metadata.creationTimestamp = rfc3339Sec(w.createdUs);
+  }
+  metadata.labels = w.labels;
+  if (owner) metadata.ownerReferences = [{ ...owner, controller: true, blockOwnerDeletion: true }];
+  else {
+    metadata.annotations = {
+      'kubectl.kubernetes.io/last-applied-configuration':
+        JSON.stringify({ apiVersion, kind, metadata: { annotations: {}, name: w.name, namespace: w.ns } }) +
+        '\n',
+    };
+  }
+  // A CronJob's template sits in its jobTemplate.
+  const full = 'jobTemplate' in spec ? spec : { ...spec, template: podTemplate(w, false) };
+  return { kind, apiVersion, metadata, spec: full, status: status ?? {} };
 }

@@ -12,6 +12,38 @@ import { deploymentBody, fullImage, makePod, podBody, replicaSetBody } from './o
 
 export type PodFailure = 'image' | 'volume' | 'crash' | 'readiness';
 
+/** How an image registry refuses a pull: the gRPC code and containerd's own lines. */
+export interface PullError {
+  /** The CRI error's gRPC code (`NotFound`, `Unknown`). */
+  code: string;
+  /** containerd's error text (after `desc = `). */
+  inner: string;
+  /** containerd's `trying next host` line: message and key/values. */
+  trying: { msg: string; kv: [string, string][] };
+}
+
+/**
+ * Ways a pod's start differs from the plain one (every option is off by default, and off leaves
+ * the output unchanged). Times are µs.
+ */
+export interface StartOptions {
+  /** The image pull fails until this instant; the kubelet's next back-off retry succeeds. */
+  pullFailsUntilUs?: number;
+  /** How the pull fails meanwhile (default: the tag is not found). */
+  pullError?: PullError;
+  /**
+   * The container's config cannot be built until this instant (`CreateContainerConfigError`, e.g.
+   * a missing Secret); the kubelet retries every 10–15 s, then starts it.
+   */
+  configErrorUntilUs?: number;
+  /** The config error's text (`secret "pgpassword" not found`). */
+  configError?: string;
+  /** The container exits 0 this long after it starts (a Job's pod): the pod Succeeded. */
+  runsForUs?: number;
+  /** Writes the container's own output from its start time, instead of the default. */
+  app?: (startedUs: number) => void;
+}
+
 const MS = 1000;
 const S = 1_000_000;
 
@@ -22,7 +54,10 @@ export const podRef = (p: Pod): InvolvedObject => ({
   uid: p.uid,
   apiVersion: 'v1',
 });
-const ctrRef = (p: Pod): InvolvedObject => ({ ...podRef(p), fieldPath: `spec.containers{${p.w.container}}` });
+export const ctrRef = (p: Pod): InvolvedObject => ({
+  ...podRef(p),
+  fieldPath: `spec.containers{${p.w.container}}`,
+});
 export const depRef = (w: Workload): InvolvedObject => ({
   kind: 'Deployment',
   namespace: w.ns,
@@ -30,7 +65,7 @@ export const depRef = (w: Workload): InvolvedObject => ({
   uid: w.uid,
   apiVersion: 'apps/v1',
 });
-const rsRef = (w: Workload): InvolvedObject => ({
+export const rsRef = (w: Workload): InvolvedObject => ({
   kind: 'ReplicaSet',
   namespace: w.ns,
   name: w.rsName,
@@ -91,7 +126,7 @@ export function deploymentCreatesReplicaSet(ep: Epoch, w: Workload, op: number, 
 }
 
 /** The deployment controller's PUT of a Deployment's status subresource. */
-function putDeploymentStatus(
+export function putDeploymentStatus(
   ep: Epoch,
   w: Workload,
   op: number,
@@ -119,7 +154,8 @@ function putDeploymentStatus(
   });
 }
 
-function condition(
+/** A Deployment status condition as the controller writes it. */
+export function condition(
   type: string,
   status: string,
   reason: string,
@@ -210,6 +246,7 @@ export function replicaSetCreatesPods(
   }
   for (let i = 0; i < count; i++) {
     const p = makePod(ep.rng, w, cur);
+    if (ep.v1Uids) p.uid = ep.uid(cur);
     const r = ep.api({
       us: cur,
       actor: rsc,
@@ -376,7 +413,7 @@ export function schedulePod(
 }
 
 /** The kubelet's status manager patches the pod status. */
-function kubeletPatchStatus(
+export function kubeletPatchStatus(
   ep: Epoch,
   p: Pod,
   op: number,
@@ -523,6 +560,7 @@ export function kubeletStartsPod(
   op: number,
   tBound: number,
   failure: PodFailure | null,
+  opts: StartOptions = {},
 ): number | null {
   const node = p.node;
   if (!node) return null;
@@ -565,9 +603,10 @@ export function kubeletStartsPod(
   );
   t += rng.int(50_000, 80_999);
   volumeLines(ep, p, op, t, p.tokenVolume, `kubernetes.io/projected/${p.uid}-${p.tokenVolume}`, true);
-  if (w.claim) {
-    const unique = `kubernetes.io/csi/${w.claim.driver}^${w.claim.handle}`;
-    volumeLines(ep, p, op, t + 2 * MS, w.claim.pv, unique, failure !== 'volume');
+  const claim = p.claim ?? w.claim;
+  if (claim) {
+    const unique = claim.unique ?? `kubernetes.io/csi/${claim.driver}^${claim.handle}`;
+    volumeLines(ep, p, op, t + 2 * MS, claim.pv, unique, failure !== 'volume');
     if (failure === 'volume') {
       volumeTimeout(ep, p, op, t + 100 * MS, unique);
       return null;
@@ -607,18 +646,27 @@ export function kubeletStartsPod(
   // Pulled earlier in this window on this node (or preloaded in the kind node image)?
   const cacheKey = `${node}|${image}`;
   const cachedAt = ep.images.get(cacheKey);
-  const present =
+  let present =
     w.image.startsWith('busybox') ||
     w.image.startsWith('registry.k8s.io') ||
+    w.image.startsWith('docker.io/kindest/') ||
     (cachedAt !== undefined && cachedAt <= pullStart);
   let pullEnd = pullStart;
   if (failure === 'image') {
     imagePullFails(ep, p, op, pullStart);
     return null;
   }
+  // The pull that succeeds: the first one, or the retry after the registry came back.
+  let pullFrom = pullStart;
+  if (opts.pullFailsUntilUs !== undefined) {
+    const next = imagePullFails(ep, p, op, pullStart, opts.pullFailsUntilUs, opts.pullError);
+    if (next === null) return null;
+    pullFrom = next;
+    present = false;
+  }
   if (present) {
     ep.event({
-      us: pullStart,
+      us: pullFrom,
       obj: ctrRef(p),
       type: 'Normal',
       reason: 'Pulled',
@@ -629,7 +677,7 @@ export function kubeletStartsPod(
     });
   } else {
     ep.event({
-      us: pullStart,
+      us: pullFrom,
       obj: ctrRef(p),
       type: 'Normal',
       reason: 'Pulling',
@@ -638,9 +686,9 @@ export function kubeletStartsPod(
       host: node,
       op,
     });
-    ep.containerd(node, pullStart + 1 * MS, 'info', `PullImage ${JSON.stringify(image)}`, op);
+    ep.containerd(node, pullFrom + 1 * MS, 'info', `PullImage ${JSON.stringify(image)}`, op);
     const secs = rng.float(1.2, 6.5);
-    pullEnd = pullStart + Math.round(secs * S);
+    pullEnd = pullFrom + Math.round(secs * S);
     const size = rng.int(20_000_000, 80_000_000);
     const full = fullImage(image);
     const at = full.lastIndexOf(':');
@@ -672,9 +720,16 @@ export function kubeletStartsPod(
       op,
     });
   }
-  const started = startContainer(ep, p, op, pullEnd + 3 * MS, 0);
+  let startAt = pullEnd + 3 * MS;
+  if (opts.configErrorUntilUs !== undefined) {
+    const next = configErrorRetries(ep, p, op, startAt, opts.configErrorUntilUs, opts.configError ?? '');
+    if (next === null) return null;
+    startAt = next;
+  }
+  const started = startContainer(ep, p, op, startAt, 0);
   t = started;
-  appStartup(ep, p, op, podDir, started, 0, failure === 'crash');
+  if (opts.app) opts.app(started);
+  else appStartup(ep, p, op, podDir, started, 0, failure === 'crash');
   ep.kubelet(
     node,
     started + rng.int(5_000, 30_999),
@@ -726,10 +781,134 @@ export function kubeletStartsPod(
       { type: 'Ready', status: 'True', lastProbeTime: null, lastTransitionTime: rfc3339Sec(ready) },
     ],
   });
+  if (opts.runsForUs !== undefined) return containerCompletes(ep, p, op, started + opts.runsForUs);
   return ready;
 }
 
-function kubeletPleg(
+/**
+ * A container that keeps failing to be created for a config error (`CreateContainerConfigError`:
+ * a missing Secret or ConfigMap) from `t0` until `untilUs`: every sync finds the image present,
+ * records `Failed` `Error: <message>` and logs `Error syncing pod, skipping`; the pod worker retries
+ * after 10–15 s (its back-off period with jitter). Returns when the container can be created, or
+ * null if that is after the logs end.
+ */
+function configErrorRetries(
+  ep: Epoch,
+  p: Pod,
+  op: number,
+  t0: number,
+  untilUs: number,
+  message: string,
+): number | null {
+  const node = p.node ?? CONTROL_PLANE;
+  const w = p.w;
+  const pk: [string, { kobj: string }] = ['pod', kobj(w.ns, p.name)];
+  let t = t0;
+  for (let attempt = 0; t < ep.endUs; attempt++) {
+    if (attempt > 0) {
+      ep.event({
+        us: t,
+        obj: ctrRef(p),
+        type: 'Normal',
+        reason: 'Pulled',
+        message: `Container image ${JSON.stringify(w.image)} already present on machine`,
+        source: 'kubelet',
+        host: node,
+        op,
+      });
+    }
+    if (t >= untilUs) return t + 2 * MS;
+    ep.event({
+      us: t + 1 * MS,
+      obj: ctrRef(p),
+      type: 'Warning',
+      reason: 'Failed',
+      message: `Error: ${message}`,
+      source: 'kubelet',
+      host: node,
+      op,
+    });
+    ep.kubelet(
+      node,
+      t + 2 * MS,
+      {
+        sev: 'E',
+        caller: 'kubelet/pod_workers.go:1298',
+        msg: 'Error syncing pod, skipping',
+        err: `failed to "StartContainer" for ${JSON.stringify(w.container)} with CreateContainerConfigError: ${JSON.stringify(message)}`,
+        kv: [pk, ['podUID', p.uid]],
+      },
+      op,
+    );
+    if (attempt === 0)
+      kubeletPatchStatus(ep, p, op, t + 5 * MS, waitingStatus(p, t, 'CreateContainerConfigError', message));
+    t += ep.rng.int(10_000_000, 15_999_999);
+  }
+  return null;
+}
+
+/**
+ * The container exits 0 (a Job's work is done): containerd reaps the shim, PLEG sees it die, the
+ * kubelet reports the pod Succeeded. Returns when the status is written (µs).
+ */
+function containerCompletes(ep: Epoch, p: Pod, op: number, t: number): number {
+  const node = p.node ?? CONTROL_PLANE;
+  const cid = p.containerId || ep.rng.hex(64);
+  ep.containerd(node, t, 'info', 'shim disconnected', op, [
+    ['id', cid],
+    ['namespace', 'k8s.io'],
+  ]);
+  ep.containerd(node, t + 1 * MS, 'warning', 'cleaning up after shim disconnected', op, [
+    ['id', cid],
+    ['namespace', 'k8s.io'],
+  ]);
+  ep.containerd(node, t + 3 * MS, 'info', 'cleaning up dead shim', op, [['namespace', 'k8s.io']]);
+  const seen = t + ep.rng.int(300_000, 900_999);
+  kubeletPleg(ep, p, op, seen, 'ContainerDied', cid);
+  const at = rfc3339Sec(t);
+  return kubeletPatchStatus(ep, p, op, seen + 20 * MS, {
+    phase: 'Succeeded',
+    conditions: [
+      { type: 'PodReadyToStartContainers', status: 'False', lastProbeTime: null, lastTransitionTime: at },
+      {
+        type: 'Ready',
+        status: 'False',
+        lastProbeTime: null,
+        lastTransitionTime: at,
+        reason: 'PodCompleted',
+      },
+      {
+        type: 'ContainersReady',
+        status: 'False',
+        lastProbeTime: null,
+        lastTransitionTime: at,
+        reason: 'PodCompleted',
+      },
+    ],
+    containerStatuses: [
+      {
+        name: p.w.container,
+        state: {
+          terminated: {
+            exitCode: 0,
+            reason: 'Completed',
+            startedAt: rfc3339Sec(p.createdUs),
+            finishedAt: at,
+            containerID: `containerd://${cid}`,
+          },
+        },
+        lastState: {},
+        ready: false,
+        restartCount: 0,
+        image: p.w.image,
+        imageID: '',
+        started: false,
+      },
+    ],
+  });
+}
+
+export function kubeletPleg(
   ep: Epoch,
   p: Pod,
   op: number,
@@ -755,7 +934,7 @@ function kubeletPleg(
 }
 
 /** containerd creates and starts the container; the kubelet records Created/Started. Returns the start time. */
-function startContainer(ep: Epoch, p: Pod, op: number, t: number, attempt: number): number {
+export function startContainer(ep: Epoch, p: Pod, op: number, t: number, attempt: number): number {
   const node = p.node ?? CONTROL_PLANE;
   const rng = ep.rng;
   const cid = rng.hex(64);
@@ -858,19 +1037,36 @@ function appStartup(
   out(19, 'stderr', `${stamp(19)} [notice] 1#1: start worker processes`);
 }
 
-/** Image pull fails (tag not found): ErrImagePull, then ImagePullBackOff with growing back-off. */
-function imagePullFails(ep: Epoch, p: Pod, op: number, t0: number): void {
+/**
+ * Image pull fails (by default: the tag is not found): ErrImagePull, then ImagePullBackOff with
+ * growing back-off, until the logs end or until `untilUs`. Returns the time of the first attempt
+ * at or after `untilUs` (the one that succeeds), or null when that is after the logs end.
+ */
+function imagePullFails(
+  ep: Epoch,
+  p: Pod,
+  op: number,
+  t0: number,
+  untilUs = Number.POSITIVE_INFINITY,
+  pullError?: PullError,
+): number | null {
   const node = p.node ?? CONTROL_PLANE;
   const w = p.w;
   const full = fullImage(w.image);
   const host = full.startsWith('docker.io/') ? 'registry-1.docker.io' : full.slice(0, full.indexOf('/'));
-  const inner = `failed to pull and unpack image ${JSON.stringify(full)}: failed to resolve reference ${JSON.stringify(full)}: ${full}: not found`;
-  const rpc = `rpc error: code = NotFound desc = ${inner}`;
+  const inner =
+    pullError?.inner ??
+    `failed to pull and unpack image ${JSON.stringify(full)}: failed to resolve reference ${JSON.stringify(full)}: ${full}: not found`;
+  const rpc = `rpc error: code = ${pullError?.code ?? 'NotFound'} desc = ${inner}`;
+  const trying = pullError?.trying ?? {
+    msg: 'trying next host - response was http.StatusNotFound',
+    kv: [['host', host]] as [string, string][],
+  };
   const pk: [string, { kobj: string }] = ['pod', kobj(w.ns, p.name)];
   const podUid: [string, string] = ['podUID', p.uid];
   let t = t0;
   let backoff = 10;
-  for (let attempt = 0; t < ep.endUs; attempt++) {
+  for (let attempt = 0; t < Math.min(ep.endUs, untilUs); attempt++) {
     ep.event({
       us: t,
       obj: ctrRef(p),
@@ -883,9 +1079,7 @@ function imagePullFails(ep: Epoch, p: Pod, op: number, t0: number): void {
     });
     ep.containerd(node, t + 1 * MS, 'info', `PullImage ${JSON.stringify(w.image)}`, op);
     const fail = t + ep.rng.int(400_000, 1400_999);
-    ep.containerd(node, fail - 3 * MS, 'info', 'trying next host - response was http.StatusNotFound', op, [
-      ['host', host],
-    ]);
+    ep.containerd(node, fail - 3 * MS, 'info', trying.msg, op, trying.kv);
     ep.containerd(node, fail - 1 * MS, 'error', `PullImage ${JSON.stringify(w.image)} failed`, op, [
       ['error', inner],
     ]);
@@ -992,6 +1186,7 @@ function imagePullFails(ep: Epoch, p: Pod, op: number, t0: number): void {
     t = fail + backoff * S + ep.rng.int(100_000, 900_999);
     backoff = Math.min(backoff * 2, 300);
   }
+  return t < ep.endUs ? t : null;
 }
 
 /**
@@ -1414,6 +1609,70 @@ export function kubeletKillsPod(ep: Epoch, p: Pod, op: number, t: number): numbe
         ['source', 'api'],
         ['pods', [kobj(w.ns, p.name)]],
       ],
+    },
+    op,
+  );
+  return gone.doneUs;
+}
+
+/** The kubelet removes a pod whose containers have already exited: sandbox torn down, final delete. */
+export function kubeletRemovesFinishedPod(ep: Epoch, p: Pod, op: number, t: number): number {
+  const node = p.node ?? CONTROL_PLANE;
+  const pods: [string, { kobj: string }[]] = ['pods', [kobj(p.w.ns, p.name)]];
+  ep.kubelet(
+    node,
+    t,
+    {
+      sev: 'I',
+      caller: 'kubelet/kubelet.go:2450',
+      msg: 'SyncLoop DELETE',
+      v: 2,
+      kv: [['source', 'api'], pods],
+    },
+    op,
+  );
+  ep.containerd(node, t + 5 * MS, 'info', `StopPodSandbox for ${JSON.stringify(p.sandbox)}`, op);
+  ep.containerd(
+    node,
+    t + 40 * MS,
+    'info',
+    `TearDown network for sandbox ${JSON.stringify(p.sandbox)} successfully`,
+    op,
+  );
+  ep.containerd(
+    node,
+    t + 45 * MS,
+    'info',
+    `StopPodSandbox for ${JSON.stringify(p.sandbox)} returns successfully`,
+    op,
+  );
+  kubeletPleg(ep, p, op, t + ep.rng.int(300_000, 900_999), 'ContainerDied', p.sandbox);
+  const gone = ep.api({
+    us: t + ep.rng.int(1_000_000, 1_500_999),
+    actor: ep.cluster.actors.kubelet(node),
+    verb: 'delete',
+    method: 'DELETE',
+    uri: `/api/v1/namespaces/${p.w.ns}/pods/${p.name}`,
+    objectRef: { resource: 'pods', namespace: p.w.ns, name: p.name, apiVersion: 'v1' },
+    code: 200,
+    requestObject: {
+      kind: 'DeleteOptions',
+      apiVersion: 'v1',
+      gracePeriodSeconds: 0,
+      preconditions: { uid: p.uid },
+    },
+    responseObject: podBody(p, ep.nextRv(), { phase: 'Succeeded' }),
+    op,
+  });
+  ep.kubelet(
+    node,
+    gone.doneUs + 1 * MS,
+    {
+      sev: 'I',
+      caller: 'kubelet/kubelet.go:2444',
+      msg: 'SyncLoop REMOVE',
+      v: 2,
+      kv: [['source', 'api'], pods],
     },
     op,
   );

@@ -1,5 +1,5 @@
-import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { kubetrailCommand, OUT, runMeasured, timeShell } from './childProcess.ts';
 import { renderProfile, summarizeProfiles } from './cpuProfile.ts';
@@ -145,10 +145,18 @@ export async function runIngestBench(o: IngestBenchOptions): Promise<Section> {
       );
       notes.push(`extracting the bundle for lnav took ${fmtMs(x.wallMs)} (not counted)`);
     }
+    // lnav writes its default formats and configs into its home (~/.lnav); when HOME is not an
+    // existing directory it writes them into the working directory instead — how `formats/` and
+    // `configs/` once landed at the repository root. A temporary home, removed after the run.
+    const lnavHome = mkdtempSync(join(tmpdir(), 'kubetrail-lnav-home-'));
     const lnav = await runMeasured(
       ['lnav', '-n', '-N', '-c', ';SELECT count(*) AS n FROM all_logs', '-r', dir],
-      { timeoutMs: o.timeoutMs, env: { ...process.env, HOME: join(OUT, 'lnav-home') } },
-    );
+      {
+        timeoutMs: o.timeoutMs,
+        env: { ...process.env, HOME: lnavHome, XDG_CONFIG_HOME: join(lnavHome, '.config') },
+        cwd: lnavHome,
+      },
+    ).finally(() => rmSync(lnavHome, { recursive: true, force: true }));
     const counted = /(\d+)\s*$/.exec(lnav.stdout.trim())?.[1];
     figures.push({
       name: 'lnav headless load (context)',

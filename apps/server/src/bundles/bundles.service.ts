@@ -1,8 +1,8 @@
 import { rm } from 'node:fs/promises';
 import type { Request } from 'express';
 import type { Bundle, BundleDetail, UploadAccepted } from '@kubetrail/model';
-import { bundleIdFromDigest } from '../ingest/bundleId.ts';
-import { ingestPaths } from '../ingest/ingest.service.ts';
+import { bundleIdFromDigest } from '@kubetrail/ingest';
+import { ingestPaths } from '@kubetrail/ingest';
 import { ingestInWorker } from '../ingest/ingestInWorker.ts';
 import { AppError } from '../http/appError.ts';
 import type { AppContext, StoreContext } from '../http/context.ts';

@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Store } from '@kubetrail/store';
-import { IngestInputError, type IngestOptions, type IngestResult } from './ingest.service.ts';
+import { IngestInputError, type IngestOptions, type IngestResult } from '@kubetrail/ingest';
 import type { IngestWorkerData, IngestWorkerMessage } from './ingest.worker.ts';
 
 /**

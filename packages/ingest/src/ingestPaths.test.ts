@@ -4,11 +4,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { IngestReportSchema, type IngestProgress } from '@kubetrail/model';
 import { generateBundle, writeBundleDir, writeBundleTarGz } from '@kubetrail/simulator';
 import type { Store } from '@kubetrail/store';
-import { tarBytes } from '../hardening/hardeningKit.ts';
-import { tempStore } from '../testing/seedBundle.ts';
-import { IngestInputError, ingestPaths } from './ingest.service.ts';
-import { ingestInWorker } from './ingestInWorker.ts';
-import { CORPUS } from '../testing/corpus.ts';
+import { IngestInputError, ingestPaths } from './ingestPaths.ts';
+import { CORPUS, tarBytes, tempStore } from './testing/index.ts';
 
 const stores: Store[] = [];
 afterEach(() => {
@@ -208,15 +205,5 @@ describe('ingestPaths', () => {
     expect(await from('+02:00')).toBe('2024-06-10T09:35:40.244300000Z');
     expect(await from('Europe/Berlin')).toBe('2024-06-10T09:35:40.244300000Z'); // CEST in June
     expect(await from('America/New_York')).toBe('2024-06-10T15:35:40.244300000Z'); // EDT
-  });
-
-  it('runs the same ingest in a worker thread', async () => {
-    const { store, dir } = fresh();
-    const root = smallBundle(dir);
-    let begun = false;
-    const r = await ingestInWorker(store, [root], { name: 'in a worker', onBegin: () => (begun = true) });
-    expect(begun).toBe(true);
-    expect(r.status).toBe('ready');
-    expect(store.getBundle(r.bundleId)?.name).toBe('in a worker');
   });
 });

@@ -9,9 +9,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { FileReport, IngestReport } from '@kubetrail/model';
 import type { Store } from '@kubetrail/store';
-import { CORPUS } from '../testing/corpus.ts';
-import { tempStore } from '../testing/seedBundle.ts';
-import { ingestPaths } from './ingest.service.ts';
+import { CORPUS, tempStore } from './testing/index.ts';
+import { ingestPaths } from './ingestPaths.ts';
 
 const stores: Store[] = [];
 afterAll(() => {

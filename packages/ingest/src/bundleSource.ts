@@ -586,7 +586,7 @@ class Source {
               )
                 foreign.push(r.raw);
               this.learn(r, info, m.path);
-              rows.push(recordValues(r));
+              rows.push(recordValues(r, info, this.opts.limits.maxLineBytes));
               if (rows.length >= ROWS_PER_EVENT) flush();
               break;
             }

@@ -31,28 +31,24 @@ interface Quality {
 
 /** What a user would measure in the stored bundle. */
 function quality(store: Store, bundleId: string): Quality {
-  const key = store.db
-    .prepare<[string], { key: number }>('SELECT key FROM bundles WHERE id = ?')
-    .get(bundleId)!.key;
-  const q = store.db
-    .prepare<[number], { n: number; dated: number; comp: number }>(
-      `SELECT COUNT(*) AS n, SUM(ts IS NOT NULL) AS dated, SUM(component NOT IN ('', 'unknown')) AS comp
-       FROM records WHERE rid >> 40 = ? AND kind = 'log'`,
-    )
-    .get(key)!;
-  const years = store.db
-    .prepare<[number], { y: string }>(
-      `SELECT DISTINCT strftime('%Y', ts / 1000000000, 'unixepoch') AS y FROM records WHERE rid >> 40 = ? AND ts IS NOT NULL`,
-    )
-    .all(key)
-    .map((r) => Number(r.y));
-  const twice = store.db
-    .prepare<[number], { n: number }>(
-      `SELECT COUNT(*) AS n FROM (SELECT raw, ts FROM records WHERE rid >> 40 = ? AND kind IN ('log', 'audit', 'event')
-       AND ts IS NOT NULL GROUP BY raw, ts, component HAVING COUNT(DISTINCT file_id) > 1)`,
-    )
-    .get(key)!.n;
-  return { logLines: q.n, dated: q.dated, withComponent: q.comp, years: new Set(years), twice };
+  const q: Quality = { logLines: 0, dated: 0, withComponent: 0, years: new Set(), twice: 0 };
+  const files = new Map<string, Set<string>>();
+  for (const r of store.bundleRecords(bundleId)) {
+    if (r.ts !== null) q.years.add(Number(r.ts.slice(0, 4)));
+    if (r.kind === 'log') {
+      q.logLines++;
+      if (r.ts !== null) q.dated++;
+      if (r.component !== '' && r.component !== 'unknown') q.withComponent++;
+    }
+    if ((r.kind === 'log' || r.kind === 'audit' || r.kind === 'event') && r.ts !== null) {
+      const k = `${r.raw}\u0000${r.ts}\u0000${r.component}`;
+      const seen = files.get(k) ?? new Set<string>();
+      seen.add(r.file);
+      files.set(k, seen);
+    }
+  }
+  for (const seen of files.values()) if (seen.size > 1) q.twice++;
+  return q;
 }
 
 async function ingest(rel: string): Promise<{ store: Store; bundleId: string; report: IngestReport }> {

@@ -14,6 +14,7 @@ import {
   type LinkKind,
   type LogRecord,
   type RecordKind,
+  type Wrapper,
 } from '@kubetrail/model';
 import { auditFieldsFromRaw } from '@kubetrail/parsers';
 
@@ -33,9 +34,34 @@ export interface BundleRow {
   error: string | null;
   fts_built: bigint;
   fts_upto: bigint | null;
+  /** 1: records written with migration 0007's layout (raw text in blocks). */
+  layout: bigint;
 }
 
-export interface RecordRow {
+/** What reading a record's text needs: its text columns, where its raw text is, how to re-derive. */
+export interface TextRow {
+  kind: RecordKind;
+  message: string;
+  fields: string | null;
+  raw: string;
+  /** Migration 0007: the block holding the raw text (null: in `raw`, a bundle from before). */
+  block: bigint | null;
+  pos: bigint | null;
+  len: bigint | null;
+  /** The parsers' REDERIVE (null or 0: message and fields are in their columns). */
+  derive: bigint | null;
+  file_mode: string | null;
+  file_wrapper: Wrapper;
+  file_format: LineFormat | null;
+  file_component: string | null;
+  file_node: string | null;
+}
+
+/** The columns of `files` that `TextRow` reads, for a `records r JOIN files f` statement. */
+export const FILE_TEXT_COLUMNS = `f.mode AS file_mode, f.wrapper AS file_wrapper, f.format AS file_format,
+  f.component AS file_component, f.node AS file_node`;
+
+export interface RecordRow extends TextRow {
   rid: bigint;
   id: bigint;
   file_id: bigint;
@@ -43,18 +69,21 @@ export interface RecordRow {
   line: bigint;
   ts: bigint | null;
   severity: bigint;
-  kind: RecordKind;
   format: LineFormat;
   component: string;
   node: string | null;
   caller: string | null;
-  message: string;
-  fields: string | null;
-  raw: string;
   req_id: string | null;
   audit_id: string | null;
   trace_id: string | null;
   span_id: string | null;
+}
+
+/** A record's text as shown: message, fields and raw line. */
+export interface RecordText {
+  message: string;
+  fields: Record<string, unknown> | null;
+  raw: string;
 }
 
 export interface LinkedRecordRow extends RecordRow {
@@ -100,7 +129,7 @@ export function toBundle(row: BundleRow): Bundle {
 
 export const toReport = (row: BundleRow): IngestReport | null => parseJson<IngestReport>(row.report);
 
-export function toLogRecord(bundleId: string, row: RecordRow): LogRecord {
+export function toLogRecord(bundleId: string, row: RecordRow, text: RecordText): LogRecord {
   return {
     id: Number(row.id),
     bundleId,
@@ -113,8 +142,8 @@ export function toLogRecord(bundleId: string, row: RecordRow): LogRecord {
     component: row.component,
     node: row.node,
     caller: row.caller,
-    message: row.message,
-    fields: recordFields(row.kind, row.fields, row.raw),
-    raw: row.raw,
+    message: text.message,
+    fields: text.fields,
+    raw: text.raw,
   };
 }

@@ -26,10 +26,16 @@ const NO_TS = '-9223372036854775808';
  * `CorrelationRow` in store.ts.
  */
 const CORRELATION_COLUMNS = `r.id, r.file_id, r.ts, r.severity, r.kind, r.format, r.component, r.node, r.caller,
-  r.message, r.fields, r.req_id, r.audit_id, r.trace_id, r.span_id, ${AUDIT_RAW}`;
+  r.message, r.fields, r.req_id, r.audit_id, r.trace_id, r.span_id, ${AUDIT_RAW}, r.block, r.pos, r.len, r.derive,
+  f.mode, f.wrapper, f.format, f.component, f.node`;
 
 export const BUNDLE_COLUMNS = `key, id, name, status, created_at, size_bytes, records, requests, ts_from, ts_to,
-  progress, report, error, fts_built, fts_upto`;
+  progress, report, error, fts_built, fts_upto, layout`;
+
+/** What reading a record's text needs (rows.ts `TextRow`), from `records r JOIN files f`. */
+const TEXT_COLUMNS = `r.kind, r.message, r.fields, r.raw, r.block, r.pos, r.len, r.derive, f.mode AS file_mode,
+  f.wrapper AS file_wrapper, f.format AS file_format, f.component AS file_component, f.node AS file_node`;
+const FILE_OF_RECORD = `JOIN files f ON f.bundle = r.bundle AND f.file_id = r.file_id`;
 
 export const SQL = {
   listBundles: `SELECT ${BUNDLE_COLUMNS} FROM bundles ORDER BY created_at DESC, id`,
@@ -53,10 +59,14 @@ export const SQL = {
   setFtsBuilt: `UPDATE bundles SET fts_built = 1 WHERE key = ?`,
   setFtsUpto: `UPDATE bundles SET fts_upto = @upto WHERE key = @key`,
   lastRid: `SELECT max(rid) FROM records WHERE rid BETWEEN @lo AND @hi`,
-  deleteFts: `INSERT INTO records_fts (records_fts, rowid, message, log_fields)
-    SELECT 'delete', rid, message, log_fields FROM records WHERE rid BETWEEN @lo AND @hi`,
-  buildFts: `INSERT INTO records_fts (rowid, message, log_fields)
-    SELECT rid, message, log_fields FROM records WHERE rid BETWEEN @lo AND @hi`,
+  /** The index is contentless with `contentless_delete` (migration 0007): entries go by rowid. */
+  deleteFts: `DELETE FROM records_fts WHERE rowid BETWEEN @lo AND @hi`,
+  insertFts: `INSERT INTO records_fts (rowid, message, log_fields) VALUES (?, ?, ?)`,
+  insertBlock: `INSERT INTO blocks (bid, codec, chars, data) VALUES (?, ?, ?, ?)`,
+  block: `SELECT codec, data FROM blocks WHERE bid = ?`,
+  deleteBlocks: `DELETE FROM blocks WHERE bid BETWEEN @lo AND @hi`,
+  setLayout: `UPDATE bundles SET layout = 1 WHERE key = ?`,
+  insertLane: `INSERT INTO link_lanes (bundle, sig, lane) VALUES (?, ?, ?)`,
   /** One sorted pass: appends to the table's b-tree in key order (migration 0002). */
   buildTimes: `INSERT INTO record_times (bundle, ts, rid, severity, is_log)
     SELECT @key, coalesce(ts, ${NO_TS}), rid, severity, kind = 'log' FROM records WHERE rid BETWEEN @lo AND @hi
@@ -73,25 +83,26 @@ export const SQL = {
   deleteFiles: `DELETE FROM files WHERE bundle = ?`,
   deleteBundle: `DELETE FROM bundles WHERE key = ?`,
 
-  insertFile: `INSERT INTO files (bundle, file_id, path, format, wrapper, component, node, time_rule)
-    VALUES (@bundle, @fileId, @path, @format, @wrapper, @component, @node, @timeRule)`,
+  insertFile: `INSERT INTO files (bundle, file_id, path, format, wrapper, component, node, time_rule, mode)
+    VALUES (@bundle, @fileId, @path, @format, @wrapper, @component, @node, @timeRule, @mode)`,
   finishFile: `UPDATE files SET format = @format, wrapper = @wrapper, component = @component, node = @node,
     bytes = @bytes, lines = @lines, records = @records, skipped = @skipped, time_rule = @timeRule, error = @error
     WHERE bundle = @bundle AND file_id = @fileId`,
+  /** A record's raw text goes to a block (`block`, `pos`, `len`); `raw` stays empty (migration 0007). */
   insertRecord: `INSERT INTO records (rid, file_id, line, ts, severity, kind, format, component, node,
-    caller, message, fields, raw, req_id, audit_id, trace_id, span_id)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    caller, message, fields, raw, req_id, audit_id, trace_id, span_id, block, pos, len, derive, lane)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   insertSpan: `INSERT INTO spans (bundle, id, file_id, trace_id, span_id, parent_span_id, name, service, component,
     node, start_ns, end_ns, status_code, status_message, attributes, resource, events, audit_id)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 
   correlationRecords: `SELECT ${CORRELATION_COLUMNS} FROM record_times t CROSS JOIN records r ON r.rid = t.rid
-    WHERE t.bundle = ? ORDER BY t.ts, t.rid`,
+    ${FILE_OF_RECORD} WHERE t.bundle = ? ORDER BY t.ts, t.rid`,
   correlationRecordsOfKinds: `SELECT ${CORRELATION_COLUMNS} FROM record_times t CROSS JOIN records r ON r.rid = t.rid
-    WHERE t.bundle = ? AND r.kind IN (SELECT value FROM json_each(?)) ORDER BY t.ts, t.rid`,
+    ${FILE_OF_RECORD} WHERE t.bundle = ? AND r.kind IN (SELECT value FROM json_each(?)) ORDER BY t.ts, t.rid`,
   /** Kinds without 'log': `is_log` skips the log lines without reading their rows. */
   correlationControlRecordsOfKinds: `SELECT ${CORRELATION_COLUMNS} FROM record_times t
-    CROSS JOIN records r ON r.rid = t.rid
+    CROSS JOIN records r ON r.rid = t.rid ${FILE_OF_RECORD}
     WHERE t.bundle = ? AND t.is_log = 0 AND r.kind IN (SELECT value FROM json_each(?)) ORDER BY t.ts, t.rid`,
   correlationSpans: `SELECT * FROM spans WHERE bundle = ? ORDER BY start_ns, id`,
   insertLink: `INSERT OR IGNORE INTO links (bundle, req_id, record, kind, evidence) VALUES (?, ?, ?, ?, ?)`,
@@ -103,10 +114,12 @@ export const SQL = {
   countRequests: `SELECT count(*) AS n FROM requests WHERE bundle = ?`,
 
   getRequest: `SELECT body FROM requests WHERE bundle = ? AND req_id = ?`,
-  recordById: `SELECT r.*, f.path FROM records r JOIN files f ON f.bundle = r.bundle AND f.file_id = r.file_id
-    WHERE r.rid = ?`,
-  neighbours: `SELECT r.*, f.path FROM records r JOIN files f ON f.bundle = r.bundle AND f.file_id = r.file_id
+  recordById: `SELECT r.*, f.path, ${TEXT_COLUMNS} FROM records r ${FILE_OF_RECORD} WHERE r.rid = ?`,
+  neighbours: `SELECT r.*, f.path, ${TEXT_COLUMNS} FROM records r ${FILE_OF_RECORD}
     WHERE r.rid BETWEEN @lo AND @hi AND r.file_id = @fileId ORDER BY r.rid`,
+  /** Every record of a bundle with its text columns, in id order (tests, exports). */
+  bundleRecords: `SELECT r.*, f.path, ${TEXT_COLUMNS} FROM records r ${FILE_OF_RECORD}
+    WHERE r.rid BETWEEN @lo AND @hi ORDER BY r.rid`,
   recordLinks: `SELECT req_id, kind, evidence FROM links INDEXED BY links_by_record WHERE bundle = ? AND record = ? ORDER BY req_id`,
   recordLinksMany: `SELECT record, req_id FROM links INDEXED BY links_by_record WHERE bundle = ? AND record IN (SELECT value FROM json_each(?))`,
   relatedRequests: `SELECT DISTINCT o2.req_id, o2.object FROM links l INDEXED BY links_by_record
@@ -114,9 +127,9 @@ export const SQL = {
     JOIN request_objects o2 ON o2.bundle = o1.bundle AND o2.object = o1.object AND o2.req_id <> l.req_id
     WHERE l.bundle = ? AND l.record = ? ORDER BY o2.req_id LIMIT 50`,
   // CROSS JOIN pins the join order: start from the request's links, never from the bundle's records.
-  requestRecords: `SELECT r.*, f.path, l.kind AS link_kind, l.evidence FROM links l
+  requestRecords: `SELECT r.*, f.path, ${TEXT_COLUMNS}, l.kind AS link_kind, l.evidence FROM links l
     CROSS JOIN records r ON r.rid = (l.bundle << 40) + l.record
-    JOIN files f ON f.bundle = r.bundle AND f.file_id = r.file_id
+    ${FILE_OF_RECORD}
     WHERE l.bundle = @bundle AND l.req_id = @reqId
       AND (@fromNs IS NULL OR r.ts >= @fromNs) AND (@toNs IS NULL OR r.ts <= @toNs)
       AND r.severity >= @minSeverity
@@ -125,10 +138,10 @@ export const SQL = {
     JOIN spans s ON s.bundle = l.bundle AND s.id = l.span
     WHERE l.bundle = ? AND l.req_id = ? ORDER BY s.start_ns, s.id`,
 
-  search: `SELECT r.*, f.path, snippet(records_fts, 0, char(2), char(3), '…', 24) AS snippet,
-    snippet(records_fts, 1, char(2), char(3), '…', 16) AS fields_snippet
+  /** Hits in rowid order; the store highlights them from their text (the index holds none). */
+  search: `SELECT r.*, f.path, ${TEXT_COLUMNS}
     FROM records_fts JOIN records r ON r.rid = records_fts.rowid
-    JOIN files f ON f.bundle = r.bundle AND f.file_id = r.file_id
+    ${FILE_OF_RECORD}
     WHERE records_fts MATCH @match AND records_fts.rowid BETWEEN @lo AND @hi
     ORDER BY records_fts.rowid LIMIT @limit OFFSET @offset`,
   searchCount: `SELECT count(*) AS n FROM (SELECT 1 FROM records_fts JOIN records r ON r.rid = records_fts.rowid
@@ -209,7 +222,7 @@ const LINK_WINDOW = `FROM links l INDEXED BY links_by_time
       AND l.severity >= @minSeverity`;
 /** The same window's records: the index range, then one rowid lookup per link that passes `lane`. */
 const TIMELINE_FROM = `FROM links l INDEXED BY links_by_time CROSS JOIN records r ON r.rid = (l.bundle << 40) + l.record
-    WHERE l.bundle = @bundle AND l.req_id = @reqId AND l.ts >= @fromNs AND l.ts <= @toNs
+    ${FILE_OF_RECORD} WHERE l.bundle = @bundle AND l.req_id = @reqId AND l.ts >= @fromNs AND l.ts <= @toNs
       AND l.severity >= @minSeverity`;
 
 /** Writing the links' ts, severity and lane once a bundle's links are saved (migration 0003). */
@@ -220,6 +233,9 @@ export const LINK_LANES_SQL = {
       FROM links l CROSS JOIN records r ON r.rid = (l.bundle << 40) + l.record WHERE l.bundle = @bundle)`,
   fill: `UPDATE links SET ts = r.ts, severity = r.severity,
     lane = (SELECT k.lane FROM link_lanes k WHERE k.bundle = @bundle AND k.sig = ${LANE_SIG})
+    FROM records r WHERE links.bundle = @bundle AND r.rid = (links.bundle << 40) + links.record`,
+  /** Bundles written with migration 0007's layout: each record's lane was numbered when written. */
+  fillFromRows: `UPDATE links SET ts = r.ts, severity = r.severity, lane = r.lane
     FROM records r WHERE links.bundle = @bundle AND r.rid = (links.bundle << 40) + links.record`,
   done: `UPDATE bundles SET lanes_built = 1 WHERE key = @bundle`,
   columnsDone: `UPDATE bundles SET columns_built = 1 WHERE key = @bundle`,
@@ -242,8 +258,7 @@ export const LINK_LANES_SQL = {
 /** Level-of-detail timeline (SPEC §7.2): cost follows what is returned, not the request's size. */
 export const TIMELINE_SQL = {
   /** Marks of the sparse lanes: narrow columns, a message prefix, fields only for log lines' previews. */
-  marks: `SELECT r.id, r.ts, r.severity, r.kind, substr(r.message, 1, @messageChars) AS message,
-    CASE WHEN r.kind = 'log' THEN r.fields END AS fields, l.kind AS link_kind, l.lane
+  marks: `SELECT r.id, r.ts, r.severity, ${TEXT_COLUMNS}, l.kind AS link_kind, l.lane
     ${TIMELINE_FROM} AND l.lane IN (SELECT value FROM json_each(@lanes)) ORDER BY l.ts, l.record`,
   /**
    * One pass over the window: per lane signature and bucket, the count, the worst severity and,
@@ -257,10 +272,9 @@ export const TIMELINE_SQL = {
     max((l.severity << 40) + (1099511627775 - l.record)) AS worst
     ${LINK_WINDOW} GROUP BY l.lane, b`,
   /** Audit records (API-call bars) with their fields, bounded; `@lanes`: the audit lanes. */
-  auditRecords: `SELECT r.id, r.ts, r.fields, ${AUDIT_RAW} AS raw ${TIMELINE_FROM}
+  auditRecords: `SELECT r.id, r.ts, ${TEXT_COLUMNS} ${TIMELINE_FROM}
     AND l.lane IN (SELECT value FROM json_each(@lanes)) AND r.kind = 'audit' ORDER BY l.ts, l.record LIMIT @limit`,
   /** Message previews of a few records by id: rowid lookups. */
-  previews: `SELECT r.id, r.kind, substr(r.message, 1, @messageChars) AS message,
-    CASE WHEN r.kind = 'log' THEN r.fields END AS fields FROM records r
+  previews: `SELECT r.id, ${TEXT_COLUMNS} FROM records r ${FILE_OF_RECORD}
     WHERE r.rid IN (SELECT (@bundle << 40) + value FROM json_each(@ids))`,
 } as const;

@@ -33,11 +33,14 @@ import {
 } from '@kubetrail/model';
 import { BundleWriter, fileParams, spanParams } from './bundleWriter.ts';
 import { toFtsQuery } from './ftsQuery.ts';
+import type { FtsSpill } from './ftsSpill.ts';
 import { buildFtsInWorker } from './ftsWorker.ts';
+import { highlight, queryPhrases } from './highlight.ts';
+import { BlockCache } from './rawBlocks.ts';
+import { RecordTexts } from './recordTexts.ts';
 import { LinkBuffer, type BufferedCorrelation } from './linkBuffer.ts';
 import { migrate } from './migrate.ts';
 import {
-  parseJson,
   recordFields,
   toBundle,
   toLogRecord,
@@ -45,6 +48,7 @@ import {
   type BundleRow,
   type LinkedRecordRow,
   type RecordRow,
+  type TextRow,
 } from './rows.ts';
 import {
   bucketLinkColumns,
@@ -135,6 +139,15 @@ type CorrelationRow = [
   spanId: string | null,
   /** Raw stage lines of an audit record stored without `fields`. */
   auditRaw: string | null,
+  block: bigint | null,
+  pos: bigint | null,
+  len: bigint | null,
+  derive: bigint | null,
+  fileMode: string | null,
+  fileWrapper: TextRow['file_wrapper'],
+  fileFormat: TextRow['file_format'],
+  fileComponent: string | null,
+  fileNode: string | null,
 ];
 
 /**
@@ -151,7 +164,7 @@ class LazyStoredRecord implements StoredRecord {
   readonly component: string;
   readonly node: string | null;
   readonly caller: string | null;
-  readonly message: string;
+  readonly message: string = '';
   readonly reqId: string | null;
   readonly auditId: string | null;
   readonly traceId: string | null;
@@ -160,8 +173,14 @@ class LazyStoredRecord implements StoredRecord {
   private auditRaw: string | null;
   private parsed: Record<string, unknown> | null | undefined;
 
-  /** `row`: the columns of `SQL.correlationRecords…`, in order, as better-sqlite3 returns them raw. */
-  constructor(row: CorrelationRow) {
+  /**
+   * `row`: the columns of `SQL.correlationRecords…`, in order, as better-sqlite3 returns them raw;
+   * `text`: reads the text of a record stored in a block (migration 0007).
+   */
+  constructor(
+    row: CorrelationRow,
+    text: (row: TextRow) => { message: string; fields: Record<string, unknown> | null },
+  ) {
     this.id = Number(row[0]);
     this.fileId = Number(row[1]);
     this.ts = row[2];
@@ -178,6 +197,25 @@ class LazyStoredRecord implements StoredRecord {
     this.traceId = row[13];
     this.spanId = row[14];
     this.auditRaw = row[15];
+    if (row[16] !== null) {
+      const t = text({
+        kind: row[4],
+        message: row[9],
+        fields: row[10],
+        raw: '',
+        block: row[16],
+        pos: row[17],
+        len: row[18],
+        derive: row[19],
+        file_mode: row[20],
+        file_wrapper: row[21],
+        file_format: row[22],
+        file_component: row[23],
+        file_node: row[24],
+      });
+      this.message = t.message;
+      this.parsed = t.fields;
+    }
   }
 
   get fields(): Record<string, unknown> | null {
@@ -202,8 +240,17 @@ const isFtsQueryError = (err: unknown): err is Error =>
  * A hit's snippet: the message, highlighted where it matched, and the key/values' snippet after it
  * when the match is there (FTS marks matches with \x02…\x03).
  */
-const searchSnippet = (message: string, fields: string | null): string =>
-  fields !== null && fields.includes('\u0002') ? `${message}  ${fields}` : message;
+function searchSnippet(
+  text: { message: string; fields: Record<string, unknown> | null },
+  kind: RecordKind,
+  phrases: ReturnType<typeof queryPhrases>,
+): string {
+  const message = highlight(text.message, phrases, 24);
+  // The key/values are indexed for log lines only (migration 0005): shown when the match is there.
+  if (kind !== 'log' || text.fields === null) return message;
+  const fields = highlight(JSON.stringify(text.fields), phrases, 16);
+  return fields.includes('\u0002') ? `${message}  ${fields}` : message;
+}
 
 export interface StoreOptions {
   /**
@@ -225,6 +272,11 @@ export const INGEST_BUSY_TIMEOUT_MS = 300_000;
  */
 export class Store {
   readonly db: Db;
+  /** Decoded raw-text blocks recently read (rawBlocks.ts). */
+  private readonly blocks: BlockCache;
+  private readonly texts: RecordTexts;
+  /** Full-text text of bundles whose records are written and whose index is not built yet. */
+  private readonly pendingFts = new Map<string, FtsSpill>();
 
   constructor(
     readonly file: string,
@@ -250,6 +302,11 @@ export class Store {
     this.db.pragma('wal_autocheckpoint = 8192');
     this.db.pragma('journal_size_limit = 67108864');
     migrate(this.db);
+    const block = this.db.prepare(SQL.block);
+    this.blocks = new BlockCache(
+      (key, n) => block.get(ridOf(key, n)) as { codec: number; data: Buffer } | undefined,
+    );
+    this.texts = new RecordTexts(this.blocks);
     // Bundles correlated before migrations 0003/0004: give their links time, severity and lane,
     // and their big requests link columns, now.
     const pending = this.db.prepare(LINK_LANES_SQL.pending).safeIntegers(true).all() as {
@@ -450,11 +507,10 @@ export class Store {
     const key = row.key;
     this.db
       .transaction(() => {
-        // Exactly the index entries the bundle has: all of them, or those of an interrupted build.
-        if (row.fts_built) this.db.prepare(SQL.deleteFts).run(ridRange(key));
-        else if (row.fts_upto !== null)
-          this.db.prepare(SQL.deleteFts).run({ lo: ridRange(key).lo, hi: row.fts_upto });
+        // The index is contentless (migration 0007): its entries go by rowid, however far a build got.
+        this.db.prepare(SQL.deleteFts).run(ridRange(key));
         this.db.prepare(SQL.deleteRecords).run(ridRange(key));
+        this.db.prepare(SQL.deleteBlocks).run(ridRange(key));
         for (const sql of [
           SQL.deleteTimes,
           SQL.deleteLinks,
@@ -471,6 +527,8 @@ export class Store {
         }
       })
       .immediate();
+    this.pendingFts.get(id)?.remove();
+    this.pendingFts.delete(id);
     return true;
   }
 
@@ -479,18 +537,24 @@ export class Store {
   /** A writer for a bundle that `beginBundle` started. */
   createWriter(bundleId: string): BundleWriter {
     const key = this.bundleKey(bundleId);
-    return new BundleWriter(this.db, key, (fts) => {
+    const writer: BundleWriter = new BundleWriter(this.db, key, (fts) => {
       this.db
         .transaction(() => {
           this.db.prepare(SQL.buildTimes).run({ key, ...ridRange(key) });
-          if (fts) this.buildFtsNow(key);
+          if (fts) this.buildFtsNow(key, writer.fts);
         })
         .immediate();
+      if (fts) writer.fts.remove();
+      else this.pendingFts.set(bundleId, writer.fts);
     });
+    return writer;
   }
 
-  private buildFtsNow(key: bigint): void {
-    this.db.prepare(SQL.buildFts).run(ridRange(key));
+  /** Indexes the spilled text here, in the caller's transaction. */
+  private buildFtsNow(key: bigint, spill: FtsSpill): void {
+    const insert = this.db.prepare(SQL.insertFts);
+    let rid = ridRange(key).lo;
+    for (const [message, logFields] of spill.entries()) insert.run(rid++, message, logFields);
     this.db.prepare(SQL.setFtsBuilt).run(key);
   }
 
@@ -500,29 +564,30 @@ export class Store {
    * committed. Nothing may write on this store's connection until then: the worker holds the
    * write lock. An in-memory database has no second connection: the index is built here.
    */
-  buildFts(bundleId: string, opts: { step?: number } = {}): Promise<void> {
+  async buildFts(bundleId: string, opts: { step?: number } = {}): Promise<void> {
     const key = this.bundleKey(bundleId);
-    if (this.file === ':memory:') {
-      this.db.transaction(() => this.buildFtsNow(key)).immediate();
-      return Promise.resolve();
+    const spill = this.pendingFts.get(bundleId);
+    if (spill === undefined) throw new StoreError('conflict', `bundle ${bundleId} has no records to index`);
+    this.pendingFts.delete(bundleId);
+    try {
+      if (this.file === ':memory:' || spill.count === 0) {
+        this.db.transaction(() => this.buildFtsNow(key, spill)).immediate();
+        return;
+      }
+      await buildFtsInWorker({
+        file: this.file,
+        busyTimeoutMs: INGEST_BUSY_TIMEOUT_MS,
+        insert: SQL.insertFts,
+        progress: SQL.setFtsUpto,
+        done: SQL.setFtsBuilt,
+        key,
+        lo: ridRange(key).lo,
+        spill: spill.file,
+        step: opts.step ?? FTS_STEP,
+      });
+    } finally {
+      spill.remove();
     }
-    const range = ridRange(key);
-    const last = this.db.prepare(SQL.lastRid).pluck().safeIntegers(true).get(range) as bigint | null;
-    if (last === null) {
-      this.db.prepare(SQL.setFtsBuilt).run(key);
-      return Promise.resolve();
-    }
-    return buildFtsInWorker({
-      file: this.file,
-      busyTimeoutMs: INGEST_BUSY_TIMEOUT_MS,
-      build: SQL.buildFts,
-      progress: SQL.setFtsUpto,
-      done: SQL.setFtsBuilt,
-      key,
-      lo: range.lo,
-      last,
-      step: BigInt(opts.step ?? FTS_STEP),
-    });
   }
 
   // ── correlation ────────────────────────────────────────────────────────────────────────────
@@ -541,6 +606,11 @@ export class Store {
     const ofKindsStmt = reader.prepare(SQL.correlationRecordsOfKinds).safeIntegers(true).raw(true);
     const controlStmt = reader.prepare(SQL.correlationControlRecordsOfKinds).safeIntegers(true).raw(true);
     const spansStmt = reader.prepare(SQL.correlationSpans).safeIntegers(true);
+    const blockStmt = reader.prepare(SQL.block);
+    const texts = new RecordTexts(
+      new BlockCache((k, n) => blockStmt.get(ridOf(k, n)) as { codec: number; data: Buffer } | undefined),
+    );
+    const text = (row: TextRow) => texts.of(bundleId, key, row);
     return {
       *records(filter?: { kinds?: readonly RecordKind[] }): Iterable<StoredRecord> {
         const kinds = filter?.kinds;
@@ -550,7 +620,7 @@ export class Store {
               JSON.stringify(kinds),
             ) as Iterable<CorrelationRow>)
           : (recordsStmt.iterate(key) as Iterable<CorrelationRow>);
-        for (const row of rows) yield new LazyStoredRecord(row);
+        for (const row of rows) yield new LazyStoredRecord(row, text);
       },
       *spans(): Iterable<StoredSpan> {
         for (const row of spansStmt.iterate(key) as Iterable<SpanRow>) yield toStoredSpan(row);
@@ -582,6 +652,7 @@ export class Store {
   /** Replaces a bundle's correlation with a buffered one, in one transaction. Returns the request count. */
   writeCorrelation(bundleId: string, buffered: BufferedCorrelation): number {
     const key = this.bundleKey(bundleId);
+    const layout = this.bundleRow(bundleId)?.layout ?? 0n;
     const { result } = buffered;
     const insertLink = this.db.prepare(SQL.insertLink);
     const insertSpanLink = this.db.prepare(SQL.insertSpanLink);
@@ -591,7 +662,8 @@ export class Store {
       .transaction(() => {
         for (const sql of [
           SQL.deleteLinks,
-          SQL.deleteLinkLanes,
+          // A bundle written with migration 0007's layout numbered its lanes as it was written.
+          ...(layout === 1n ? [] : [SQL.deleteLinkLanes]),
           SQL.deleteLinkColumns,
           SQL.deleteSpanLinks,
           SQL.deleteObjects,
@@ -601,7 +673,10 @@ export class Store {
         }
         for (const l of buffered.links) insertLink.run(key, l.reqId, l.recordId, l.kind, l.evidence);
         for (const l of buffered.spanLinks) insertSpanLink.run(key, l.reqId, l.spanId, l.kind, l.evidence);
-        this.buildLinkLanes(key);
+        if (layout === 1n) {
+          this.db.prepare(LINK_LANES_SQL.fillFromRows).run({ bundle: key });
+          this.db.prepare(LINK_LANES_SQL.done).run({ bundle: key });
+        } else this.buildLinkLanes(key);
         const counts = new Map<string, number>();
         for (const row of this.db
           .prepare<[bigint], { req_id: string; n: number }>(
@@ -685,18 +760,19 @@ export class Store {
     reqId: string,
     opts: { fromNs?: bigint | null; toNs?: bigint | null; errorsOnly?: boolean } = {},
   ): LinkedRecord[] {
+    const key = this.bundleKey(bundleId);
     const rows = this.db
       .prepare(SQL.requestRecords)
       .safeIntegers(true)
       .all({
-        bundle: this.bundleKey(bundleId),
+        bundle: key,
         reqId,
         fromNs: opts.fromNs ?? null,
         toNs: opts.toNs ?? null,
         minSeverity: opts.errorsOnly ? severityRank('error') : 0,
       }) as LinkedRecordRow[];
     return rows.map((row) => ({
-      ...toLogRecord(bundleId, row),
+      ...toLogRecord(bundleId, row, this.texts.of(bundleId, key, row)),
       tsNs: row.ts,
       linkKind: row.link_kind,
       evidence: row.evidence,
@@ -713,11 +789,23 @@ export class Store {
 
   getRecord(bundleId: string, id: number): LogRecord | null {
     if (!isRecordId(id)) return null;
-    const row = this.db
-      .prepare(SQL.recordById)
+    const key = this.bundleKey(bundleId);
+    const row = this.db.prepare(SQL.recordById).safeIntegers(true).get(ridOf(key, id)) as
+      RecordRow | undefined;
+    return row ? toLogRecord(bundleId, row, this.texts.of(bundleId, key, row)) : null;
+  }
+
+  /**
+   * Every record of a bundle with its text, in id order (streamed: for checks and exports that
+   * read a whole bundle, not for pages).
+   */
+  *bundleRecords(bundleId: string): Generator<LogRecord & { tsNs: bigint | null }> {
+    const key = this.bundleKey(bundleId);
+    const rows = this.db
+      .prepare(SQL.bundleRecords)
       .safeIntegers(true)
-      .get(ridOf(this.bundleKey(bundleId), id)) as RecordRow | undefined;
-    return row ? toLogRecord(bundleId, row) : null;
+      .iterate(ridRange(key)) as Iterable<RecordRow>;
+    for (const r of rows) yield { ...toLogRecord(bundleId, r, this.texts.of(bundleId, key, r)), tsNs: r.ts };
   }
 
   /** Up to `n` records either side of `id` from the same file, the record itself included. */
@@ -735,7 +823,7 @@ export class Store {
         lo: ridOf(key, Math.max(0, id - n)),
         hi: ridOf(key, id + n),
       }) as RecordRow[];
-    return rows.map((r) => toLogRecord(bundleId, r));
+    return rows.map((r) => toLogRecord(bundleId, r, this.texts.of(bundleId, key, r)));
   }
 
   recordLinks(bundleId: string, id: number): Link[] {
@@ -761,10 +849,7 @@ export class Store {
       const rows = this.db
         .prepare(SQL.search)
         .safeIntegers(true)
-        .all({ match, ...ridRange(key), limit: query.limit, offset: query.offset }) as (RecordRow & {
-        snippet: string;
-        fields_snippet: string | null;
-      })[];
+        .all({ match, ...ridRange(key), limit: query.limit, offset: query.offset }) as RecordRow[];
       const total = Number(
         (
           this.db
@@ -782,12 +867,16 @@ export class Store {
         .all(key, JSON.stringify(ids))) {
         reqIds.set(l.record, [...(reqIds.get(l.record) ?? []), l.req_id]);
       }
+      const phrases = queryPhrases(match);
       return {
-        hits: rows.map((r) => ({
-          record: toLogRecord(bundleId, r),
-          snippet: searchSnippet(r.snippet, r.fields_snippet),
-          reqIds: reqIds.get(Number(r.id)) ?? [],
-        })),
+        hits: rows.map((r) => {
+          const text = this.texts.of(bundleId, key, r);
+          return {
+            record: toLogRecord(bundleId, r, text),
+            snippet: searchSnippet(text, r.kind, phrases),
+            reqIds: reqIds.get(Number(r.id)) ?? [],
+          };
+        }),
         total,
         offset: query.offset,
         limit: query.limit,
@@ -922,33 +1011,30 @@ export class Store {
     const wanted = new Set(sigs);
     const laneIds = [...lanes].filter(([, sig]) => wanted.has(sig)).map(([lane]) => lane);
     if (laneIds.length === 0) return [];
+    const params = this.timelineParams(bundleId, reqId, w);
     const rows = this.db
       .prepare(TIMELINE_SQL.marks)
       .safeIntegers(true)
-      .all({
-        ...this.timelineParams(bundleId, reqId, w),
-        lanes: JSON.stringify(laneIds),
-        messageChars: TIMELINE_MESSAGE_CHARS,
-      }) as {
+      .all({ ...params, lanes: JSON.stringify(laneIds) }) as (TextRow & {
       id: bigint;
       ts: bigint;
       severity: bigint;
-      kind: RecordKind;
-      message: string;
-      fields: string | null;
       link_kind: LinkKind;
       lane: bigint;
-    }[];
-    return rows.map((r) => ({
-      id: Number(r.id),
-      tsNs: r.ts,
-      severity: severityFromRank(Number(r.severity)),
-      kind: r.kind,
-      message: r.message,
-      fields: parseJson<Record<string, unknown>>(r.fields),
-      linkKind: r.link_kind,
-      sig: lanes.get(Number(r.lane)) ?? '',
-    }));
+    })[];
+    return rows.map((r) => {
+      const text = this.texts.of(bundleId, params.bundle, r);
+      return {
+        id: Number(r.id),
+        tsNs: r.ts,
+        severity: severityFromRank(Number(r.severity)),
+        kind: r.kind,
+        message: text.message.slice(0, TIMELINE_MESSAGE_CHARS),
+        fields: r.kind === 'log' ? text.fields : null,
+        linkKind: r.link_kind,
+        sig: lanes.get(Number(r.lane)) ?? '',
+      };
+    });
   }
 
   /**
@@ -1007,19 +1093,18 @@ export class Store {
       .filter(([, sig]) => (JSON.parse(sig) as unknown[])[0] === 'audit')
       .map(([lane]) => lane);
     if (auditLanes.length === 0) return [];
+    const params = this.timelineParams(bundleId, reqId, w);
     const rows = this.db
       .prepare(TIMELINE_SQL.auditRecords)
       .safeIntegers(true)
-      .all({ ...this.timelineParams(bundleId, reqId, w), limit, lanes: JSON.stringify(auditLanes) }) as {
+      .all({ ...params, limit, lanes: JSON.stringify(auditLanes) }) as (TextRow & {
       id: bigint;
       ts: bigint;
-      fields: string | null;
-      raw: string | null;
-    }[];
+    })[];
     return rows.map((r) => ({
       id: Number(r.id),
       tsNs: r.ts,
-      fields: recordFields('audit', r.fields, r.raw),
+      fields: this.texts.of(bundleId, params.bundle, r).fields,
     }));
   }
 
@@ -1033,20 +1118,19 @@ export class Store {
       { kind: RecordKind; message: string; fields: Record<string, unknown> | null }
     >();
     if (ids.length === 0) return out;
+    const key = this.bundleKey(bundleId);
     const rows = this.db
       .prepare(TIMELINE_SQL.previews)
       .safeIntegers(true)
-      .all({
-        bundle: this.bundleKey(bundleId),
-        ids: JSON.stringify(ids.filter(isRecordId)),
-        messageChars: TIMELINE_MESSAGE_CHARS,
-      }) as { id: bigint; kind: RecordKind; message: string; fields: string | null }[];
-    for (const r of rows)
+      .all({ bundle: key, ids: JSON.stringify(ids.filter(isRecordId)) }) as (TextRow & { id: bigint })[];
+    for (const r of rows) {
+      const text = this.texts.of(bundleId, key, r);
       out.set(Number(r.id), {
         kind: r.kind,
-        message: r.message,
-        fields: parseJson<Record<string, unknown>>(r.fields),
+        message: text.message.slice(0, TIMELINE_MESSAGE_CHARS),
+        fields: r.kind === 'log' ? text.fields : null,
       });
+    }
     return out;
   }
 }

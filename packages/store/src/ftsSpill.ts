@@ -1,0 +1,72 @@
+import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
+
+/** Bytes buffered before a write to the spill file. */
+const WRITE_CHUNK = 1024 * 1024;
+
+/**
+ * What the full-text index is built from, kept on local disk while a bundle's records are written:
+ * one line per record, in record order, `[message, logFields]` as JSON (ADR 0041). The index is
+ * contentless, and the records' rows no longer hold their message: the text the parse produced is
+ * kept here until the index is built, then removed.
+ */
+export class FtsSpill {
+  private readonly dir = mkdtempSync(join(tmpdir(), 'kubetrail-fts-'));
+  readonly file = join(this.dir, 'fts.jsonl');
+  private readonly fd = openSync(this.file, 'w');
+  private parts: string[] = [];
+  private size = 0;
+  private closed = false;
+  /** Records added. */
+  count = 0;
+
+  add(message: string, logFields: string | null): void {
+    const line = `${JSON.stringify([message, logFields])}\n`;
+    this.parts.push(line);
+    this.size += line.length;
+    this.count++;
+    if (this.size >= WRITE_CHUNK) this.flush();
+  }
+
+  private flush(): void {
+    if (this.parts.length === 0) return;
+    writeSync(this.fd, this.parts.join(''));
+    this.parts = [];
+    this.size = 0;
+  }
+
+  /** Writes what is buffered and closes the file (it can then be read, here or in a worker). */
+  close(): void {
+    if (this.closed) return;
+    this.flush();
+    closeSync(this.fd);
+    this.closed = true;
+  }
+
+  /** Each record's `[message, logFields]`, in order (after `close`). */
+  *entries(): Generator<[string, string | null]> {
+    const fd = openSync(this.file, 'r');
+    try {
+      const buf = Buffer.alloc(WRITE_CHUNK);
+      const decoder = new StringDecoder('utf8');
+      let rest = '';
+      for (;;) {
+        const n = readSync(fd, buf, 0, buf.length, null);
+        if (n === 0) break;
+        const text = rest + decoder.write(buf.subarray(0, n));
+        const lines = text.split('\n');
+        rest = lines.pop() ?? '';
+        for (const l of lines) yield JSON.parse(l) as [string, string | null];
+      }
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  remove(): void {
+    this.close();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}

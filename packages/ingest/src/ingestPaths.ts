@@ -15,6 +15,7 @@ import {
 import { DEFAULT_LIMITS, type Limits, type PathHints } from '@kubetrail/parsers';
 import type { BufferedCorrelation, BundleWriter, RecordValues, Store } from '@kubetrail/store';
 import { bundleIdForPaths, directoryBytes } from './bundleId.ts';
+import { CorrelationSpill } from './correlationSpill.ts';
 import { hintsOf, readSource, type SourceEvent, type SourceOptions } from './bundleSource.ts';
 import { parseTimeZone, type TimeZoneSpec } from './timeZone.ts';
 
@@ -230,6 +231,8 @@ class IngestJob {
   private lastProgress = 0;
   /** The member being read. */
   private open: OpenEntry | null = null;
+  /** What correlation reads of each record, from the parse (it never reads them back from SQLite). */
+  private readonly spill = new CorrelationSpill();
 
   constructor(
     private readonly store: Store,
@@ -272,6 +275,8 @@ class IngestJob {
       return { bundleId: this.bundleId, status: 'ready', reused: false, error: null, report: this.report };
     } catch (err) {
       return this.fail(`ingest failed: ${message(err)}`);
+    } finally {
+      this.spill.dispose();
     }
   }
 
@@ -298,14 +303,13 @@ class IngestJob {
    * and the report says so, rather than losing the whole ingest to one correlation bug.
    */
   private correlate(): BufferedCorrelation | null {
-    const source = this.store.correlationSource(this.bundleId);
+    this.spill.finish();
+    const source = this.spill.source(() => this.store.correlationSpans(this.bundleId));
     try {
       return this.store.bufferCorrelation((sink) => correlate(source, sink, { filePods: this.filePods }));
     } catch (err) {
       this.correlationFailed(err);
       return null;
-    } finally {
-      source.close();
     }
   }
 
@@ -365,6 +369,7 @@ class IngestJob {
         break;
       }
       case 'open':
+        this.spill.beginSegment();
         this.lastEntry = null;
         this.currentFile = ev.path;
         this.currentBytes = 0;
@@ -393,7 +398,15 @@ class IngestJob {
       }
       case 'records': {
         const o = this.open!;
-        this.writer!.addRecordValues(this.ensureFile(o), ev.rows);
+        const fileId = this.ensureFile(o);
+        const first = this.writer!.records;
+        this.writer!.addRecordValues(fileId, ev.rows);
+        const component = o.info?.component ?? 'unknown';
+        const node = o.info?.node ?? null;
+        for (let i = 0; i < ev.rows.length; i++) {
+          const v = ev.rows[i]!;
+          this.spill.add(first + i, fileId, v, v[5] ?? component, v[6] ?? node);
+        }
         o.records += ev.rows.length;
         for (const v of ev.rows) this.noteRecord(v, o.info);
         this.report.totals.records = this.writer!.records;

@@ -629,6 +629,13 @@ export class Store {
     };
   }
 
+  /** A bundle's spans in (start, id) order, as correlation reads them (on this connection). */
+  *correlationSpans(bundleId: string): Generator<StoredSpan> {
+    const key = this.bundleKey(bundleId);
+    for (const row of this.db.prepare(SQL.correlationSpans).safeIntegers(true).iterate(key) as Iterable<SpanRow>)
+      yield toStoredSpan(row);
+  }
+
   /**
    * Replaces a bundle's correlation (requests, links, objects) with what `run` produces, in one
    * transaction: readers see either the old result or the new one. Returns the request count.

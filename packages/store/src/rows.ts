@@ -14,6 +14,7 @@ import {
   type LinkKind,
   type LogRecord,
   type RecordKind,
+  type StoredSpan,
   type Wrapper,
 } from '@kubetrail/model';
 import { auditFieldsFromRaw } from '@kubetrail/parsers';
@@ -145,5 +146,51 @@ export function toLogRecord(bundleId: string, row: RecordRow, text: RecordText):
     message: text.message,
     fields: text.fields,
     raw: text.raw,
+  };
+}
+
+/** A `spans` row. */
+export interface SpanRow {
+  id: bigint;
+  trace_id: string;
+  span_id: string;
+  parent_span_id: string | null;
+  name: string;
+  service: string | null;
+  component: string;
+  node: string | null;
+  start_ns: bigint;
+  end_ns: bigint;
+  status_code: 'unset' | 'ok' | 'error';
+  status_message: string | null;
+  attributes: string;
+  resource: string;
+  events: string;
+  audit_id: string | null;
+}
+
+export function toStoredSpan(row: SpanRow): StoredSpan {
+  const events = JSON.parse(row.events) as {
+    name: string;
+    ts: string;
+    attributes: Record<string, unknown>;
+  }[];
+  return {
+    id: Number(row.id),
+    traceId: row.trace_id,
+    spanId: row.span_id,
+    parentSpanId: row.parent_span_id,
+    name: row.name,
+    service: row.service,
+    component: row.component,
+    node: row.node,
+    start: row.start_ns,
+    end: row.end_ns,
+    statusCode: row.status_code,
+    statusMessage: row.status_message,
+    attributes: JSON.parse(row.attributes) as Record<string, unknown>,
+    resource: JSON.parse(row.resource) as Record<string, unknown>,
+    events: events.map((e) => ({ name: e.name, ts: BigInt(e.ts), attributes: e.attributes })),
+    auditId: row.audit_id,
   };
 }

@@ -278,3 +278,6 @@ export const TIMELINE_SQL = {
   previews: `SELECT r.id, ${TEXT_COLUMNS} FROM records r ${FILE_OF_RECORD}
     WHERE r.rid IN (SELECT (@bundle << 40) + value FROM json_each(@ids))`,
 } as const;
+
+/** Record ids are below 2^40: a larger one would address another bundle's rowids. */
+export const isRecordId = (id: number): boolean => Number.isSafeInteger(id) && id >= 0 && id < 2 ** 40;

@@ -88,6 +88,7 @@ describe('CorrelationSpill', () => {
       );
     }
     const one = [...spill.records(['log'])].find((r) => r.id === 0 || r.id === 1)!;
+    expect(one.message).toBe(`m${one.id}`);
     expect(one).toMatchObject({
       component: 'kubelet',
       node: 'node-0',
@@ -96,6 +97,19 @@ describe('CorrelationSpill', () => {
     });
     expect(one.message).toBe(`m${one.id}`);
     expect(one.fields).toEqual({ n: one.id });
+  });
+
+  it('keeps any message as it was, separators and empty strings included', () => {
+    const spill = new CorrelationSpill();
+    spills.push(spill);
+    const odd = ['', 'a\u0000b', 'x\u0001\u0002\u0003\u0004y', 'null', '\u2028 ü 日本'];
+    odd.forEach((m, i) =>
+      spill.add(i, 0, values(BigInt(i), 'log', m), m === '' ? '' : 'kubelet', i % 2 ? null : ''),
+    );
+    spill.finish();
+    expect([...spill.records()].map((r) => [r.message, r.component, r.node])).toEqual(
+      odd.map((m, i) => [m, m === '' ? '' : 'kubelet', i % 2 ? null : '']),
+    );
   });
 
   it('rebuilds an audit record stored without fields from its raw stage lines', () => {

@@ -27,10 +27,10 @@ import type { RecordValues } from '@kubetrail/store';
  */
 
 /** Bytes buffered before a write. */
-const WRITE_BUFFER = 4 * 1024 * 1024;
+const WRITE_BUFFER = 1024 * 1024;
 /** Page size and count of the read cache. */
 const PAGE = 16 * 1024;
-const PAGES = 512;
+const PAGES = 256;
 /** Sub-runs per segment; entries past them go to one run sorted in memory when read. */
 const MAX_SUB_RUNS = 64;
 /** Time of a record without one: sorts first, as in the store's time order. */
@@ -165,6 +165,55 @@ type Head = [
   spanId: string | null,
 ];
 
+/** Separates a head's fields; stands for null; starts a head written as JSON instead. */
+const FIELD = '\u0002';
+const NULL = '\u0003';
+const AS_JSON = '\u0004';
+/** Characters that may not appear in a head written with separators. */
+const RESERVED = /[\u0000-\u0004]/;
+
+/**
+ * A record's columns as one string: fields joined by \x02, null as \x03 — splitting it is several
+ * times cheaper than JSON.parse. A head whose strings hold one of those characters (a log message
+ * may hold anything) is written as JSON behind \x04.
+ */
+function encodeHead(h: Head): string {
+  let out = '';
+  for (let i = 0; i < h.length; i++) {
+    const v = h[i];
+    if (i > 0) out += FIELD;
+    if (v === null || v === undefined) out += NULL;
+    else if (typeof v === 'string') {
+      if (RESERVED.test(v)) return AS_JSON + JSON.stringify(h);
+      out += v;
+    } else out += String(v);
+  }
+  return out;
+}
+
+const nullable = (s: string | undefined): string | null => (s === undefined || s === NULL ? null : s);
+
+function decodeHead(text: string): Head {
+  if (text.charCodeAt(0) === 4) return JSON.parse(text.slice(1)) as Head;
+  const f = text.split(FIELD);
+  return [
+    Number(f[0]),
+    Number(f[1]),
+    nullable(f[2]),
+    Number(f[3]),
+    f[4] as RecordKind,
+    f[5] as LineFormat,
+    f[6] ?? '',
+    nullable(f[7]),
+    nullable(f[8]),
+    f[9] ?? '',
+    nullable(f[10]),
+    nullable(f[11]),
+    nullable(f[12]),
+    nullable(f[13]),
+  ];
+}
+
 /** The part of a record the merge orders by, and where its entry is. */
 interface Cursor {
   ts: bigint;
@@ -185,6 +234,7 @@ export class CorrelationSpill {
   private readonly segments: Segment[] = [];
   private segment: Segment | null = null;
   private readonly pages = new Map<number, Buffer>();
+  private spare: Buffer | null = null;
 
   /** Starts the records of a new member (file or section). */
   beginSegment(): void {
@@ -243,7 +293,7 @@ export class CorrelationSpill {
     ];
     // An audit record stored without fields rebuilds them from its raw stage lines.
     const auditRaw = v[3] === 'audit' && v[9] === null ? v[10] : '';
-    const text = `${kind}${flag}${JSON.stringify(head)}\u0001${v[9] ?? ''}\u0001${auditRaw}\u0000`;
+    const text = `${kind}${flag}${encodeHead(head)}\u0001${v[9] ?? ''}\u0001${auditRaw}\u0000`;
     const at = this.flushed + this.used;
     this.write(text);
     run?.push(at, ts, id, bit);
@@ -289,15 +339,20 @@ export class CorrelationSpill {
       this.pages.set(n, hit);
       return hit;
     }
-    const buf = Buffer.allocUnsafe(PAGE);
+    // The page evicted last is read into again: no new buffer per page read.
+    let buf = this.spare ?? Buffer.allocUnsafeSlow(PAGE);
+    this.spare = null;
     const got = readSync(this.fd!, buf, 0, PAGE, n * PAGE);
-    const page = got === PAGE ? buf : buf.subarray(0, got);
-    this.pages.set(n, page);
+    if (got < PAGE) buf = Buffer.from(buf.subarray(0, got));
+    this.pages.set(n, buf);
     if (this.pages.size > PAGES) {
-      const oldest = this.pages.keys().next();
-      if (!oldest.done) this.pages.delete(oldest.value);
+      const oldest = this.pages.entries().next();
+      if (!oldest.done) {
+        this.pages.delete(oldest.value[0]);
+        if (oldest.value[1].length === PAGE) this.spare = oldest.value[1];
+      }
     }
-    return page;
+    return buf;
   }
 
   /** The entry at byte `offset`: its text (without the terminator) and where the next one starts. */
@@ -315,7 +370,8 @@ export class CorrelationSpill {
         const text = Buffer.concat(parts).toString('utf8');
         return { text, next: n * PAGE + stop + 1 };
       }
-      parts.push(page.subarray(from));
+      // Copied: reading the next pages may reuse this page's buffer.
+      parts.push(Buffer.from(page.subarray(from)));
       if (page.length < PAGE) throw new Error('correlation spill: entry without its end');
       page = this.page(++n);
       from = 0;
@@ -325,7 +381,7 @@ export class CorrelationSpill {
   private static parse(text: string): SpilledRecord {
     const a = text.indexOf('\u0001', 2);
     const b = text.indexOf('\u0001', a + 1);
-    return new SpilledRecord(JSON.parse(text.slice(2, a)) as Head, text.slice(a + 1, b), text.slice(b + 1));
+    return new SpilledRecord(decodeHead(text.slice(2, a)), text.slice(a + 1, b), text.slice(b + 1));
   }
 
   /** A cursor over a segment's main run: its entries in file order, less those set aside. */

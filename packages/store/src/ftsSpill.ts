@@ -3,14 +3,27 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 
+/** Characters a message written as is may not hold (see `FtsSpill`). */
+const RESERVED = /[\u0000-\u0004]/;
+
+/** One entry of the spill (without its \x00 terminator). */
+export function decodeEntry(e: string): [string, string | null] {
+  if (e.charCodeAt(0) === 4) return JSON.parse(e.slice(1)) as [string, string | null];
+  const at = e.indexOf('\u0001');
+  const fields = e.slice(at + 1);
+  return [e.slice(0, at), fields === '\u0003' ? null : fields];
+}
+
 /** Bytes buffered before a write to the spill file. */
 const WRITE_CHUNK = 1024 * 1024;
 
 /**
- * What the full-text index is built from, kept on local disk while a bundle's records are written:
- * one line per record, in record order, `[message, logFields]` as JSON (ADR 0041). The index is
- * contentless, and the records' rows no longer hold their message: the text the parse produced is
- * kept here until the index is built, then removed.
+ * What the full-text index is built from, kept on local disk while a bundle's records are written,
+ * one entry per record in record order (ADR 0041). The index is contentless, and the records' rows
+ * no longer hold their message: the text the parse produced is kept here until the index is built,
+ * then removed. An entry is `message \x01 logFields \x00` (logFields \x03 when null); a message
+ * holding one of \x00–\x04 is written as `\x04` + JSON `[message, logFields]` instead.
+ * `ftsWorker.ts` reads the same format.
  */
 export class FtsSpill {
   private readonly dir = mkdtempSync(join(tmpdir(), 'kubetrail-fts-'));
@@ -23,7 +36,9 @@ export class FtsSpill {
   count = 0;
 
   add(message: string, logFields: string | null): void {
-    const line = `${JSON.stringify([message, logFields])}\n`;
+    const line = RESERVED.test(message)
+      ? `\u0004${JSON.stringify([message, logFields])}\u0000`
+      : `${message}\u0001${logFields ?? '\u0003'}\u0000`;
     this.parts.push(line);
     this.size += line.length;
     this.count++;
@@ -56,9 +71,9 @@ export class FtsSpill {
         const n = readSync(fd, buf, 0, buf.length, null);
         if (n === 0) break;
         const text = rest + decoder.write(buf.subarray(0, n));
-        const lines = text.split('\n');
-        rest = lines.pop() ?? '';
-        for (const l of lines) yield JSON.parse(l) as [string, string | null];
+        const entries = text.split('\u0000');
+        rest = entries.pop() ?? '';
+        for (const e of entries) yield decodeEntry(e);
       }
     } finally {
       closeSync(fd);

@@ -5,9 +5,9 @@ import { Worker } from 'node:worker_threads';
  * The full-text index build, run on its own connection in a worker thread so that it overlaps
  * with correlation (which reads through another connection and writes only afterwards), one
  * transaction per `step` records so that no write holds the lock for long (migration 0006). The
- * text comes from the bundle writer's spill file (ftsSpill.ts: one `[message, logFields]` JSON line
- * per record, in record order). Plain CommonJS evaluated in the worker: it needs only the SQLite
- * driver and three statements.
+ * text comes from the bundle writer's spill file (ftsSpill.ts: one entry per record, in record
+ * order, in the format `decodeEntry` reads). Plain CommonJS evaluated in the worker: it needs only
+ * the SQLite driver and three statements.
  */
 const DRIVER = createRequire(import.meta.url).resolve('better-sqlite3');
 
@@ -20,7 +20,7 @@ const db = new Database(d.file);
 let fd = -1;
 try {
   db.pragma('busy_timeout = ' + d.busyTimeoutMs);
-  db.pragma('cache_size = -16384');
+  db.pragma('cache_size = -4096');
   const insert = db.prepare(d.insert);
   const progress = db.prepare(d.progress);
   fd = openSync(d.spill, 'r');
@@ -38,12 +38,20 @@ try {
   for (;;) {
     const n = readSync(fd, buf, 0, buf.length, null);
     if (n === 0) break;
-    const lines = (rest + decoder.write(buf.subarray(0, n))).split('\\n');
-    rest = lines.pop();
-    for (const line of lines) {
+    const entries = (rest + decoder.write(buf.subarray(0, n))).split('\\u0000');
+    rest = entries.pop();
+    for (const entry of entries) {
       if (!db.inTransaction) db.exec('BEGIN IMMEDIATE');
-      const e = JSON.parse(line);
-      insert.run(rid, e[0], e[1]);
+      // ftsSpill.ts decodeEntry: \\x04 + JSON, or message \\x01 logFields (\\x03: null).
+      let message, fields;
+      if (entry.charCodeAt(0) === 4) [message, fields] = JSON.parse(entry.slice(1));
+      else {
+        const at = entry.indexOf('\\u0001');
+        message = entry.slice(0, at);
+        fields = entry.slice(at + 1);
+        if (fields === '\\u0003') fields = null;
+      }
+      insert.run(rid, message, fields);
       rid++;
       if (++inStep >= d.step) commit();
     }
@@ -81,7 +89,13 @@ export interface FtsJob {
 /** Resolves once the worker committed the index; rejects with the reason when it could not. */
 export function buildFtsInWorker(job: FtsJob): Promise<void> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(CODE, { eval: true, workerData: { ...job, driver: DRIVER } });
+    const worker = new Worker(CODE, {
+      eval: true,
+      workerData: { ...job, driver: DRIVER },
+      // Its garbage is a chunk's strings at a time: a small young generation keeps the worker's
+      // heap from growing to V8's default while correlation runs beside it (peak RSS, SPEC §8).
+      resourceLimits: { maxYoungGenerationSizeMb: 4 },
+    });
     let settled = false;
     worker.once('message', (m: { ok: boolean; message?: string }) => {
       settled = true;

@@ -12,6 +12,9 @@ const pick = (o: Record<string, unknown>, key: string): unknown => (key in o ? o
  * The same value as sql.ts `LANE_SIG` computes from the columns of records stored with their
  * fields (bundles ingested before migration 0007), here from the parsed record as it is written.
  */
+/** Signatures that depend on kind, component and node alone (most log lines), by those three. */
+const plain = new Map<string, string>();
+
 export function laneSig(
   kind: RecordKind,
   component: string,
@@ -19,6 +22,15 @@ export function laneSig(
   caller: string | null,
   fields: Record<string, unknown> | null,
 ): string {
+  if (kind !== 'audit' && kind !== 'event' && component !== KCM) {
+    const key = `${kind}\u0000${component}\u0000${node ?? '\u0001'}`;
+    let sig = plain.get(key);
+    if (sig === undefined) {
+      sig = JSON.stringify([kind, component, node, null, null]);
+      if (plain.size < 10_000) plain.set(key, sig);
+    }
+    return sig;
+  }
   const f = fields ?? {};
   let laneFields: Record<string, unknown> | null = null;
   if (kind === 'audit') {

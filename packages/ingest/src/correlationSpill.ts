@@ -170,6 +170,7 @@ const FIELD = '\u0002';
 const NULL = '\u0003';
 const AS_JSON = '\u0004';
 /** Characters that may not appear in a head written with separators. */
+// eslint-disable-next-line no-control-regex -- the separators are control characters by design
 const RESERVED = /[\u0000-\u0004]/;
 
 /**

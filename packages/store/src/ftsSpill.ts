@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 
 /** Characters a message written as is may not hold (see `FtsSpill`). */
+// eslint-disable-next-line no-control-regex -- the separators are control characters by design
 const RESERVED = /[\u0000-\u0004]/;
 
 /** One entry of the spill (without its \x00 terminator). */

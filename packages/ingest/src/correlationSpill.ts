@@ -38,8 +38,13 @@ const NO_TS = -(2n ** 63n);
 
 const KIND_CODE: Record<RecordKind, string> = { log: 'l', audit: 'a', event: 'e', state: 's', doc: 'd' };
 const KIND_BIT: Record<string, number> = { l: 1, a: 2, e: 4, s: 8, d: 16 };
+/** Kind bits by the entry's first byte. */
+const KIND_BITS: Record<number, number> = Object.fromEntries(
+  Object.entries(KIND_BIT).map(([c, bit]) => [c.charCodeAt(0), bit]),
+);
 /** Entry flags: read in its segment's order, or through a sub-run. */
 const MAIN = '0';
+const MAIN_BYTE = MAIN.charCodeAt(0);
 const ASIDE = '1';
 
 /** Positions (byte offsets) and times of the entries of one sub-run, in order. */
@@ -194,9 +199,23 @@ function encodeHead(h: Head): string {
 
 const nullable = (s: string | undefined): string | null => (s === undefined || s === NULL ? null : s);
 
-function decodeHead(text: string): Head {
-  if (text.charCodeAt(0) === 4) return JSON.parse(text.slice(1)) as Head;
-  const f = text.split(FIELD);
+/**
+ * A head from its bytes `buf[start, end)`. Each field is decoded on its own: a string sliced from
+ * a longer one would keep that one alive, and correlation keeps many (every audit ID).
+ */
+function decodeHead(buf: Buffer, start: number, end: number): Head {
+  if (buf[start] === 4) return JSON.parse(buf.toString('utf8', start + 1, end)) as Head;
+  const f: string[] = [];
+  let at = start;
+  for (;;) {
+    const next = buf.indexOf(2, at);
+    if (next === -1 || next >= end) {
+      f.push(buf.toString('utf8', at, end));
+      break;
+    }
+    f.push(buf.toString('utf8', at, next));
+    at = next + 1;
+  }
   return [
     Number(f[0]),
     Number(f[1]),
@@ -356,20 +375,23 @@ export class CorrelationSpill {
     return buf;
   }
 
-  /** The entry at byte `offset`: its text (without the terminator) and where the next one starts. */
-  private entryAt(offset: number): { text: string; next: number } {
+  /**
+   * The entry at byte `offset`: its bytes (`buf[start, end)`, without the terminator; valid until
+   * the next read) and where the next entry starts.
+   */
+  private entryAt(offset: number): { buf: Buffer; start: number; end: number; next: number } {
     let n = Math.floor(offset / PAGE);
     let page = this.page(n);
     let from = offset - n * PAGE;
     const end = page.indexOf(0, from);
-    if (end !== -1) return { text: page.toString('utf8', from, end), next: offset + (end - from) + 1 };
+    if (end !== -1) return { buf: page, start: from, end, next: offset + (end - from) + 1 };
     const parts: Buffer[] = [];
     for (;;) {
       const stop = page.indexOf(0, from);
       if (stop !== -1) {
         parts.push(page.subarray(from, stop));
-        const text = Buffer.concat(parts).toString('utf8');
-        return { text, next: n * PAGE + stop + 1 };
+        const buf = Buffer.concat(parts);
+        return { buf, start: 0, end: buf.length, next: n * PAGE + stop + 1 };
       }
       // Copied: reading the next pages may reuse this page's buffer.
       parts.push(Buffer.from(page.subarray(from)));
@@ -379,10 +401,18 @@ export class CorrelationSpill {
     }
   }
 
-  private static parse(text: string): SpilledRecord {
-    const a = text.indexOf('\u0001', 2);
-    const b = text.indexOf('\u0001', a + 1);
-    return new SpilledRecord(decodeHead(text.slice(2, a)), text.slice(a + 1, b), text.slice(b + 1));
+  /**
+   * A record from its entry's bytes, each part decoded on its own, so that whatever correlation
+   * keeps of a record (an audit ID, a node name) never pins the record's whole text in memory.
+   */
+  private static parse(e: { buf: Buffer; start: number; end: number }): SpilledRecord {
+    const a = e.buf.indexOf(1, e.start + 2);
+    const b = e.buf.indexOf(1, a + 1);
+    return new SpilledRecord(
+      decodeHead(e.buf, e.start + 2, a),
+      e.buf.toString('utf8', a + 1, b),
+      e.buf.toString('utf8', b + 1, e.end),
+    );
   }
 
   /** A cursor over a segment's main run: its entries in file order, less those set aside. */
@@ -396,8 +426,8 @@ export class CorrelationSpill {
         while (at < s.end) {
           const e = this.entryAt(at);
           at = e.next;
-          if (e.text[1] !== MAIN || (KIND_BIT[e.text[0]!]! & wanted) === 0) continue;
-          c.record = CorrelationSpill.parse(e.text);
+          if (e.buf[e.start + 1] !== MAIN_BYTE || (KIND_BITS[e.buf[e.start]!]! & wanted) === 0) continue;
+          c.record = CorrelationSpill.parse(e);
           c.ts = c.record.ts ?? NO_TS;
           c.id = c.record.id;
           return true;
@@ -420,8 +450,8 @@ export class CorrelationSpill {
           const k = order === null ? i : order[i]!;
           i++;
           const e = this.entryAt(run.offsets[k]!);
-          if ((KIND_BIT[e.text[0]!]! & wanted) === 0) continue;
-          c.record = CorrelationSpill.parse(e.text);
+          if ((KIND_BITS[e.buf[e.start]!]! & wanted) === 0) continue;
+          c.record = CorrelationSpill.parse(e);
           c.ts = c.record.ts ?? NO_TS;
           c.id = c.record.id;
           return true;

@@ -89,13 +89,7 @@ export interface FtsJob {
 /** Resolves once the worker committed the index; rejects with the reason when it could not. */
 export function buildFtsInWorker(job: FtsJob): Promise<void> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(CODE, {
-      eval: true,
-      workerData: { ...job, driver: DRIVER },
-      // Its garbage is a chunk's strings at a time: a small young generation keeps the worker's
-      // heap from growing to V8's default while correlation runs beside it (peak RSS, SPEC §8).
-      resourceLimits: { maxYoungGenerationSizeMb: 4 },
-    });
+    const worker = new Worker(CODE, { eval: true, workerData: { ...job, driver: DRIVER } });
     let settled = false;
     worker.once('message', (m: { ok: boolean; message?: string }) => {
       settled = true;

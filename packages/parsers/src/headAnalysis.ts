@@ -176,6 +176,7 @@ function timedLines(head: Buffer, maxLine: number): string[] {
 /** A line that carries a time of its own (any shape this package reads). */
 function hasOwnTime(l: string): boolean {
   return (
+    /^\[[A-Z][a-z]{2}\d{1,2} \d\d:\d\d\]/.test(l) ||
     parseKlogHeader(l) !== null ||
     parseJournaldLine(l) !== null ||
     parseCriLine(l) !== null ||

@@ -429,7 +429,12 @@ class Source {
     let sections = 0;
     for await (const s of splitSections(body, layout)) {
       sections++;
-      const path = `${m.path} › ${s.head.name}${s.head.name === 'text' || /^(json|[a-z]+)$/.test(s.head.name) ? ` (line ${m.lineOffset + s.firstLine})` : ''}`;
+      // Names that can repeat in one file (prose between parts, a dump's lists of several
+      // namespaces without a namespace in their name) take their line to stay unique.
+      const repeats =
+        s.head.name === 'text' ||
+        (layout === 'cluster-info-stream' && !s.head.name.startsWith('logs ') && !s.head.name.includes('/'));
+      const path = `${m.path} › ${s.head.name}${repeats ? ` (line ${m.lineOffset + s.firstLine})` : ''}`;
       yield* this.readMember({
         path,
         hints: s.head.hints,

@@ -7,8 +7,9 @@ import { kindOfResource, touch } from './objectGraph.ts';
 import type { Op, Req, Signal } from './operation.ts';
 import { addSignal, newOp } from './operation.ts';
 import { newReq } from './requests.ts';
+import { specForCall } from './operations/index.ts';
 import { oneLine } from './stageSignals.ts';
-import { isMutatingVerb } from './users.ts';
+import { isBootstrapAgent, isMutatingVerb } from './users.ts';
 
 const MAX_CALLS = 5000;
 
@@ -34,7 +35,11 @@ export class Commands {
     // The impersonated identity is part of the client: `--as bob` and `--as alice` are two commands.
     const key = call.reqId
       ? `reqID ${call.reqId}`
-      : `${call.user}|${call.impersonatedUser ?? ''}|${call.userAgent ?? ''}|${call.sourceIps[0] ?? ''}`;
+      : `${call.user}|${call.impersonatedUser ?? ''}|${call.userAgent ?? ''}|${call.sourceIps[0] ?? ''}${
+          isBootstrapAgent(call.userAgent)
+            ? `|${call.resource ?? ''}/${call.namespace ?? ''}/${call.name ?? ''}`
+            : ''
+        }`;
     let cmd = this.open.get(key);
     // A client polling faster than the gap (a watch loop, a CI bot) would make one endless
     // command; cap it so memory stays bounded.
@@ -155,7 +160,11 @@ export class Commands {
       // An evicted pod's replacement comes from its ReplicaSet: find it by name when not known.
       const pod = g.get('pod', ns, name) ?? g.discoverByName(ns, name) ?? g.ensure('pod', ns, name);
       if (!pod.owner) g.ownersByConvention(pod);
-      let op = req.ops.find((o) => o.operation === 'drain-node');
+      let op = req.ops.find((o) => o.operation === 'drain-node' || o.operation === 'cordon-node');
+      if (op?.operation === 'cordon-node') {
+        op.operation = 'drain-node';
+        op.verb = 'drain';
+      }
       if (!op) {
         const node = pod.nodeName ? g.ensure('node', null, pod.nodeName) : null;
         op = this.newUserOp(req, 'drain-node', call, 'drain', 'nodes', null, pod.nodeName ?? '', node);
@@ -174,16 +183,17 @@ export class Commands {
       const node = g.ensure('node', null, name);
       node.cordoned = false;
       if (!req.ops.some((o) => o.target === node)) {
-        const op = this.newUserOp(req, 'generic', call, 'uncordon', 'nodes', null, name, node);
+        const op = this.newUserOp(req, 'uncordon-node', call, 'uncordon', 'nodes', null, name, node);
         op.api = api;
       }
       return;
     }
     if (nodePatch) {
+      // A cordon; the drain's evictions that follow in the same command make it a drain.
       const node = g.ensure('node', null, name);
       if (ok) node.cordoned = true;
-      let op = req.ops.find((o) => o.operation === 'drain-node');
-      if (!op) op = this.newUserOp(req, 'drain-node', call, 'drain', 'nodes', null, name, node);
+      let op = req.ops.find((o) => o.operation === 'drain-node' || o.operation === 'cordon-node');
+      if (!op) op = this.newUserOp(req, 'cordon-node', call, 'cordon', 'nodes', null, name, node);
       if (!op.target) {
         op.target = node;
         op.name = name;
@@ -200,43 +210,33 @@ export class Commands {
     );
     if (existing) return;
 
-    let operation: Operation = 'generic';
-    let verb = call.verb;
-    let resource = sub ? `${res}/${sub}` : res;
+    // The registry says which operation the call starts (operations/); a call no spec claims (a
+    // ConfigMap, a body-less patch) is judged on itself — a body-less patch of a workload learns
+    // what it was from its controller's first fact (inference).
+    const spec = specForCall(call);
+    const operation: Operation = spec?.operation ?? 'generic';
+    const renamed = spec !== null && (spec.verb === 'scale' || spec.verb === 'rollout');
+    const verb = renamed ? spec.verb : call.verb;
+    const resource = renamed ? spec.resource : sub ? `${res}/${sub}` : res;
     const body = call.requestObject;
-    if (res === 'deployments' && sub === 'scale' && (call.verb === 'patch' || call.verb === 'update')) {
-      operation = 'scale-deployment';
-      verb = 'scale';
-      resource = 'deployments';
-    } else if (res === 'deployments' && !sub) {
-      if (call.verb === 'create' || (call.verb === 'patch' && call.code === 201))
-        operation = 'create-deployment';
-      else if (call.verb === 'delete') operation = 'delete-deployment';
-      else if (onlyReplicas(body)) {
-        operation = 'scale-deployment';
-        verb = 'scale';
-      }
-    } else if (
-      res === 'pods' &&
-      !sub &&
-      (call.verb === 'create' || (call.verb === 'patch' && call.code === 201))
-    ) {
-      operation = 'create-pod';
-    }
     const kind = kindOfResource(res);
     const target = name ? g.ensure(kind, ns, name, ok ? call.uid : null) : null;
     const op = this.newUserOp(req, operation, call, verb, resource, ns, name, target);
     op.api = api;
+    if (ok && !target && spec !== null && call.verb === 'create') this.ctx.addNameless(op);
     if (!ok || !target) return;
 
     const replicas = asObj(asObj(body)?.['spec'])?.['replicas'];
     if (typeof replicas === 'number') op.desired = replicas;
     else if (operation === 'create-deployment' && body) op.desired = 1;
-    if (operation === 'delete-deployment') {
-      for (const rs of target.children) {
-        if (rs.kind !== 'replicaset' || rs.deletedAt !== null) continue;
-        op.replicaSets.add(rs);
-        for (const pod of rs.children) if (pod.kind === 'pod' && pod.deletedAt === null) op.pods.add(pod);
+    if (operation.startsWith('delete-')) {
+      // Everything the workload owns now is what its deletion takes down.
+      for (const c of target.children) {
+        if (c.deletedAt !== null) continue;
+        if (c.kind === 'replicaset') {
+          op.replicaSets.add(c);
+          for (const pod of c.children) if (pod.kind === 'pod' && pod.deletedAt === null) op.pods.add(pod);
+        } else if (c.kind === 'pod') op.pods.add(c);
       }
     }
     touch(target, op, call.ts);
@@ -266,7 +266,7 @@ export class Commands {
   }
 }
 
-function apiSignal(call: AuditCall): Signal {
+export function apiSignal(call: AuditCall): Signal {
   const ok = callSucceeded(call);
   return {
     stage: 'api-accepted',
@@ -291,12 +291,4 @@ function isUncordon(call: AuditCall, node: ObjectNode | undefined, req: Req): bo
   if (spec !== null) return spec['unschedulable'] !== true;
   if (!node?.cordoned) return false;
   return !req.ops.some((o) => o.operation === 'drain-node' && o.target === node);
-}
-
-/** A patch whose body changes nothing but spec.replicas is a scale. */
-function onlyReplicas(body: Record<string, unknown> | null): boolean {
-  if (!body) return false;
-  const keys = Object.keys(body).filter((k) => k !== 'apiVersion' && k !== 'kind' && k !== 'metadata');
-  const spec = asObj(body['spec']);
-  return keys.length === 1 && spec !== null && Object.keys(spec).length === 1 && 'replicas' in spec;
 }

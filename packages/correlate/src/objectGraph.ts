@@ -54,6 +54,9 @@ const SAFE_RE = /^[bcdfghjklmnpqrstvwxz2456789]+$/;
 const DIGIT_RE = /\d/;
 const isHashLike = (s: string): boolean => HASH_RE.test(s) && (DIGIT_RE.test(s) || SAFE_RE.test(s));
 const POD_SUFFIX_RE = /^[a-z0-9]{5}$/;
+/** A provisioner's objects named after a claim's UID (local-path, most CSI external-provisioners). */
+export const PVC_UID_RE =
+  /^(?:helper-pod-(?:create|delete)-)?pvc-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
 
 export class ObjectGraph {
   readonly byKey = new Map<string, ObjectNode>();
@@ -102,6 +105,8 @@ export class ObjectGraph {
     if (uid && node.uid !== uid) {
       node.uid = uid;
       this.addToken(uid, node);
+      // Its volume, once provisioned, is named after it (`pvc-<uid>`) in provisioner and kubelet lines.
+      if (kind === 'persistentvolumeclaim') this.ensure('persistentvolume', null, `pvc-${uid}`, null, node);
     }
     if (owner && !node.owner && owner !== node) {
       node.owner = owner;
@@ -145,6 +150,48 @@ export class ObjectGraph {
     if (!deploy || deploy.kind !== 'deployment' || !isHashLike(prefix.slice(dash2 + 1))) return null;
     const rs = this.ensure('replicaset', deploy.namespace, prefix, null, deploy);
     return this.ensure('pod', deploy.namespace, name, null, rs);
+  }
+
+  /**
+   * Objects controllers and provisioners name after another object, found by that convention when
+   * the owner is known: a StatefulSet's claims (`<claim>-<statefulset>-<ordinal>`), a workload's
+   * ControllerRevisions (`<statefulset|daemonset>-<hash>`), a CronJob's Jobs, and a volume provisioner's helper pods
+   * and volumes, named after the claim's UID (`helper-pod-create-pvc-<uid>`, `pvc-<uid>`).
+   * They join the owner's operation without counting as its pods.
+   */
+  byConvention(kind: string, namespace: string | null, name: string): ObjectNode | null {
+    const uid = PVC_UID_RE.exec(name)?.[1];
+    if (uid !== undefined) {
+      const claim = this.byToken.get(uid)?.find((n) => n.kind === 'persistentvolumeclaim');
+      return claim
+        ? this.ensure(kind, kind === 'persistentvolume' ? null : namespace, name, null, claim)
+        : null;
+    }
+    if (kind === 'persistentvolumeclaim') {
+      const m = /^(.+)-\d+$/.exec(name);
+      if (!m) return null;
+      const base = m[1]!;
+      for (let i = base.indexOf('-'); i > 0; i = base.indexOf('-', i + 1)) {
+        const sts = this.get('statefulset', namespace, base.slice(i + 1));
+        if (sts) return this.ensure(kind, namespace, name, null, sts);
+      }
+      return null;
+    }
+    if (kind === 'job') {
+      // A CronJob's run: `<cronjob>-<scheduled time in minutes since the epoch>`.
+      const m = /^(.+)-(\d{7,10})$/.exec(name);
+      const cron = m ? this.get('cronjob', namespace, m[1]!) : undefined;
+      return cron ? this.ensure(kind, namespace, name, null, cron) : null;
+    }
+    if (kind === 'controllerrevision') {
+      const dash = name.lastIndexOf('-');
+      if (dash <= 0 || !isHashLike(name.slice(dash + 1))) return null;
+      const owner =
+        this.get('statefulset', namespace, name.slice(0, dash)) ??
+        this.get('daemonset', namespace, name.slice(0, dash));
+      return owner ? this.ensure(kind, namespace, name, null, owner) : null;
+    }
+    return null;
   }
 
   /**

@@ -35,6 +35,10 @@ export interface Req {
   hasMutating: boolean;
   ops: Op[];
   records: number;
+  /** An explicit reqID seen on its lines: the request takes it as its id (the proposal's id wins). */
+  explicitId: string | null;
+  /** The control plane's own activity (bootstrap add-ons, static pods): listed apart. */
+  system: boolean;
   /** Grouping key (user, user agent, source IP) and time of its last call, for the 1 s rule. */
   groupKey: string | null;
   lastCallNs: bigint;
@@ -62,6 +66,16 @@ export interface Op {
   /** Pods created (or, for delete/scale-down/drain, affected) because of this operation. */
   pods: Set<ObjectNode>;
   replicaSets: Set<ObjectNode>;
+  /** Rollout: the ReplicaSet (or revision) it brought up; the older ones it scales down. */
+  newReplicaSet: ObjectNode | null;
+  oldReplicaSets: Set<ObjectNode>;
+  /** Pods of the older ReplicaSets (or revisions) a rollout deletes. */
+  oldPods: Set<ObjectNode>;
+  /** StatefulSet volume claims; a CronJob run's Job. */
+  claims: Set<ObjectNode>;
+  jobs: Set<ObjectNode>;
+  /** Controller facts (scalings, creations) this operation took: a scale takes one, a create its first. */
+  facts: number;
   /** Objects this operation touched (for CorrelationResult.objects). */
   objects: Set<ObjectNode>;
   /** Stage evidence per object. */
@@ -102,6 +116,12 @@ export function newOp(
     scaleFrom: null,
     pods: new Set(),
     replicaSets: new Set(),
+    newReplicaSet: null,
+    oldReplicaSets: new Set(),
+    oldPods: new Set(),
+    claims: new Set(),
+    jobs: new Set(),
+    facts: 0,
     objects: new Set(),
     evidence: new Map(),
     progress: new Map(),

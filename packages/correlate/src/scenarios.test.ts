@@ -10,7 +10,13 @@ import type { Request, StoredRecord, StoredSpan } from '@kubetrail/model';
 import { RequestSchema } from '@kubetrail/model';
 import { classifyPath, DEFAULT_LIMITS, parseFile, readBundle } from '@kubetrail/parsers';
 import type { BundleTruth, OpTruth, ScenarioName } from '@kubetrail/simulator';
-import { generateBundle, OP_SCENARIOS, truthLines, writeBundleDir } from '@kubetrail/simulator';
+import {
+  generateBundle,
+  OP_SCENARIOS,
+  REAL_SHAPE_SCENARIOS,
+  truthLines,
+  writeBundleDir,
+} from '@kubetrail/simulator';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { FilePod } from './context.ts';
 import { correlate } from './correlate.ts';
@@ -92,8 +98,13 @@ function truthOpOf(req: Request, ops: OpTruth[]): OpTruth | null {
   }
   for (const op of ops) {
     if (op.auditId) continue;
+    // An httplog line of a create names no object (`POST …/namespaces/billing/secrets`): without
+    // an audit log the name is not in the bundle, so the namespace and resource must do.
     const t = req.targets.find(
-      (x) => x.operation === op.operation && x.namespace === op.namespace && x.name === op.name,
+      (x) =>
+        x.operation === op.operation &&
+        x.namespace === op.namespace &&
+        (x.name === op.name || (x.name === '' && x.verb === op.verb && x.resource === op.resource)),
     );
     if (t) return op;
   }
@@ -108,6 +119,8 @@ interface Score {
   wrong: string[];
   missed: string[];
 }
+
+const DEBUG_MAX = Number(process.env['CORRELATE_DEBUG_MAX'] ?? 15);
 
 function score(
   p: Parsed,
@@ -135,9 +148,9 @@ function score(
     if (got !== null) {
       linked += count;
       if (got === want) correct += count;
-      else if (wrong.length < 15)
+      else if (wrong.length < DEBUG_MAX)
         wrong.push(`${path}:${line} want=${want} got=${got} | ${rec.message.slice(0, 140)}`);
-    } else if (want !== null && missed.length < 15) {
+    } else if (want !== null && missed.length < DEBUG_MAX) {
       missed.push(
         `${path}:${line} want=${want} | ${rec.message.slice(0, 140)} ${JSON.stringify(rec.fields).slice(0, 160)}`,
       );
@@ -185,6 +198,28 @@ const CASES: { name: string; scenarios: ScenarioName[]; targetLines?: number; ex
   // reqIDs on every line of every operation, with and without an audit log.
   { name: 'explicit reqIDs everywhere', scenarios: [...OP_SCENARIOS], explicitReqIds: true },
   { name: 'explicit reqIDs, no audit', scenarios: ['no-audit', ...OP_SCENARIOS], explicitReqIds: true },
+  // Shapes real bundles have: every workload kind, rollouts, failures that recover, bootstrap.
+  ...REAL_SHAPE_SCENARIOS.map((s) => ({ name: `real: ${s}`, scenarios: [s] as ScenarioName[] })),
+  ...REAL_SHAPE_SCENARIOS.map((s) => ({
+    name: `real, no audit: ${s}`,
+    scenarios: ['no-audit', s] as ScenarioName[],
+  })),
+  ...(process.env['CORRELATE_CASE']
+    ? [
+        {
+          name: `only: ${process.env['CORRELATE_CASE']}`,
+          scenarios: process.env['CORRELATE_CASE'].split(',') as ScenarioName[],
+        },
+      ]
+    : []),
+  {
+    name: 'real, Metadata audit, kubelet events',
+    scenarios: ['metadata-audit', 'kubelet-events', ...REAL_SHAPE_SCENARIOS],
+  },
+  {
+    name: 'real, no audit, events by name, v1 UIDs',
+    scenarios: ['no-audit', 'events-by-name', 'v1-uids', 'kubelet-events', ...REAL_SHAPE_SCENARIOS],
+  },
 ];
 
 describe('simulator scenarios', () => {
@@ -207,12 +242,19 @@ describe('simulator scenarios', () => {
         lines.push(
           `  ${op.key}: want ${want} got ${got}${target?.stoppedAt ? ` (${target.stoppedAt.reason})` : ''}`,
         );
-        if (got !== want) problems.push(`${op.key}: want ${want} got ${got}`);
+        if (got !== want) {
+          problems.push(`${op.key}: want ${want} got ${got}`);
+          if (process.env['CORRELATE_DEBUG'] && req)
+            for (const t of req.targets)
+              lines.push(
+                `      ${req.reqId} ${t.operation} ${t.namespace}/${t.name} ${t.outcome}: ${t.stages.map((x) => `${x.id}=${x.status}`).join(' ')}`,
+              );
+        }
       }
       const extra = result.requests.filter((r) => !reqOp.get(r.reqId));
       if (extra.length > 0)
         lines.push(
-          `  unmatched requests: ${extra.map((r) => `${r.reqId} ${r.targets.map((t) => `${t.verb} ${t.resource} ${t.namespace}/${t.name}`).join(',')}`).join('; ')}`,
+          `  unmatched requests: ${extra.map((r) => `${r.reqId} ${r.targets.map((t) => `${t.verb} ${t.resource} ${t.namespace}/${t.name} [${t.operation} ${t.outcome}]`).join(',')}`).join('; ')}`,
         );
       if (process.env['CORRELATE_DEBUG'])
         lines.push(

@@ -72,6 +72,45 @@ export function eventFinding(ev: KubeEvent): StageFinding | null {
   }
 }
 
+/**
+ * What an Event says about a stage, by the kind of object it is about: Jobs complete or fail,
+ * claims get provisioned, nodes go (un)schedulable, controllers fail to create; the pod Events
+ * (`eventFinding`) for the rest.
+ */
+export function eventFindingFor(kind: string, ev: KubeEvent): StageFinding | null {
+  const msg = oneLine(ev.message);
+  switch (`${kind} ${ev.reason}`) {
+    case 'job Completed':
+      return done('job-complete', msg);
+    case 'job BackoffLimitExceeded':
+    case 'job DeadlineExceeded':
+    case 'job PodFailurePolicy':
+      return failed('job-complete', msg);
+    case 'cronjob SuccessfulCreate':
+      return done('job-created', msg);
+    case 'cronjob FailedCreate':
+      return failed('job-created', msg);
+    case 'persistentvolumeclaim ProvisioningSucceeded':
+      return done('pvcs-bound', msg);
+    case 'persistentvolumeclaim ProvisioningFailed':
+    case 'persistentvolumeclaim FailedBinding':
+      return failed('pvcs-bound', msg);
+    case 'node NodeNotSchedulable':
+      return done('node-cordoned', msg);
+    case 'node NodeSchedulable':
+      return done('node-uncordoned', msg);
+    case 'statefulset FailedCreate':
+    case 'daemonset FailedCreate':
+    case 'job FailedCreate':
+    case 'replicaset FailedCreate':
+      return failed('pods-created', msg);
+    case 'daemonset FailedPlacement':
+      return failed('pods-scheduled', msg);
+    default:
+      return eventFinding(ev);
+  }
+}
+
 /** kubelet's `Failed` event covers pulls and container creation; the text says which. */
 function failedEventFinding(msg: string): StageFinding | null {
   if (/pull|ErrImage|ImagePullBackOff|InvalidImageName/i.test(msg))
@@ -124,7 +163,9 @@ const LOG_RULES: LogRule[] = [
     make: (t, _f, err) => failed('images-pulled', oneLine(withErr(t, err))),
   },
   {
-    test: (t) => /StartContainer for .* returns successfully/.test(t),
+    // The kubelet's startup tracker: the pod is running with every container started.
+    test: (t) =>
+      /StartContainer for .* returns successfully/.test(t) || t.includes('Observed pod startup duration'),
     make: (t) => done('containers-started', oneLine(t)),
   },
   {

@@ -111,6 +111,7 @@ export type {
   ParsedSpanEvent,
   ParseEvent,
   ParseSkip,
+  RecordFilter,
   RecordLink,
   SpanLink,
   StateFact,

@@ -964,6 +964,7 @@ function barePod(c: ScenarioContext, t0: number): void {
   if (ready === null) return;
   // `kubectl delete pod debug` a little later: a separate operation.
   const t1 = ready + ep.rng.int(30, 60) * S;
+  if (t1 >= ep.endUs) return;
   const index2 = op(
     c,
     {
@@ -1020,6 +1021,7 @@ function cordonUncordon(c: ScenarioContext, t0: number): void {
   setAudit(c, i1, on.auditId);
   const cordoned = ep.cordon(node, on.doneUs);
   const t1 = on.seenUs + ep.rng.int(20, 40) * S;
+  if (t1 >= ep.endUs) return;
   const i2 = op(
     c,
     {
@@ -1097,6 +1099,7 @@ function drainUncordon(c: ScenarioContext, t0: number): void {
     'kube-scheduler',
   );
   const t1 = lastGone + ep.rng.int(30, 50) * S;
+  if (t1 >= ep.endUs) return;
   const i2 = op(
     c,
     {
@@ -1150,6 +1153,8 @@ function lifecycle(c: ScenarioContext, t0: number): void {
   settle(c, i1, made.doneUs, 'pods-ready', 'kubelet');
   if (made.doneUs === null) return;
   const t1 = made.doneUs + ep.rng.int(40, 70) * S;
+  // A command after the logs end is not in the bundle: it is no operation of its truth.
+  if (t1 >= ep.endUs) return;
   const i2 = op(
     c,
     {
@@ -1169,6 +1174,7 @@ function lifecycle(c: ScenarioContext, t0: number): void {
   settle(c, i2, r.doneUs, 'pods-ready', 'kubelet');
   if (r.doneUs === null) return;
   const t2 = r.doneUs + ep.rng.int(20, 40) * S;
+  if (t2 >= ep.endUs) return;
   const i3 = op(
     c,
     {

@@ -493,7 +493,7 @@ function drainNode(c: ScenarioContext, t0: number): void {
     {
       scenario: 'drain-node',
       key: `uncordon nodes ${target}${ep.suffix}`,
-      operation: 'generic',
+      operation: 'uncordon-node',
       verb: 'patch',
       resource: 'nodes',
       namespace: null,

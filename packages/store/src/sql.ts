@@ -89,6 +89,11 @@ export const SQL = {
     WHERE t.bundle = ? ORDER BY t.ts, t.rid`,
   correlationRecordsOfKinds: `SELECT ${CORRELATION_COLUMNS} FROM record_times t CROSS JOIN records r ON r.rid = t.rid
     WHERE t.bundle = ? AND r.kind IN (SELECT value FROM json_each(?)) ORDER BY t.ts, t.rid`,
+  /** Kinds with 'log', but only the log lines of some components. */
+  correlationRecordsOfKindsAndComponents: `SELECT ${CORRELATION_COLUMNS} FROM record_times t
+    CROSS JOIN records r ON r.rid = t.rid
+    WHERE t.bundle = ? AND r.kind IN (SELECT value FROM json_each(?))
+      AND (t.is_log = 0 OR r.component IN (SELECT value FROM json_each(?))) ORDER BY t.ts, t.rid`,
   /** Kinds without 'log': `is_log` skips the log lines without reading their rows. */
   correlationControlRecordsOfKinds: `SELECT ${CORRELATION_COLUMNS} FROM record_times t
     CROSS JOIN records r ON r.rid = t.rid

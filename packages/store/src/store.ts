@@ -20,6 +20,7 @@ import {
   type LinkKind,
   type LogRecord,
   type ParsedSpan,
+  type RecordFilter,
   type RecordKind,
   type RecordsQuery,
   type Request,
@@ -540,15 +541,26 @@ export class Store {
     const recordsStmt = reader.prepare(SQL.correlationRecords).safeIntegers(true).raw(true);
     const ofKindsStmt = reader.prepare(SQL.correlationRecordsOfKinds).safeIntegers(true).raw(true);
     const controlStmt = reader.prepare(SQL.correlationControlRecordsOfKinds).safeIntegers(true).raw(true);
+    const componentsStmt = reader
+      .prepare(SQL.correlationRecordsOfKindsAndComponents)
+      .safeIntegers(true)
+      .raw(true);
     const spansStmt = reader.prepare(SQL.correlationSpans).safeIntegers(true);
     return {
-      *records(filter?: { kinds?: readonly RecordKind[] }): Iterable<StoredRecord> {
+      *records(filter?: RecordFilter): Iterable<StoredRecord> {
         const kinds = filter?.kinds;
+        const components = filter?.logComponents;
         const rows = kinds
-          ? ((kinds.includes('log') ? ofKindsStmt : controlStmt).iterate(
-              key,
-              JSON.stringify(kinds),
-            ) as Iterable<CorrelationRow>)
+          ? kinds.includes('log') && components
+            ? (componentsStmt.iterate(
+                key,
+                JSON.stringify(kinds),
+                JSON.stringify(components),
+              ) as Iterable<CorrelationRow>)
+            : ((kinds.includes('log') ? ofKindsStmt : controlStmt).iterate(
+                key,
+                JSON.stringify(kinds),
+              ) as Iterable<CorrelationRow>)
           : (recordsStmt.iterate(key) as Iterable<CorrelationRow>);
         for (const row of rows) yield new LazyStoredRecord(row);
       },
@@ -575,7 +587,14 @@ export class Store {
   bufferCorrelation(run: (sink: CorrelationSink) => CorrelationResult): BufferedCorrelation {
     const links = new LinkBuffer();
     const spanLinks: SpanLink[] = [];
-    const result = run({ link: (l) => links.push(l), spanLink: (l) => spanLinks.push(l) });
+    const result = run({
+      link: (l) => links.push(l),
+      spanLink: (l) => spanLinks.push(l),
+      rename: (from, to) => {
+        links.rename(from, to);
+        for (const l of spanLinks) if (l.reqId === from) l.reqId = to;
+      },
+    });
     return { result, links, spanLinks };
   }
 

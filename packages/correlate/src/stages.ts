@@ -1,8 +1,8 @@
 import type { Outcome, Stage, StageId, StoppedAt } from '@kubetrail/model';
 import { formatNs, STAGE_LABELS } from '@kubetrail/model';
-import type { ObjectNode } from '../objectGraph.ts';
-import type { Op, Signal } from '../operation.ts';
-import { stageState } from '../operation.ts';
+import type { ObjectNode } from './objectGraph.ts';
+import type { Op, Signal } from './operation.ts';
+import { stageState } from './operation.ts';
 
 /** The component that owns each stage: where to look when it does not finish. */
 export const STAGE_OWNER: Record<StageId, string> = {
@@ -101,6 +101,22 @@ export function podStageStatus(
   }
   if (st?.firstDone) return { status: 'done', sig: st.firstDone, own: true };
   if (laterDone) return { status: 'done', sig: null, own: false };
+  // Readiness is rarely logged: a pod without a readiness probe is Ready once its containers run,
+  // and a probe that fails says so (Unhealthy, `Probe failed`). Containers started and no readiness
+  // failure is a ready pod, marked as implied.
+  if (id === 'pods-ready' && st === undefined) {
+    const started = stageState(op, pod, 'containers-started');
+    if (started?.last.status === 'done')
+      return {
+        status: 'done',
+        sig: {
+          ...started.last,
+          stage: 'pods-ready',
+          reason: 'implied: containers running, no readiness failure seen',
+        },
+        own: true,
+      };
+  }
   return { status: 'pending', sig: null, own: false };
 }
 
@@ -227,4 +243,52 @@ export function livePods(op: Op): ObjectNode[] {
   const all = [...op.pods];
   const live = all.filter((p) => p.deletedAt === null);
   return live.length > 0 ? live : all;
+}
+
+/** The stages a pod of a Job goes through: it succeeds instead of staying ready. */
+export const JOB_POD_PIPELINE: readonly StageId[] = [
+  'pods-created',
+  'pods-scheduled',
+  'volumes-ready',
+  'images-pulled',
+  'containers-started',
+  'pods-succeeded',
+];
+
+/**
+ * The pod stages of `ids` over `pods` (expected `expected` of them), with creation failures on
+ * the target (FailedCreate: quota, PodSecurity, a webhook) failing `pods-created` unless enough pods
+ * came anyway.
+ */
+export function podStages(
+  op: Op,
+  pods: readonly ObjectNode[],
+  expected: number,
+  ids: readonly StageId[],
+  pipeline: readonly StageId[] = POD_PIPELINE,
+): Stage[] {
+  const out: Stage[] = [];
+  for (const id of ids) {
+    const s = podsStage(op, pods, id, expected, pipeline);
+    if (id === 'pods-created') {
+      const failure = targetStage(op, 'pods-created');
+      out.push(s.status !== 'done' && failure.status === 'failed' ? failure : s);
+    } else out.push(s);
+  }
+  return out;
+}
+
+/**
+ * A stage the controller reports on the target (`deployment-available`, `workload-ready`,
+ * `job-complete`): its own evidence, else implied done when `implied` (the last pod stage) is done.
+ */
+export function settledStage(op: Op, id: StageId, implied: Stage | undefined, why: string): Stage {
+  const own = targetStage(op, id);
+  if (own.status !== 'pending' || implied?.status !== 'done') return own;
+  return { ...stage(id, 'done', null, { reason: why }), at: implied.at };
+}
+
+/** Pods an operation created that still count (a pod deleted while a replacement exists does not). */
+export function createdPods(op: Op): ObjectNode[] {
+  return livePods(op).filter((p) => !op.oldPods.has(p));
 }

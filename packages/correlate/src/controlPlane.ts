@@ -105,7 +105,7 @@ export class ControlPlane {
       const dot = name.lastIndexOf('.');
       const involved = dot > 0 ? name.slice(0, dot) : name;
       const list = g.byToken.get(ns ? `${ns}/${involved}` : involved);
-      const obj = list?.[0];
+      const obj = list?.at(-1);
       if (!obj) return;
       const t = touchAt(obj, call.ts, this.ctx.skewNs);
       if (t) this.linkCall(rec, call, t.op, obj);

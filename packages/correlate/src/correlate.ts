@@ -17,12 +17,14 @@ import type { KubeEvent } from './kubeEvent.ts';
 import { readKubeEvent } from './kubeEvent.ts';
 import { LogLines } from './logLines.ts';
 import { ObjectState } from './objectState.ts';
-import { recorderEvent } from './recorderLine.ts';
+import { controllerSyncEvent, isCacheSyncLine, recorderEvent } from './recorderLine.ts';
 import { linkSpans } from './spanLinks.ts';
 import { finishRequests, toRequest } from './requests.ts';
 import { isControlPlaneUser } from './users.ts';
 
 const EVENT_DELAY_NS = 1_000_000_000n;
+/** A controller's sync lines this soon after its caches synced are its start-up resync. */
+const RESYNC_NS = 60_000_000_000n;
 
 /** Whether an iterable yields anything; the iterator is closed (a store cursor is released). */
 function hasAny(it: Iterable<unknown>): boolean {
@@ -130,6 +132,8 @@ export function correlate(
     ? ['kube-controller-manager']
     : ['kube-controller-manager', 'kube-apiserver'];
   const httpCallIds = new Set<number>();
+  /** When each controller-manager log last said its caches were synced (it had just started). */
+  const cacheSyncNs = new Map<number, bigint>();
   const factLineIds = new Set<number>();
   for (const rec of source.records({ kinds, logComponents })) {
     if (rec.ts !== null) {
@@ -146,11 +150,22 @@ export function correlate(
         state.onState(rec);
         continue;
       case 'log': {
-        const ev = rec.component === 'kube-controller-manager' ? recorderEvent(rec) : null;
+        const kcm = rec.component === 'kube-controller-manager';
+        const ev = kcm ? recorderEvent(rec) : null;
         if (ev) {
           factLineIds.add(rec.id);
           enqueue(rec, ev, false);
           continue;
+        }
+        if (kcm && rec.ts !== null) {
+          if (isCacheSyncLine(rec)) cacheSyncNs.set(rec.fileId, rec.ts);
+          const since = cacheSyncNs.get(rec.fileId);
+          const sync = controllerSyncEvent(rec, since !== undefined && rec.ts - since <= RESYNC_NS);
+          if (sync) {
+            factLineIds.add(rec.id);
+            enqueue(rec, sync, false);
+            continue;
+          }
         }
         if (hasAudit || rec.auditId === null) continue;
         const call = readHttpCall(rec);

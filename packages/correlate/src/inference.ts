@@ -9,9 +9,9 @@ import type { Op } from './operation.ts';
 import { childOf, ROOT_KINDS, scalingOf } from './operations/children.ts';
 import type { Fact } from './operations/index.ts';
 import { specForFact, specOf } from './operations/index.ts';
-import { changesExisting } from './operations/spec.ts';
+import { changesExisting, deletes, unexplainedKill } from './operations/spec.ts';
 import { rolloutSettled } from './operations/rolloutDeployment.ts';
-import { eventFindingFor, oneLine } from './stageSignals.ts';
+import { endsPod, eventFindingFor, oneLine } from './stageSignals.ts';
 
 /** A fact seen twice (an Event and its recorder's log line) within this is one fact. */
 const SAME_FACT_NS = 5_000_000_000n;
@@ -101,6 +101,8 @@ export class Inference {
       }
       const takes = specOf(op.operation).takes;
       if (takes !== undefined && !takes(op, fact)) op = null;
+      // A pod killed that its holder did not delete: a deletion the registry names (below).
+      else if (unexplainedKill(fact)) op = null;
     }
     if (op === null) {
       const s = specForFact(fact);
@@ -135,12 +137,11 @@ export class Inference {
   private holder(obj: ObjectNode, root: ObjectNode, ts: bigint): Op | null {
     const skew = this.ctx.skewNs;
     const own = touchAt(obj, ts, skew);
-    if (own !== null) return own.op;
-    if (obj !== root || obj.owner !== null) {
-      const chain = chainTouchAt(obj, ts, skew);
-      if (chain !== null) return chain.op;
-    }
-    return null;
+    const chain = obj !== root || obj.owner !== null ? chainTouchAt(obj, ts, skew) : null;
+    // A deletion of an owner takes over what it owns, whoever touched it before.
+    if (own !== null && chain !== null && chain.op !== own.op && deletes(chain.op) && chain.ts >= own.ts)
+      return chain.op;
+    return own?.op ?? chain?.op ?? null;
   }
 
   /** Puts a fact's objects into the operation, and what it says into the ladder. */
@@ -300,6 +301,7 @@ export class Inference {
 
   /** A pod's own Events: where it was scheduled, which image it pulls on which node. */
   private podFact(op: Op, pod: ObjectNode, ev: KubeEvent, ts: bigint): void {
+    if (endsPod(ev.reason) && pod.deletedAt === null) pod.deletedAt = ts;
     if (ev.reason === 'Scheduled') {
       const m = / to (\S+?)\.?$/.exec(ev.message);
       if (m) pod.nodeName = m[1]!;

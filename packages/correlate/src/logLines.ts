@@ -6,7 +6,8 @@ import type { ObjectNode, Touch } from './objectGraph.ts';
 import { SYSTEM_NAMESPACES } from './requests.ts';
 import { chainTouchAt, prefix3, tokenShape, touchAt } from './objectGraph.ts';
 import type { Op, Req } from './operation.ts';
-import { logFinding } from './stageSignals.ts';
+import { eventFindingFor, logFinding } from './stageSignals.ts';
+import { recorderEvent } from './recorderLine.ts';
 import { isContainerId, scanFieldTokens, scanTokens } from './tokens.ts';
 
 const MAX_UNKNOWN = 8;
@@ -240,7 +241,12 @@ export class LogLines {
     )
       this.ctx.pulls.sandboxReady(rec.node, ts, op, best.node);
     if (best.node.kind === 'pod') for (const id of this.ids) this.ctx.graph.addToken(id, best.node);
-    const f = logFinding(rec.message, fields);
+    // A component's event-recorder line (the kubelet's `"Event occurred" … reason="Failed"`) says
+    // what the Event says.
+    const recorded = rec.message === 'Event occurred' ? recorderEvent(rec) : null;
+    const f = recorded
+      ? eventFindingFor(recorded.kind.toLowerCase(), recorded)
+      : logFinding(rec.message, fields);
     if (f) {
       const pod = best.node.kind === 'pod' ? best.node : null;
       this.ctx.signal(op, pod, f, rec, ts, rec.component);

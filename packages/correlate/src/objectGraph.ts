@@ -22,6 +22,8 @@ export interface ObjectNode {
   deletedAt: bigint | null;
   /** Nodes: cordoned by a request seen earlier (so a later bodiless patch is the uncordon). */
   cordoned: boolean;
+  /** A later object of the same kind and name (deleted and created again: a new UID). */
+  replacedBy: ObjectNode | null;
 }
 
 export interface Touch {
@@ -54,6 +56,10 @@ const SAFE_RE = /^[bcdfghjklmnpqrstvwxz2456789]+$/;
 const DIGIT_RE = /\d/;
 const isHashLike = (s: string): boolean => HASH_RE.test(s) && (DIGIT_RE.test(s) || SAFE_RE.test(s));
 const POD_SUFFIX_RE = /^[a-z0-9]{5}$/;
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** API-server UIDs; a static pod's config hash (32 hex digits) is another identity of the same pod. */
+const isUuid = (s: string): boolean => UUID_RE.test(s);
+const MAX_INCARNATIONS = 8;
 /** A provisioner's objects named after a claim's UID (local-path, most CSI external-provisioners). */
 export const PVC_UID_RE =
   /^(?:helper-pod-(?:create|delete)-)?pvc-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
@@ -84,7 +90,14 @@ export class ObjectGraph {
   ): ObjectNode {
     const key = objectKey(kind, namespace, name);
     let node = this.byKey.get(key);
-    if (!node) {
+    // The same name with another UID, or under a newer owner of the same name, is another object:
+    // deleted and created again (`kubectl delete` then `apply`). Each gets its own operations.
+    const recreated =
+      node !== undefined &&
+      ((uid !== null && node.uid !== null && node.uid !== uid && isUuid(uid) && isUuid(node.uid)) ||
+        (owner !== null && node.owner !== null && node.owner !== owner && node.owner.key === owner.key));
+    if (!node || recreated) {
+      const previous = node;
       node = {
         key,
         kind,
@@ -97,8 +110,14 @@ export class ObjectGraph {
         nodeName: null,
         deletedAt: null,
         cordoned: false,
+        replacedBy: null,
       };
       this.byKey.set(key, node);
+      if (previous) {
+        previous.replacedBy = node;
+        // A StatefulSet's pod `web-0` comes back under the same StatefulSet.
+        if (!owner && previous.owner && previous.owner.replacedBy === null) owner = previous.owner;
+      }
       this.addToken(name, node);
       if (namespace) this.addToken(`${namespace}/${name}`, node);
     }
@@ -120,7 +139,14 @@ export class ObjectGraph {
     if (node.kind === 'deployment' || node.kind === 'replicaset') this.ownerPrefixes.add(prefix3(token, 0));
     const list = this.byToken.get(token);
     if (!list) this.byToken.set(token, [node]);
-    else if (!list.includes(node)) list.push(node);
+    else if (!list.includes(node)) {
+      // Keep at most a few incarnations of one name: a name recreated all day stays cheap.
+      if (list.length >= MAX_INCARNATIONS) {
+        const i = list.findIndex((n) => n.key === node.key && n.replacedBy !== null);
+        if (i >= 0) list.splice(i, 1);
+      }
+      list.push(node);
+    }
   }
 
   /**
@@ -177,6 +203,13 @@ export class ObjectGraph {
       }
       return null;
     }
+    if (kind === 'replicaset') {
+      // `<deployment>-<pod-template-hash>`: a Deployment's, named by the only convention there is.
+      const dash = name.lastIndexOf('-');
+      if (dash <= 0 || !isHashLike(name.slice(dash + 1))) return null;
+      const deploy = this.ensure('deployment', namespace, name.slice(0, dash));
+      return this.ensure(kind, namespace, name, null, deploy);
+    }
     if (kind === 'job') {
       // A CronJob's run: `<cronjob>-<scheduled time in minutes since the epoch>`.
       const m = /^(.+)-(\d{7,10})$/.exec(name);
@@ -213,6 +246,7 @@ export class ObjectGraph {
     let found: ObjectNode | null = null;
     for (const n of list) {
       if (n.kind !== 'deployment' && n.kind !== 'replicaset') continue;
+      if (n.replacedBy !== null) continue; // an earlier incarnation: the current one decides
       if (namespace && n.namespace !== namespace) continue;
       if (found) return null; // ambiguous across namespaces: do not guess
       found = n;

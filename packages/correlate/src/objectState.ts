@@ -15,6 +15,9 @@ const START_FAILURES =
 /** A pod the kubelet refused (OutOfcpu, OutOfmemory, NodeAffinity…): it never ran; it does not count. */
 const REJECTED = /^(OutOf\w+|NodeAffinity|NodeLost|UnexpectedAdmissionError|Evicted|Preempting)$/;
 
+/** Namespace-less rows kept until the end (bounded). */
+const MAX_UNPLACED = 10_000;
+
 interface Kept {
   rec: StoredRecord;
   f: StateFields;
@@ -41,6 +44,12 @@ export class ObjectState {
     const ref = f.object;
     const kind = kindOfKind(ref.kind);
     const ns = kind === 'node' ? null : ref.namespace;
+    // A row that names a pod without its namespace (`minikube logs`' container status table):
+    // which pod it is is known once every log line has been read.
+    if (kind === 'pod' && ns === null && ref.uid === null) {
+      if (this.unplaced.length < MAX_UNPLACED) this.unplaced.push({ rec, f });
+      return;
+    }
     const first = ref.owners[0];
     const owner = first ? g.ensure(kindOfKind(first.kind), ns, first.name, first.uid) : null;
     const obj = g.ensure(kind, ns, ref.name, ref.uid, owner);
@@ -81,8 +90,23 @@ export class ObjectState {
     else if (obj.kind === 'job') op.jobs.add(obj);
   }
 
+  private unplaced: Kept[] = [];
+
   /** The end state: every object's facts go to the operation that last touched it, as evidence. */
   finish(): void {
+    const g = this.ctx.graph;
+    for (const k of this.unplaced) {
+      const name = k.f.object.name;
+      const same = g.byToken.get(name)?.filter((n) => n.kind === 'pod' && n.replacedBy === null) ?? [];
+      const obj =
+        (same.length === 1 ? same[0] : undefined) ??
+        g.discoverByName(null, name) ??
+        g.ensure('pod', null, name);
+      let list = this.facts.get(obj);
+      if (!list) this.facts.set(obj, (list = []));
+      list.push(k);
+    }
+    this.unplaced = [];
     for (const [obj, kept] of this.facts) {
       const last = obj.touches.at(-1) ?? (obj.owner ? lastTouch(obj.owner) : null);
       if (!last) continue;

@@ -17,6 +17,9 @@ export interface StageState {
   last: Signal;
   /** The first failure since the last success: its text usually explains best (the pull error, not the back-off). */
   failStart: Signal | null;
+  /** The first failure before the stage was first done, and how many failures there were then. */
+  firstFail: Signal | null;
+  failsBeforeDone: number;
 }
 
 /** A user request being assembled (becomes a model `Request`). */
@@ -145,8 +148,15 @@ export function addSignal(op: Op, obj: ObjectNode | null, sig: Signal): void {
       firstDone: sig.status === 'done' ? sig : null,
       last: sig,
       failStart: sig.status === 'failed' ? sig : null,
+      firstFail: sig.status === 'failed' ? sig : null,
+      failsBeforeDone: sig.status === 'failed' ? 1 : 0,
     });
     return;
+  }
+  if (sig.status === 'failed' && !prev.firstDone) {
+    prev.failsBeforeDone++;
+    if (!prev.firstFail || (sig.ts !== null && prev.firstFail.ts !== null && sig.ts < prev.firstFail.ts))
+      prev.firstFail = sig;
   }
   if (sig.status === 'done' && !prev.firstDone) prev.firstDone = sig;
   if (prev.last.ts !== null && sig.ts !== null && sig.ts < prev.last.ts) return;

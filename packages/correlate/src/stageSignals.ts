@@ -1,5 +1,6 @@
 import type { StageId } from '@kubetrail/model';
 import type { KubeEvent } from './kubeEvent.ts';
+import { CONTROLLER_SYNCED } from './recorderLine.ts';
 
 /** What a record says about one stage of one object, before it is routed to an operation. */
 export interface StageFinding {
@@ -66,6 +67,9 @@ export function eventFinding(ev: KubeEvent): StageFinding | null {
     case 'ReplicaSetCreateError':
       return failed('replicaset-created', oneLine(msg));
     default:
+      // The node's kubelet refused the pod at admission (`OutOfcpu`, `TaintToleration`,
+      // `NodeAffinity`…): it never runs there; the pod ends Failed and its controller makes another.
+      if (isAdmissionRejection(ev.reason)) return failed('pods-scheduled', oneLine(msg));
       if (/ProgressDeadlineExceeded|exceeded its progress deadline/.test(msg))
         return failed('deployment-available', oneLine(msg));
       return null;
@@ -104,6 +108,8 @@ export function eventFindingFor(kind: string, ev: KubeEvent): StageFinding | nul
     case 'job FailedCreate':
     case 'replicaset FailedCreate':
       return failed('pods-created', msg);
+    case `replicaset ${CONTROLLER_SYNCED}`:
+      return done('replicaset-created', msg);
     case 'daemonset FailedPlacement':
       return failed('pods-scheduled', msg);
     default:
@@ -167,6 +173,19 @@ const LOG_RULES: LogRule[] = [
     test: (t) =>
       /StartContainer for .* returns successfully/.test(t) || t.includes('Observed pod startup duration'),
     make: (t) => done('containers-started', oneLine(t)),
+  },
+  {
+    // The pod worker's summary of a failed sync: its `err` says which stage failed.
+    test: (t) => t.startsWith('Error syncing pod'),
+    make: (t, _f, err) => {
+      const e = err ?? t;
+      if (/ErrImagePull|ImagePullBackOff|ErrImageNeverPull|InvalidImageName/.test(e))
+        return failed('images-pulled', oneLine(e));
+      if (/CreateContainerConfigError|CreateContainerError|RunContainerError/.test(e))
+        return failed('containers-started', oneLine(e));
+      if (/CrashLoopBackOff/.test(e)) return failed('pods-ready', oneLine(e));
+      return null;
+    },
   },
   {
     test: (t) => /CreateContainerConfigError|CreateContainerError|RunContainerError/.test(t),
@@ -277,3 +296,22 @@ export function deploymentStatusFinding(body: Record<string, unknown> | null): S
 
 const asObj = (v: unknown): Record<string, unknown> | null =>
   v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
+
+/** Reasons of a kubelet's admission failure (`lifecycle/predicate.go`): the pod is rejected. */
+const ADMISSION_RE =
+  /^(OutOf[a-z-]+|NodeAffinity|NodeName|TaintToleration|NodeSelectorMismatching|UnexpectedAdmissionError|NodePorts|InvalidNodeInfo|NodeShutdown|PodOSNotSupported|PodOSSelectorNodeLabelDoesNotMatch)$/;
+
+export const isAdmissionRejection = (reason: string): boolean => ADMISSION_RE.test(reason);
+
+/**
+ * Events after which a pod is gone or will never run: rejected at admission, evicted, marked for
+ * deletion by the taint manager. Such pods no longer count among an operation's pods.
+ */
+export function endsPod(reason: string): boolean {
+  return (
+    isAdmissionRejection(reason) ||
+    reason === 'Evicted' ||
+    reason === 'TaintManagerEviction' ||
+    reason === 'Preempted'
+  );
+}

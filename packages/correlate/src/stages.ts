@@ -164,8 +164,9 @@ export function podsStage(
   if (doneCount >= want && pods.length > 0) {
     if (id === 'volumes-ready' && !ownEvidence)
       return stage(id, 'skipped', null, { reason: 'no volumes seen; later stages reached' });
+    const retried = recovery(op, pods, id, lastAt);
     return stage(id, 'done', lastDone, {
-      reason: ownEvidence ? `${doneCount} of ${want} ${noun}` : 'implied by later stages',
+      reason: `${ownEvidence ? `${doneCount} of ${want} ${noun}` : 'implied by later stages'}${retried}`,
       recordIds: ids,
       at: lastAt,
     });
@@ -174,6 +175,46 @@ export function podsStage(
     reason: doneCount > 0 ? `${doneCount} of ${want} ${noun}` : null,
     recordIds: ids,
   });
+}
+
+/**
+ * A stage that failed before it succeeded (image pulls retried until the registry answered, a
+ * Secret created later): `, after 7 min of ErrImagePull (12 failures)`; empty when it never failed.
+ */
+function recovery(op: Op, pods: readonly ObjectNode[], id: StageId, doneAt: bigint | null): string {
+  let first: Signal | null = null;
+  let fails = 0;
+  for (const pod of pods) {
+    const st = stageState(op, pod, id);
+    if (!st?.firstFail) continue;
+    fails += st.failsBeforeDone;
+    if (!first || (st.firstFail.ts !== null && first.ts !== null && st.firstFail.ts < first.ts))
+      first = st.firstFail;
+  }
+  if (!first) return '';
+  const what = shortFailure(first.reason ?? STAGE_LABELS[id]);
+  const times = fails > 1 ? ` (${fails} failures)` : '';
+  if (doneAt === null || first.ts === null || doneAt <= first.ts) return `, recovered after ${what}${times}`;
+  return `, after ${formatDuration(doneAt - first.ts)} of ${what}${times}`;
+}
+
+/** The telling part of a failure: `ErrImagePull`, `CreateContainerConfigError: secret "x" not found`. */
+function shortFailure(reason: string): string {
+  const m =
+    /(ErrImagePull|ImagePullBackOff|CreateContainerConfigError|CreateContainerError|CrashLoopBackOff|FailedScheduling|FailedMount)[^\n]{0,80}/.exec(
+      reason,
+    );
+  const s = m ? m[0] : reason;
+  return s.length > 100 ? `${s.slice(0, 99)}…` : s;
+}
+
+/** `45 s`, `7 min`, `2 h 5 min`. */
+export function formatDuration(ns: bigint): string {
+  const s = Number(ns / 1_000_000_000n);
+  if (s < 90) return `${s} s`;
+  const m = Math.round(s / 60);
+  if (m < 120) return `${m} min`;
+  return `${Math.floor(m / 60)} h ${m % 60} min`;
 }
 
 /** Earlier stages with no evidence are implied done when a later stage was reached. */
@@ -268,8 +309,22 @@ export function podStages(
   pipeline: readonly StageId[] = POD_PIPELINE,
 ): Stage[] {
   const out: Stage[] = [];
+  // Pods that are gone (rejected by their node, evicted, deleted) do not count, but when no live
+  // pod got past a stage, their failure is the explanation.
+  const gone = [...op.pods].filter((p) => !pods.includes(p) && !op.oldPods.has(p));
   for (const id of ids) {
-    const s = podsStage(op, pods, id, expected, pipeline);
+    let s = podsStage(op, pods, id, expected, pipeline);
+    if (s.status === 'pending' && gone.length > 0) {
+      const g = podsStage(
+        op,
+        gone,
+        id,
+        gone.length,
+        pipeline,
+        'pods now gone (rejected, evicted or deleted)',
+      );
+      if (g.status === 'failed') s = g;
+    }
     if (id === 'pods-created') {
       const failure = targetStage(op, 'pods-created');
       out.push(s.status !== 'done' && failure.status === 'failed' ? failure : s);

@@ -2,6 +2,7 @@ import type { Stage } from '@kubetrail/model';
 import type { Op } from '../operation.ts';
 import { apiStage, backfill, createdPods, podStages, settledStage, stage, targetStage } from '../stages.ts';
 import type { OperationSpec } from './spec.ts';
+import { firstSyncOfReplicaSet } from './spec.ts';
 
 const POD_STAGES = [
   'pods-created',
@@ -32,11 +33,12 @@ export const createDeployment: OperationSpec = {
     !c.subresource &&
     (c.verb === 'create' || (c.verb === 'patch' && c.code === 201)),
   startsOnFact: (f) =>
-    f.ev.reason === 'ScalingReplicaSet' &&
-    f.scaling?.up === true &&
-    f.child !== null &&
-    f.childNew &&
-    !f.root.children.some((c) => c !== f.child && c.kind === 'replicaset'),
+    (f.ev.reason === 'ScalingReplicaSet' &&
+      f.scaling?.up === true &&
+      f.child !== null &&
+      f.childNew &&
+      !f.root.children.some((c) => c !== f.child && c.kind === 'replicaset')) ||
+    (firstSyncOfReplicaSet(f) && !f.root.children.some((c) => c !== f.obj && c.kind === 'replicaset')),
   takes: (op, f) =>
     f.child === null ||
     f.child.kind !== 'replicaset' ||

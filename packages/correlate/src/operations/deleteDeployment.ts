@@ -2,6 +2,7 @@ import type { Stage } from '@kubetrail/model';
 import type { Op } from '../operation.ts';
 import { apiStage, backfill, podsStage } from '../stages.ts';
 import type { OperationSpec } from './spec.ts';
+import { unexplainedKill } from './spec.ts';
 
 /** The deletion ladder: what the garbage collector and kubelets do once the object is gone. */
 const DELETE_PIPELINE = ['pods-deleted', 'containers-killed', 'pods-terminated'] as const;
@@ -31,5 +32,7 @@ export const deleteDeployment: OperationSpec = {
   ],
   stages: ['api-accepted', 'replicasets-deleted', 'pods-deleted', 'containers-killed'],
   startsOnCall: (c) => c.resource === 'deployments' && !c.subresource && c.verb === 'delete',
+  // Without a call: its pods' containers stopped with no controller deleting them.
+  startsOnFact: (f) => unexplainedKill(f) && f.root.kind === 'deployment' && f.root !== f.obj,
   ladder: (op) => deleteLadder(op, true),
 };

@@ -2,6 +2,7 @@ import type { Stage } from '@kubetrail/model';
 import type { Op } from '../operation.ts';
 import { apiStage, backfill, podsStage } from '../stages.ts';
 import type { OperationSpec } from './spec.ts';
+import { unexplainedKill } from './spec.ts';
 
 const KILL_PIPELINE = ['containers-killed', 'pods-terminated'] as const;
 
@@ -14,7 +15,7 @@ export const deletePod: OperationSpec = {
   owns: [],
   stages: ['api-accepted', 'containers-killed', 'pods-terminated'],
   startsOnCall: (c) => c.resource === 'pods' && !c.subresource && c.verb === 'delete',
-  startsOnFact: (f) => f.obj.kind === 'pod' && f.obj.owner === null && f.ev.reason === 'Killing',
+  startsOnFact: (f) => unexplainedKill(f) && f.obj.owner === null,
   ladder: deletePodLadder,
 };
 

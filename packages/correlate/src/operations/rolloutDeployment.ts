@@ -3,7 +3,7 @@ import type { AuditCall } from '../auditCall.ts';
 import type { Op } from '../operation.ts';
 import { apiStage, backfill, createdPods, podStages, settledStage, stage, targetStage } from '../stages.ts';
 import type { OperationSpec } from './spec.ts';
-import { changesExisting } from './spec.ts';
+import { changesExisting, firstSyncOfReplicaSet } from './spec.ts';
 
 const POD_STAGES = [
   'pods-created',
@@ -46,12 +46,13 @@ export const rolloutDeployment: OperationSpec = {
     c.code !== 201 &&
     changesTemplate(c),
   startsOnFact: (f) =>
-    f.ev.reason === 'ScalingReplicaSet' &&
-    f.scaling?.up === true &&
-    f.child !== null &&
-    f.childNew &&
-    // A new ReplicaSet beside an older one, or for a Deployment that was only patched: a new template.
-    (f.root.children.some((c) => c !== f.child && c.kind === 'replicaset') || changesExisting(f.current)),
+    (firstSyncOfReplicaSet(f) && f.root.children.some((c) => c !== f.obj && c.kind === 'replicaset')) ||
+    (f.ev.reason === 'ScalingReplicaSet' &&
+      f.scaling?.up === true &&
+      f.child !== null &&
+      f.childNew &&
+      // A new ReplicaSet beside an older one, or for a Deployment that was only patched: a new template.
+      (f.root.children.some((c) => c !== f.child && c.kind === 'replicaset') || changesExisting(f.current))),
   takes: (op, f) => {
     if (f.child === null || f.child.kind !== 'replicaset') return true;
     if (op.newReplicaSet === null) return f.scaling?.up !== false;

@@ -3,6 +3,7 @@ import type { AuditCall } from '../auditCall.ts';
 import type { KubeEvent } from '../kubeEvent.ts';
 import type { ObjectNode } from '../objectGraph.ts';
 import type { Op } from '../operation.ts';
+import { CONTROLLER_SYNCED } from '../recorderLine.ts';
 
 /**
  * What a controller said about a workload (an Event, or its event-recorder log line), read for the
@@ -73,4 +74,38 @@ export interface OperationSpec {
  */
 export function changesExisting(op: Op | null): boolean {
   return op !== null && op.operation === 'generic' && (op.verb === 'patch' || op.verb === 'update');
+}
+
+/**
+ * A pod's containers stopped (`Killing: Stopping container x`) with no controller having deleted
+ * the pod (no `Deleted pod: x`, no delete call) and no deleting operation holding it: what was
+ * deleted is the pod's owner (the garbage collector takes its pods down) or, for a pod nothing
+ * owns, the pod itself. Not a liveness restart (`… failed liveness probe, will be restarted`).
+ */
+export function unexplainedKill(f: Fact): boolean {
+  return (
+    f.ev.reason === 'Killing' &&
+    f.obj.kind === 'pod' &&
+    f.obj.deletedAt === null &&
+    /^Stopping container/.test(f.ev.message) &&
+    (f.current === null || !deletes(f.current))
+  );
+}
+
+/** Operations that take down what their target owns. */
+export const deletes = (op: Op): boolean =>
+  op.operation.startsWith('delete-') || op.operation === 'drain-node';
+
+/**
+ * The first line a ReplicaSet controller wrote about a ReplicaSet no one had heard of (no Event,
+ * no call): the ReplicaSet was just created, by its Deployment.
+ */
+export function firstSyncOfReplicaSet(f: Fact): boolean {
+  return (
+    f.ev.reason === CONTROLLER_SYNCED &&
+    f.obj.kind === 'replicaset' &&
+    f.obj.touches.length === 0 &&
+    f.root.kind === 'deployment' &&
+    f.root !== f.obj
+  );
 }

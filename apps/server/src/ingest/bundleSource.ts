@@ -6,6 +6,8 @@ import {
   noPathHints,
   parseFile,
   readBundle,
+  RecordRedactor,
+  timeOutOfRange,
   type BundleEntry,
   type BundleItem,
   type Limits,
@@ -158,6 +160,8 @@ class Source {
 
     let info: FileInfo | null = null;
     let error: string | null = null;
+    // Every record and span is redacted here, before anything is stored (SPEC §9).
+    const redactor = new RecordRedactor();
     try {
       for (;;) {
         let next: IteratorResult<(ParseEvent | { type: 'info'; info: FileInfo })[]>;
@@ -186,6 +190,13 @@ class Source {
               break;
             case 'record': {
               const r = ev.record;
+              const badTime = timeOutOfRange(r.ts);
+              if (badTime !== null) {
+                flush();
+                out.push({ type: 'skip', line: r.line, reason: badTime });
+                break;
+              }
+              redactor.record(r);
               if (
                 this.referenceNs === null &&
                 r.ts !== null &&
@@ -197,7 +208,7 @@ class Source {
               break;
             }
             case 'span':
-              spans.push(ev.span);
+              spans.push(redactor.span(ev.span));
               break;
             case 'skip':
               flush();

@@ -1,5 +1,6 @@
 import type { ParsedSpan, ParsedSpanEvent } from '@kubetrail/model';
 import { COMPONENTS } from '@kubetrail/model';
+import { timeOutOfRange } from './nsRange.ts';
 
 type Json = Record<string, unknown>;
 const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -119,13 +120,20 @@ export function otlpSpans(doc: Json, problems: string[]): ParsedSpan[] {
           problems.push(`span ${JSON.stringify(s.name ?? '?')}: missing trace/span id or start time`);
           continue;
         }
+        // OTLP times are unsigned 64-bit; the store's are signed (ends at 2262): refuse that span only.
+        const range = timeOutOfRange(start) ?? timeOutOfRange(end);
+        if (range !== null) {
+          problems.push(`span ${JSON.stringify(s.name ?? '?')}: ${range}`);
+          continue;
+        }
         const attrs = attributes(s.attributes);
         const events: ParsedSpanEvent[] = [];
         if (Array.isArray(s.events)) {
           for (const e of s.events as unknown[]) {
             if (!isObj(e)) continue;
             const ts = nanos(e.timeUnixNano);
-            if (ts === null) continue;
+            // An event at a time that cannot be stored is dropped; its span is kept.
+            if (ts === null || timeOutOfRange(ts) !== null) continue;
             events.push({ name: str(e.name) ?? '', ts, attributes: attributes(e.attributes) });
           }
         }

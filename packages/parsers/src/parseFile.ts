@@ -9,6 +9,7 @@ import { isK8sEvent } from './lines/k8sEvent.ts';
 import { isOtlpTraces } from './lines/otlpJson.ts';
 import type { YearSource } from './lines/klogTime.ts';
 import { fileYearSource } from './lines/klogTime.ts';
+import { LeadingNuls, SniffHead } from './lines/fileHead.ts';
 import { LineSplitter } from './lines/lineSplitter.ts';
 import type { FilePlan, LineMode } from './lines/linePipeline.ts';
 import { LinePipeline } from './lines/linePipeline.ts';
@@ -60,14 +61,22 @@ function infoEvent(opts: FileParseOptions, plan: Omit<FilePlan, 'mode'> | null):
  * the physical lines and bytes consumed so far.
  */
 export async function* parseFile(input: Readable, opts: FileParseOptions): AsyncGenerator<FileEvent[]> {
+  const nuls = new LeadingNuls(input as AsyncIterable<unknown>);
+  yield* nuls.annotate(parseText(nuls.input, opts));
+}
+
+async function* parseText(
+  input: AsyncIterable<unknown>,
+  opts: FileParseOptions,
+): AsyncGenerator<FileEvent[]> {
   const maxLine = opts.limits.maxLineBytes;
-  const it = (input as AsyncIterable<unknown>)[Symbol.asyncIterator]();
+  const it = input[Symbol.asyncIterator]();
   const head: Buffer[] = [];
   let headBytes = 0;
   let eof = false;
-  let sawNewline = false;
+  const probe = new SniffHead(SNIFF_BYTES, maxLine);
   // Read until the sniff window is full and holds one whole line (or a line is already over the cap).
-  while (headBytes < SNIFF_BYTES || (!sawNewline && headBytes <= maxLine)) {
+  while (probe.needsMore()) {
     const r = await it.next();
     if (r.done === true) {
       eof = true;
@@ -77,7 +86,7 @@ export async function* parseFile(input: Readable, opts: FileParseOptions): Async
     if (b.length === 0) continue;
     head.push(b);
     headBytes += b.length;
-    if (!sawNewline && b.indexOf(10) !== -1) sawNewline = true;
+    probe.push(b);
   }
   let bytes = headBytes;
 
@@ -102,7 +111,7 @@ export async function* parseFile(input: Readable, opts: FileParseOptions): Async
   }
 
   // Sniff from the first complete lines (each cut at the line limit).
-  const window = headBuf.subarray(0, Math.min(headBuf.length, Math.max(SNIFF_BYTES, maxLine + 1)));
+  const window = headBuf.subarray(0, Math.min(headBuf.length, probe.windowBytes()));
   const parts = window.toString('utf8').split('\n');
   const wholeWindow = eof && window.length === headBuf.length;
   if (!wholeWindow && parts.length > 1) parts.pop();

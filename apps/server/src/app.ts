@@ -16,6 +16,7 @@ import {
   type ServerLimits,
 } from './http/context.ts';
 import { apiNotFound, errorMiddleware } from './http/errorMiddleware.ts';
+import { allowedHostNames, requestOriginGuard } from './http/requestOrigin.ts';
 import { securityHeaders } from './http/securityHeaders.ts';
 import { recordsRoutes } from './records/records.routes.ts';
 import { requestsRoutes } from './requests/requests.routes.ts';
@@ -37,6 +38,11 @@ export interface CreateAppOptions {
   ingestInWorker?: boolean;
   /** Quiet time after the last OTLP batch before the live bundle is correlated again. Default 500 ms. */
   liveDebounceMs?: number;
+  /**
+   * Host names requests may address (`Host`), besides loopback and IP addresses: the address the
+   * server binds (`--host`) and `--allowed-host` names. See `http/requestOrigin.ts`.
+   */
+  hosts?: { bind?: string; allowed?: readonly string[] };
 }
 
 export interface KubetrailApp extends Express {
@@ -71,6 +77,8 @@ export function createApp(opts: CreateAppOptions): KubetrailApp {
     while (ctx.jobs.size > 0) await Promise.allSettled([...ctx.jobs]);
   };
   app.use(securityHeaders);
+  // Before anything else answers: no DNS rebinding, no state change ordered by a foreign page.
+  app.use(requestOriginGuard(allowedHostNames(opts.hosts?.bind, opts.hosts?.allowed)));
 
   const api = express.Router();
   // Only JSON bodies are parsed; uploads (POST /api/bundles) stream their raw body themselves.

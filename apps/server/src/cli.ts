@@ -152,6 +152,12 @@ export function buildProgram(): Command {
     .addOption(dbOption())
     .option('--port <port>', 'port', intArg('--port', 0, 65535), 7788)
     .option('--host <host>', 'address to bind (loopback unless told otherwise)', '127.0.0.1')
+    .option(
+      '--allowed-host <name>',
+      'a host name clients may use besides loopback, --host and IP addresses (repeatable)',
+      (v: string, all: string[]) => [...all, v],
+      [] as string[],
+    )
     .option('--demo', 'ingest the simulator’s demo bundle if the database has none')
     .option('--web <dir>', 'built web app to serve', DEFAULT_WEB_DIST)
     .addOption(
@@ -320,6 +326,7 @@ interface ServeFlags extends LimitFlags {
   db?: string;
   port: number;
   host: string;
+  allowedHost: string[];
   demo?: boolean;
   web: string;
   maxUpload?: number;
@@ -333,6 +340,7 @@ async function serve(o: ServeFlags): Promise<void> {
       dbFile,
       port: o.port,
       host: o.host,
+      allowedHosts: o.allowedHost,
       webDist: o.web,
       demo: o.demo,
       limits: {

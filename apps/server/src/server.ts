@@ -14,6 +14,8 @@ export interface StartServerOptions {
   port?: number;
   /** Default 127.0.0.1: loopback unless told otherwise. */
   host?: string;
+  /** More host names requests may address (`--allowed-host`), besides loopback, `host` and IPs. */
+  allowedHosts?: readonly string[];
   webDist?: string;
   /** Ingest the simulator's demo bundle in the background when the database has no bundles. */
   demo?: boolean;
@@ -47,8 +49,14 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
   const interrupted = store.markInterrupted();
   if (interrupted > 0)
     log.info(`${interrupted} bundle(s) left ingesting by a stopped process are marked failed`);
-  const app = createApp({ store, webDist: opts.webDist, log, limits: opts.limits });
   const host = opts.host ?? '127.0.0.1';
+  const app = createApp({
+    store,
+    webDist: opts.webDist,
+    log,
+    limits: opts.limits,
+    hosts: { bind: host, allowed: opts.allowedHosts },
+  });
   const server = app.listen(opts.port ?? 7788, host);
   try {
     await new Promise<void>((ok, fail) => {

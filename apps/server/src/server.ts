@@ -46,7 +46,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
   // synchronous, so waiting freezes every request; past that a write answers 503 busy (ingest
   // workers, on their own connections, wait for each other much longer).
   const store = openStore(resolve(opts.dbFile), { busyTimeoutMs: SERVER_BUSY_TIMEOUT_MS });
-  const interrupted = store.markInterrupted();
+  const interrupted = store.recoverDeadIngests().length;
   if (interrupted > 0)
     log.info(`${interrupted} bundle(s) left ingesting by a stopped process are marked failed`);
   const host = opts.host ?? '127.0.0.1';

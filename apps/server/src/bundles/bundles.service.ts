@@ -2,18 +2,21 @@ import { rm } from 'node:fs/promises';
 import type { Request } from 'express';
 import type { Bundle, BundleDetail, UploadAccepted } from '@kubetrail/model';
 import { bundleIdFromDigest } from '../ingest/bundleId.ts';
-import { ingestPaths } from '../ingest/ingest.service.ts';
+import { ingestPaths, recoverDeadIngestsQuietly } from '../ingest/ingest.service.ts';
 import { ingestInWorker } from '../ingest/ingestInWorker.ts';
 import { AppError } from '../http/appError.ts';
 import type { AppContext, StoreContext } from '../http/context.ts';
 import { receiveUpload } from './upload.ts';
 
 export function listBundles(ctx: StoreContext): { bundles: Bundle[] } {
+  // A bundle whose ingest died (a killed CLI, a crashed worker) reads failed at once, not after a restart.
+  recoverDeadIngestsQuietly(ctx.store);
   return { bundles: ctx.store.listBundles() };
 }
 
 /** The bundle, or a 404. */
 export function getBundle(ctx: StoreContext, id: string): BundleDetail {
+  recoverDeadIngestsQuietly(ctx.store);
   const b = ctx.store.getBundle(id);
   if (!b) throw AppError.notFound(`bundle ${id}`);
   return b;
@@ -44,6 +47,7 @@ export async function uploadBundle(
   const upload = await receiveUpload(req, ctx.ingestDir, ctx.limits.maxUploadBytes);
   const bundleId = bundleIdFromDigest(upload.digest);
   const cleanup = () => rm(upload.dir, { recursive: true, force: true });
+  recoverDeadIngestsQuietly(ctx.store);
   const existing = ctx.store.getBundle(bundleId);
   if (existing && existing.status !== 'failed') {
     await cleanup();

@@ -122,6 +122,7 @@ export async function ingestPaths(
     return { ...(await running), reused: true };
   }
 
+  recoverDeadIngestsQuietly(store);
   const existing = store.getBundle(bundleId);
   if (existing?.status === 'ready') {
     opts.onBegin?.();
@@ -132,7 +133,19 @@ export async function ingestPaths(
       `bundle ${bundleId} is being ingested by another process; wait for it, or delete it if that process died`,
     );
   }
-  store.beginBundle({ id: bundleId, name: opts.name ?? basename(paths[0] ?? 'bundle'), sizeBytes });
+  // Held until the bundle's status is final: it tells other processes this ingest is alive.
+  const lease = store.acquireIngestLease();
+  try {
+    store.beginBundle({
+      id: bundleId,
+      name: opts.name ?? basename(paths[0] ?? 'bundle'),
+      sizeBytes,
+      lease: lease.token,
+    });
+  } catch (err) {
+    lease.release();
+    throw err;
+  }
   const job = new IngestJob(store, bundleId, paths, opts, tzSpec).run();
   inflight.set(key, job);
   opts.onBegin?.();
@@ -140,6 +153,19 @@ export async function ingestPaths(
     return await job;
   } finally {
     inflight.delete(key);
+    lease.release();
+  }
+}
+
+/**
+ * Marks bundles whose ingest died (anywhere) failed, so that their content can be ingested again;
+ * a busy database only postpones that to the next call.
+ */
+export function recoverDeadIngestsQuietly(store: Store): void {
+  try {
+    store.recoverDeadIngests();
+  } catch {
+    // SQLITE_BUSY: another writer holds the lock; the next caller recovers them.
   }
 }
 

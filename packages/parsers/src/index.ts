@@ -2,6 +2,7 @@ export { DEFAULT_LIMITS } from './bundle/types.ts';
 export type { BundleEntry, BundleItem, Limits, PathHints } from './bundle/types.ts';
 export type { FileParseOptions } from './lines/types.ts';
 export { readBundle } from './bundle/readBundle.ts';
+export { walkTree, type TreeItem } from './bundle/treeWalk.ts';
 export { classifyPath, noPathHints } from './bundle/classifyPath.ts';
 export { parseFile } from './parseFile.ts';
 export { MAX_JSON_DOCUMENT_BYTES, NO_YEAR_REASON } from './parseFile.ts';

@@ -500,6 +500,19 @@ export class Store {
     }
   }
 
+  // ── disk use (ADR 0012) ───────────────────────────────────────────────────────────────────
+
+  /**
+   * Bytes the database's pages hold (page count less free pages, times the page size), as this
+   * connection sees it, its own open transaction included: what an ingest's growth is measured in.
+   */
+  usedBytes(): number {
+    const pages = this.db.pragma('page_count', { simple: true }) as number;
+    const free = this.db.pragma('freelist_count', { simple: true }) as number;
+    const size = this.db.pragma('page_size', { simple: true }) as number;
+    return (pages - free) * size;
+  }
+
   // ── ingest liveness (ADR 0011) ─────────────────────────────────────────────────────────────
 
   /** A new lease for an ingest of this database: pass its token to `beginBundle`, release it after. */

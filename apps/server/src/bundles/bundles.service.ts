@@ -4,6 +4,7 @@ import type { Bundle, BundleDetail, UploadAccepted } from '@kubetrail/model';
 import { bundleIdFromDigest } from '../ingest/bundleId.ts';
 import { ingestPaths, recoverDeadIngestsQuietly } from '../ingest/ingest.service.ts';
 import { ingestInWorker } from '../ingest/ingestInWorker.ts';
+import { lowSpaceReason, storageLimits } from '../ingest/storageGuard.ts';
 import { AppError } from '../http/appError.ts';
 import type { AppContext, StoreContext } from '../http/context.ts';
 import { receiveUpload } from './upload.ts';
@@ -44,6 +45,16 @@ export async function uploadBundle(
   req: Request,
   name: string | undefined,
 ): Promise<UploadAccepted> {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  const lowSpace = lowSpaceReason(
+    ctx.ingestDir,
+    storageLimits(ctx.limits.ingest),
+    Number.isFinite(declared) ? declared : 0,
+  );
+  if (lowSpace !== null) {
+    req.resume(); // drain, so the client reads our answer instead of a reset
+    throw new AppError(507, 'insufficient_storage', lowSpace);
+  }
   const upload = await receiveUpload(req, ctx.ingestDir, ctx.limits.maxUploadBytes);
   const bundleId = bundleIdFromDigest(upload.digest);
   const cleanup = () => rm(upload.dir, { recursive: true, force: true });

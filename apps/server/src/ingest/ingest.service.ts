@@ -1,5 +1,5 @@
 import { open, stat } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { basename, dirname } from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { correlate, type FilePod } from '@kubetrail/correlate';
 import {
@@ -16,6 +16,7 @@ import { DEFAULT_LIMITS, type Limits, type PathHints } from '@kubetrail/parsers'
 import type { BufferedCorrelation, BundleWriter, RecordValues, Store } from '@kubetrail/store';
 import { bundleIdForPaths, directoryBytes } from './bundleId.ts';
 import { hintsOf, readSource, type SourceEvent, type SourceOptions } from './bundleSource.ts';
+import { lowSpaceReason, StorageGuard, storageLimits, type StorageLimits } from './storageGuard.ts';
 import { parseTimeZone, type TimeZoneSpec } from './timeZone.ts';
 
 export interface IngestOptions {
@@ -27,7 +28,8 @@ export interface IngestOptions {
   tz?: string | null;
   /** Minutes east of UTC for zone-less klog times. Default 0 (UTC). */
   tzOffsetMinutes?: number;
-  limits?: Partial<Limits>;
+  /** Reader limits (decompressed size, line length) and storage limits (stored size, free space). */
+  limits?: Partial<Limits & StorageLimits>;
   /** Called at most every `progressIntervalMs` (default 100 ms), and at every stage change. */
   onProgress?: (p: IngestProgress) => void;
   progressIntervalMs?: number;
@@ -133,6 +135,9 @@ export async function ingestPaths(
       `bundle ${bundleId} is being ingested by another process; wait for it, or delete it if that process died`,
     );
   }
+  const lowSpace =
+    store.file === ':memory:' ? null : lowSpaceReason(dirname(store.file), storageLimits(opts.limits));
+  if (lowSpace !== null) throw new IngestInputError(lowSpace);
   // Held until the bundle's status is final: it tells other processes this ingest is alive.
   const lease = store.acquireIngestLease();
   try {
@@ -360,11 +365,17 @@ class IngestJob {
       limits: this.limits,
     };
     const source = readSource(this.paths, sourceOpts);
+    const storage = new StorageGuard(this.store, storageLimits(this.opts.limits));
     let sinceYield = 0;
     for await (const batch of source) {
       for (const ev of batch) {
         this.onEvent(ev);
         if (ev.type === 'records') sinceYield += ev.rows.length;
+      }
+      const stop = storage.check();
+      if (stop !== null) {
+        this.stopReading(stop);
+        break;
       }
       this.progress(false);
       if (sinceYield >= YIELD_EVERY_RECORDS) {
@@ -374,6 +385,14 @@ class IngestJob {
       }
     }
     if (this.open) this.closeEntry(null);
+  }
+
+  /** Reading stops early (disk limits): the file being read says so, and the report. */
+  private stopReading(reason: string): void {
+    const path = this.open?.path ?? this.currentFile ?? basename(this.paths[0] ?? 'bundle');
+    this.addSkip({ file: path, line: null, reason });
+    this.report.totals.skipped++;
+    this.report.notes.push(reason);
   }
 
   private onEvent(ev: SourceEvent): void {

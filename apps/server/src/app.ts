@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import express, { type Express } from 'express';
 import type { Store } from '@kubetrail/store';
 import { bundlesRoutes } from './bundles/bundles.routes.ts';
+import { removeStaleUploads } from './bundles/upload.ts';
 import { healthRoutes } from './health/health.routes.ts';
 import { histogramRoutes } from './histogram/histogram.routes.ts';
 import { AppError } from './http/appError.ts';
@@ -60,6 +61,8 @@ export function createApp(opts: CreateAppOptions): KubetrailApp {
     opts.ingestDir ??
     join(opts.store.file === ':memory:' ? process.cwd() : dirname(opts.store.file), 'uploads');
   mkdirSync(ingestDir, { recursive: true });
+  // Uploads a killed server was receiving or ingesting are never finished: their files go now.
+  removeStaleUploads(ingestDir);
   const ctx: AppContext = {
     store: opts.store,
     ingestDir,

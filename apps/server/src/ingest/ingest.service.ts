@@ -276,7 +276,9 @@ class IngestJob {
       await this.readAll();
 
       if (this.report.files.every((f) => f.error !== null) && this.report.totals.records === 0) {
-        const why = this.report.skips[0]?.reason ?? 'no files';
+        // A file's own error says most (`empty file; corrupt gzip: …`), else the first skip.
+        const why =
+          this.report.files.find((f) => f.error)?.error ?? this.report.skips[0]?.reason ?? 'no files';
         return this.fail(`nothing could be read from this bundle (${why})`);
       }
 

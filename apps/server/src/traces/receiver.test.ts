@@ -145,6 +145,40 @@ describe('POST /v1/traces', () => {
     expect(body.partialSuccess.errorMessage).toMatch(/missing trace\/span id/);
   });
 
+  it('rejects only the span whose end time is 2^63 or more (valid OTLP, past what the store holds)', async () => {
+    const good = jsonDoc('eee19b7ec3c1b176');
+    const far = jsonDoc('eee19b7ec3c1b177').resourceSpans[0]!.scopeSpans[0]!.spans[0]!;
+    const doc = {
+      resourceSpans: [
+        {
+          ...good.resourceSpans[0]!,
+          scopeSpans: [
+            {
+              spans: [
+                ...good.resourceSpans[0]!.scopeSpans[0]!.spans,
+                { ...far, name: 'far', endTimeUnixNano: '9223372036854775808' },
+                {
+                  ...far,
+                  spanId: 'eee19b7ec3c1b178',
+                  name: 'max',
+                  startTimeUnixNano: '18446744073709551615',
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    };
+    const before = store.db.prepare('SELECT count(*) AS n FROM spans').get() as { n: number };
+    const res = await post(JSON.stringify(doc), { 'Content-Type': 'application/json' });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { partialSuccess: { rejectedSpans: string; errorMessage: string } };
+    expect(body.partialSuccess.rejectedSpans).toBe('2');
+    expect(body.partialSuccess.errorMessage).toMatch(/"far": timestamp out of range/);
+    const after = store.db.prepare('SELECT count(*) AS n FROM spans').get() as { n: number };
+    expect(after.n - before.n).toBe(1);
+  });
+
   it.each([
     ['malformed JSON', '{"resourceSpans": [', 'application/json', 'invalid_json'],
     ['a JSON array', '[]', 'application/json', 'invalid_otlp'],

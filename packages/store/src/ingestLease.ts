@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, rmdirSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 
@@ -33,10 +33,17 @@ export class IngestLease {
       return new IngestLease(token, storeFile, null);
     }
     const file = leaseFile(storeFile, token);
-    mkdirSync(dirname(file), { recursive: true });
-    const db = new Database(file);
-    db.exec('BEGIN EXCLUSIVE');
-    return new IngestLease(token, storeFile, db);
+    for (let attempt = 0; ; attempt++) {
+      mkdirSync(dirname(file), { recursive: true });
+      try {
+        const db = new Database(file);
+        db.exec('BEGIN EXCLUSIVE');
+        return new IngestLease(token, storeFile, db);
+      } catch (err) {
+        // Another ingest removed the (then empty) folder between our mkdir and open: again.
+        if (attempt >= 3 || (err as { code?: unknown }).code !== 'SQLITE_CANTOPEN') throw err;
+      }
+    }
   }
 
   /** Gives the lease up (after the bundle's final status is written). Idempotent. */
@@ -52,7 +59,7 @@ export class IngestLease {
       db.exec('ROLLBACK');
     } finally {
       db.close();
-      rmSync(leaseFile(this.storeFile, this.token), { force: true });
+      removeLeaseFile(this.storeFile, this.token);
     }
   }
 }
@@ -75,7 +82,14 @@ export function leaseHeld(storeFile: string, token: string): boolean {
   }
 }
 
-/** Removes the lock file of a lease nobody holds (after its bundle was recovered). */
+/** Removes the lock file of a lease nobody holds, and its folder once empty. */
 export function removeLeaseFile(storeFile: string, token: string): void {
-  if (!isMemory(storeFile)) rmSync(leaseFile(storeFile, token), { force: true });
+  if (isMemory(storeFile)) return;
+  const file = leaseFile(storeFile, token);
+  rmSync(file, { force: true });
+  try {
+    rmdirSync(dirname(file));
+  } catch {
+    // another ingest's lock file is still there
+  }
 }

@@ -48,7 +48,7 @@ describe('ingest liveness across processes', () => {
   let server: RunningServer | null = null;
 
   beforeAll(async () => {
-    big = (await simBundle(join(tmp.dir, 'big.tar.gz'), { seed: 71, targetLines: 150_000, noise: 5000 }))
+    big = (await simBundle(join(tmp.dir, 'big.tar.gz'), { seed: 71, targetLines: 100_000, noise: 4000 }))
       .file;
     bigId = (await bundleIdForPaths([big])).id;
     other = (await simBundle(join(tmp.dir, 'other.tar.gz'), { seed: 72, targetLines: 60_000, noise: 2000 }))

@@ -31,6 +31,7 @@ const SHAPES = {
   'a secrets.json read as text lines': [b64('prettyjsonpass15')],
   'kubectl get secret -o yaml in a text file': [b64('yamlpass16')],
   'Authorization in span attributes (bundle and live receiver)': ['spanauthvalue17', 'liveauthvalue18'],
+  'a credential quoted by a skip reason (the ingest report)': ['skipreasonvalue19'],
 } as const;
 
 const audit = (id: string, extra: Record<string, unknown>): string =>
@@ -149,6 +150,11 @@ function auditLog(): string {
       verb: 'create',
       objectRef: { resource: 'configmaps', namespace: 'shop', name: 'deep', apiVersion: 'v1' },
       requestObject: { kind: 'ConfigMap', metadata: { name: 'deep' }, deep },
+    }),
+    // Not an audit event: its skip reason quotes the kind.
+    JSON.stringify({
+      kind: `Bearer ${s['a credential quoted by a skip reason (the ingest report)'][0]}`,
+      auditID: 'z-1',
     }),
   ];
   return `${lines.join('\n')}\n`;

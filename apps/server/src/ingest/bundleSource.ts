@@ -212,7 +212,8 @@ class Source {
               break;
             case 'skip':
               flush();
-              out.push({ type: 'skip', line: ev.skip.line, reason: ev.skip.reason });
+              // A reason may quote the input (an unknown `kind`, a span name): redacted like it.
+              out.push({ type: 'skip', line: ev.skip.line, reason: redactor.text(ev.skip.reason) });
               break;
             case 'progress':
               progress = { type: 'progress', lines: ev.lines, bytes: ev.bytes };

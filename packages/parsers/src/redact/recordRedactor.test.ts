@@ -329,3 +329,13 @@ describe('RecordRedactor: Secrets printed as text, line by line', () => {
     expect(out).toContain('kind: Secret');
   });
 });
+
+describe('RecordRedactor.text', () => {
+  it('redacts what a skip reason quotes of the input', () => {
+    const r = new RecordRedactor();
+    expect(r.text('not an audit event: kind "Bearer reasontoken1"')).toBe(
+      'not an audit event: kind "Bearer [REDACTED]"',
+    );
+    expect(r.text('malformed JSON: Unexpected token')).toBe('malformed JSON: Unexpected token');
+  });
+});

@@ -53,6 +53,12 @@ export class RecordRedactor {
     return r;
   }
 
+  /** Free text that quotes the input (a skip reason), with credentials redacted. */
+  text(s: string): string {
+    const removed = new Removed();
+    return scrubRemoved(redactText(s, removed), removed);
+  }
+
   /** Redacts a span in place (attributes, resource, events, name and status message) and returns it. */
   span(s: ParsedSpan): ParsedSpan {
     const removed = new Removed();

@@ -13,7 +13,8 @@ import type { BundleList } from '@kubetrail/model';
 import { openStore, type Store } from '@kubetrail/store';
 import { createApp, startServer, type KubetrailApp } from '../index.ts';
 import { SEED, seedBundle } from '../testing/seedBundle.ts';
-import { listenLoopback, quietLog, rawRequest, tempDir } from './hardeningKit.ts';
+import { listenLoopback, quietLog, rawRequest, spawnCli, tempDir, waitExit } from './hardeningKit.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 const CHROMIUM = process.env.KUBETRAIL_CHROMIUM ?? '/usr/bin/chromium';
 const LOG_LINE = 'I0610 11:35:40.244334    2301 kubelet.go:2345] "SyncLoop ADD" source="api" csrfmarker\n';
@@ -163,6 +164,48 @@ describe('--host and --allowed-host', () => {
       await server.close();
     }
   });
+});
+
+describe('kubetrail serve --allowed-host', () => {
+  const tmp = tempDir('allowed-host');
+  afterAll(() => tmp.remove());
+
+  it('takes the flag, repeatable, from the command line', async () => {
+    const probe = createServer();
+    await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+    const port = (probe.address() as AddressInfo).port;
+    await new Promise<void>((r) => probe.close(() => r()));
+    const child = spawnCli([
+      'serve',
+      '--port',
+      String(port),
+      '--db',
+      join(tmp.dir, 'serve.db'),
+      '--allowed-host',
+      'one.internal',
+      '--allowed-host',
+      'two.internal',
+    ]);
+    const exited = waitExit(child);
+    try {
+      let up = false;
+      for (let i = 0; i < 150 && !up; i++) {
+        up = await rawRequest(port, 'GET', '/api/health', { timeoutMs: 2000 }).then(
+          (r) => r.status === 200,
+          () => false,
+        );
+        if (!up) await sleep(200);
+      }
+      expect(up).toBe(true);
+      const get = (host: string) => rawRequest(port, 'GET', '/api/health', { headers: { host } });
+      expect((await get('one.internal')).status).toBe(200);
+      expect((await get('two.internal')).status).toBe(200);
+      expect((await get('three.internal')).status).toBe(403);
+    } finally {
+      if (child.pid !== undefined && child.exitCode === null) process.kill(-child.pid, 'SIGKILL');
+      await exited;
+    }
+  }, 60_000);
 });
 
 describe('a foreign page in Chromium', () => {

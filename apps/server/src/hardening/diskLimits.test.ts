@@ -11,7 +11,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '@kubetrail/store';
 import { createApp, IngestInputError, ingestPaths } from '../index.ts';
 import { freeBytes } from '../ingest/storageGuard.ts';
-import { listenLoopback, quietLog, rawRequest, simBundle, tempDir } from './hardeningKit.ts';
+import {
+  listenLoopback,
+  quietLog,
+  rawRequest,
+  simBundle,
+  spawnCli,
+  tempDir,
+  waitExit,
+} from './hardeningKit.ts';
 
 const MiB = 1024 ** 2;
 
@@ -158,6 +166,18 @@ describe('disk amplification', () => {
     expect(store.listBundles().map((b) => b.name)).not.toContain('nospace');
     earlierIntact();
   });
+
+  it('takes --max-stored and --min-free on the command line', async () => {
+    const db = join(tmp.dir, 'cli.db');
+    const refused = await waitExit(spawnCli(['ingest', bomb, '--db', db, '--min-free', '1000TiB']));
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/not enough free disk space/);
+    const stopped = await waitExit(spawnCli(['ingest', bomb, '--db', db, '--max-stored', '3MiB', '--json']));
+    expect(stopped.code, stopped.stderr.slice(-1000)).toBe(0);
+    const report = JSON.parse(stopped.stdout) as { status: string; notes: string[] };
+    expect(report.status).toBe('ready');
+    expect(report.notes.join('\n')).toMatch(/stored-size limit reached: .* \(limit 3\.0 MiB/);
+  }, 120_000);
 
   it('stops reading when free space runs low during the ingest', async () => {
     // The real file system: keep all but 24 MiB of what is free now; the bundle needs ~70 MiB.

@@ -11,5 +11,5 @@ export { otlpSpans } from './lines/otlpJson.ts';
 export { RecordRedactor, redactSpans } from './redact/recordRedactor.ts';
 export { REDACTED } from './redact/credentialText.ts';
 export { MAX_STORABLE_NS, MIN_STORABLE_NS, timeOutOfRange } from './lines/nsRange.ts';
-export { MAX_JSON_DEPTH } from './lines/events.ts';
+export { MAX_JSON_DEPTH, tryJson } from './lines/events.ts';
 export { auditFieldsFromRaw } from './lines/auditEvent.ts';

@@ -12,6 +12,7 @@ import type { BundleDetail, BundleList, RequestList, UploadAccepted } from '@kub
 import { openStore, type Store } from '@kubetrail/store';
 import { createApp, ingestPaths, type KubetrailApp } from '../index.ts';
 import {
+  deepAnyValueProtobuf,
   listenLoopback,
   prng,
   quietLog,
@@ -377,6 +378,12 @@ describe(`attack run (seed ${ATTACK_SEED}: ${BUNDLES} hostile bundles, ${OTLP_PO
         headers: { 'content-type': 'application/json', ...(gz ? { 'content-encoding': 'gzip' } : {}) },
       });
     }
+    // Protobuf has no depth bound of its own.
+    for (const depth of [r.int(50, 200), r.int(1000, 5000), r.int(10_000, 40_000)])
+      await call('POST', '/v1/traces', {
+        body: deepAnyValueProtobuf(depth),
+        headers: { 'content-type': 'application/x-protobuf' },
+      });
     await app.locals.idle();
     app.locals.live.flush();
 

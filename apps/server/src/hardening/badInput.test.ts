@@ -271,12 +271,18 @@ const CASES: Case[] = [
           name: 'kind-worker/pods/shop_web-1_0a1d/web/0.log',
           body: `${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}\n{"msg":"deepafter","ts":1718019340.5,"caller":"a.go:1"}\n`,
         },
+        {
+          // A klog key/value whose value is JSON: parsed with the same bound, kept as text past it.
+          name: 'kind-worker/kubelet.log',
+          body: `I0610 11:35:40.244334    2301 kubelet.go:2345] "deep value" v=${'['.repeat(5000)}${']'.repeat(5000)}\nI0610 11:35:41.244334    2301 kubelet.go:2345] "klogafter"\n`,
+        },
       ]),
     expectReport: { path: /audit/, reason: /nested deeper than 512 levels/, line: 2 },
     goodSurvives: true,
     check: (report, store, bundleId) => {
-      expect(report.totals.records).toBeGreaterThanOrEqual(20 + 2 + 2);
-      expect(store.searchRecords(bundleId, { q: 'deepafter', offset: 0, limit: 1 }).total).toBe(1);
+      expect(report.totals.records).toBeGreaterThanOrEqual(20 + 2 + 2 + 2);
+      for (const word of ['deepafter', 'klogafter'])
+        expect(store.searchRecords(bundleId, { q: word, offset: 0, limit: 1 }).total, word).toBe(1);
     },
   },
   {

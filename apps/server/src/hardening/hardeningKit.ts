@@ -220,3 +220,47 @@ export function zipBytes(members: readonly { name: string; body: Buffer | string
   end.writeUInt32LE(offset, 16);
   return Buffer.concat([...locals, cd, end]);
 }
+
+/**
+ * Protobuf bytes, written by hand (an encoder would recurse): one span whose attribute nests
+ * `depth` AnyValues. Length-delimited fields nest as prefixes only, so the value is built inside
+ * out as a list of prefixes in front of the innermost bytes: linear in `depth`.
+ */
+export function deepAnyValueProtobuf(depth: number): Buffer {
+  const varint = (n: number): Buffer => {
+    const b: number[] = [];
+    for (; n > 127; n = Math.floor(n / 128)) b.push((n & 127) | 128);
+    b.push(n);
+    return Buffer.from(b);
+  };
+  const prefix = (no: number, len: number): Buffer => Buffer.concat([varint((no << 3) | 2), varint(len)]);
+  const field = (no: number, payload: Buffer): Buffer => Buffer.concat([prefix(no, payload.length), payload]);
+  const fixed64 = (no: number, v: bigint): Buffer => {
+    const b = Buffer.alloc(9);
+    b[0] = (no << 3) | 1;
+    b.writeBigUInt64LE(v, 1);
+    return b;
+  };
+  // AnyValue{array_value(5): ArrayValue{values(1): AnyValue{…}}}, innermost a string_value(1).
+  const inner = field(1, Buffer.from('x'));
+  const prefixes: Buffer[] = [];
+  let len = inner.length;
+  for (let i = 0; i < depth; i++) {
+    for (const no of [1, 5]) {
+      const p = prefix(no, len);
+      prefixes.push(p);
+      len += p.length;
+    }
+  }
+  const any = Buffer.concat([...prefixes.reverse(), inner]);
+  const kv = Buffer.concat([field(1, Buffer.from('deep')), field(2, any)]);
+  const span = Buffer.concat([
+    field(1, Buffer.from('5b8efff798038103d269b633813fc60c', 'hex')),
+    field(2, Buffer.from('eee19b7ec3c1b17a', 'hex')),
+    field(5, Buffer.from('deep')),
+    fixed64(7, 1718019340100000000n),
+    fixed64(8, 1718019340200000000n),
+    field(9, kv),
+  ]);
+  return field(1, field(2, field(2, span)));
+}

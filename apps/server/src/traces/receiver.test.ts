@@ -16,6 +16,7 @@ import { createApp, type KubetrailApp } from '../app.ts';
 import { tempStore } from '../testing/seedBundle.ts';
 import { LIVE_BUNDLE_ID } from './live.service.ts';
 import { decodeExportResponse, encodeTraces } from './otlpBody.ts';
+import { deepAnyValueProtobuf } from '../hardening/hardeningKit.ts';
 
 let store: Store;
 let app: KubetrailApp;
@@ -177,6 +178,29 @@ describe('POST /v1/traces', () => {
     expect(body.partialSuccess.errorMessage).toMatch(/"far": timestamp out of range/);
     const after = store.db.prepare('SELECT count(*) AS n FROM spans').get() as { n: number };
     expect(after.n - before.n).toBe(1);
+  });
+
+  it('refuses JSON nested deeper than 512 levels with 400, and cuts AnyValues nested past 64 (never a 500)', async () => {
+    const nest = (depth: number): string =>
+      `${'{"arrayValue":{"values":['.repeat(depth)}{"stringValue":"x"}${']}}'.repeat(depth)}`;
+    const doc = (value: string) =>
+      `{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"5b8efff798038103d269b633813fc60c","spanId":"eee19b7ec3c1b179","name":"deep","startTimeUnixNano":"1718019340100000000","endTimeUnixNano":"1718019340200000000","attributes":[{"key":"deep","value":${value}}]}]}]}]}`;
+    const json = await post(doc(nest(5000)), { 'Content-Type': 'application/json' });
+    expect(json.status).toBe(400);
+    expect(((await json.json()) as { error: { message: string } }).error.message).toMatch(
+      /nested deeper than 512/,
+    );
+    // Protobuf has no such bound of its own: 3 000 nested AnyValues decode, and used to overflow later (500).
+    const decoded = await post(deepAnyValueProtobuf(3000), { 'Content-Type': 'application/x-protobuf' });
+    expect(decoded.status).toBe(200);
+    // Deeper still, the protobuf decoder itself gives up: a 400 then, never a 500.
+    const deeper = await post(deepAnyValueProtobuf(30000), { 'Content-Type': 'application/x-protobuf' });
+    expect([200, 400]).toContain(deeper.status);
+    const stored = store.db
+      .prepare("SELECT attributes FROM spans WHERE span_id = 'eee19b7ec3c1b17a'")
+      .pluck()
+      .get() as string;
+    expect(stored).toContain('nested deeper than 64 levels');
   });
 
   it.each([

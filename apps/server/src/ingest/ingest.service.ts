@@ -16,6 +16,7 @@ import { DEFAULT_LIMITS, type Limits, type PathHints } from '@kubetrail/parsers'
 import type { BufferedCorrelation, BundleWriter, RecordValues, Store } from '@kubetrail/store';
 import { bundleIdForPaths, directoryBytes } from './bundleId.ts';
 import { hintsOf, readSource, type SourceEvent, type SourceOptions } from './bundleSource.ts';
+import { recoverDeadIngestsQuietly } from './ingestRecovery.ts';
 import { lowSpaceReason, StorageGuard, storageLimits, type StorageLimits } from './storageGuard.ts';
 import { parseTimeZone, type TimeZoneSpec } from './timeZone.ts';
 
@@ -159,18 +160,6 @@ export async function ingestPaths(
   } finally {
     inflight.delete(key);
     lease.release();
-  }
-}
-
-/**
- * Marks bundles whose ingest died (anywhere) failed, so that their content can be ingested again;
- * a busy database only postpones that to the next call.
- */
-export function recoverDeadIngestsQuietly(store: Store): void {
-  try {
-    store.recoverDeadIngests();
-  } catch {
-    // SQLITE_BUSY: another writer holds the lock; the next caller recovers them.
   }
 }
 

@@ -57,7 +57,7 @@ describe('health and headers', () => {
   it('answers unknown API routes with JSON 404', async () => {
     const { app } = setup({}, false);
     expectError(await request(app).get('/api/nope'), 404, 'not_found');
-    expectError(await request(app).post('/api/health'), 404, 'not_found');
+    expectError(await request(app).post('/api/health').set('X-Requested-By', 'kubetrail'), 404, 'not_found');
   });
 
   it('turns a malformed JSON body into 400', async () => {
@@ -72,9 +72,15 @@ describe('health and headers', () => {
     expect(ok.status).toBe(200);
     expect(ok.body).toEqual({});
     expectError(
-      await request(app).post('/v1/traces').set('Content-Type', 'text/plain').send('x'),
+      await request(app).post('/v1/traces').set('Content-Type', 'application/xml').send('<x/>'),
       415,
       'unsupported_media_type',
+    );
+    // text/plain is what a foreign page may post without asking: refused before the route.
+    expectError(
+      await request(app).post('/v1/traces').set('Content-Type', 'text/plain').send('x'),
+      403,
+      'write_header_required',
     );
   });
 });
@@ -103,7 +109,7 @@ describe('bundles', () => {
     ]) {
       expectError(await request(app).get(path), 404);
     }
-    expectError(await request(app).delete('/api/bundles/bnope'), 404);
+    expectError(await request(app).delete('/api/bundles/bnope').set('X-Requested-By', 'kubetrail'), 404);
   });
 
   it('answers 503 with Retry-After, not 500, when an ingest holds the write lock', async () => {
@@ -116,7 +122,7 @@ describe('bundles', () => {
     const ingest = openStore(file);
     ingest.db.exec('BEGIN IMMEDIATE'); // what a writing ingest holds
     try {
-      const res = await request(app).delete(B);
+      const res = await request(app).delete(B).set('X-Requested-By', 'kubetrail');
       expectError(res, 503, 'busy');
       expect(res.headers['retry-after']).toBe('5');
       // Reads go on while it writes (WAL).
@@ -125,12 +131,12 @@ describe('bundles', () => {
       ingest.db.exec('ROLLBACK');
       ingest.close();
     }
-    await request(app).delete(B).expect(204);
+    await request(app).delete(B).set('X-Requested-By', 'kubetrail').expect(204);
   });
 
   it('deletes a bundle with everything it owns', async () => {
     const { app } = setup();
-    await request(app).delete(B).expect(204);
+    await request(app).delete(B).set('X-Requested-By', 'kubetrail').expect(204);
     expectError(await request(app).get(B), 404);
     expect(BundleListSchema.parse((await request(app).get('/api/bundles')).body).bundles).toEqual([]);
   });

@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import express, { type Express } from 'express';
 import type { Store } from '@kubetrail/store';
 import { bundlesRoutes } from './bundles/bundles.routes.ts';
+import { removeStaleUploads } from './bundles/upload.ts';
 import { healthRoutes } from './health/health.routes.ts';
 import { histogramRoutes } from './histogram/histogram.routes.ts';
 import { AppError } from './http/appError.ts';
@@ -16,6 +17,7 @@ import {
   type ServerLimits,
 } from './http/context.ts';
 import { apiNotFound, errorMiddleware } from './http/errorMiddleware.ts';
+import { allowedHostNames, requestOriginGuard } from './http/requestOrigin.ts';
 import { securityHeaders } from './http/securityHeaders.ts';
 import { recordsRoutes } from './records/records.routes.ts';
 import { requestsRoutes } from './requests/requests.routes.ts';
@@ -37,6 +39,11 @@ export interface CreateAppOptions {
   ingestInWorker?: boolean;
   /** Quiet time after the last OTLP batch before the live bundle is correlated again. Default 500 ms. */
   liveDebounceMs?: number;
+  /**
+   * Host names requests may address (`Host`), besides loopback and IP addresses: the address the
+   * server binds (`--host`) and `--allowed-host` names. See `http/requestOrigin.ts`.
+   */
+  hosts?: { bind?: string; allowed?: readonly string[] };
 }
 
 export interface KubetrailApp extends Express {
@@ -54,6 +61,8 @@ export function createApp(opts: CreateAppOptions): KubetrailApp {
     opts.ingestDir ??
     join(opts.store.file === ':memory:' ? process.cwd() : dirname(opts.store.file), 'uploads');
   mkdirSync(ingestDir, { recursive: true });
+  // Uploads a killed server was receiving or ingesting are never finished: their files go now.
+  removeStaleUploads(ingestDir);
   const ctx: AppContext = {
     store: opts.store,
     ingestDir,
@@ -71,6 +80,8 @@ export function createApp(opts: CreateAppOptions): KubetrailApp {
     while (ctx.jobs.size > 0) await Promise.allSettled([...ctx.jobs]);
   };
   app.use(securityHeaders);
+  // Before anything else answers: no DNS rebinding, no state change ordered by a foreign page.
+  app.use(requestOriginGuard(allowedHostNames(opts.hosts?.bind, opts.hosts?.allowed)));
 
   const api = express.Router();
   // Only JSON bodies are parsed; uploads (POST /api/bundles) stream their raw body themselves.

@@ -27,6 +27,7 @@ import { AppError } from './http/appError.ts';
 import { DEFAULT_SERVER_LIMITS } from './http/context.ts';
 import { formatSize, parseSize } from './http/sizeArg.ts';
 import { IngestInputError, ingestPaths, ingestsInFlight } from './ingest/ingest.service.ts';
+import { DEFAULT_STORAGE_LIMITS, type StorageLimits } from './ingest/storageGuard.ts';
 import { startServer, webDistBuilt, type RunningServer } from './server.ts';
 import { parseTimeZone } from './ingest/timeZone.ts';
 import { VERSION } from './health/health.service.ts';
@@ -94,11 +95,15 @@ const sizeArg =
 interface LimitFlags {
   maxDecompressed?: number;
   maxLine?: number;
+  maxStored?: number;
+  minFree?: number;
 }
 
-const ingestLimits = (o: LimitFlags): Partial<Limits> => ({
+const ingestLimits = (o: LimitFlags): Partial<Limits & StorageLimits> => ({
   ...(o.maxDecompressed !== undefined ? { maxDecompressedBytes: o.maxDecompressed } : {}),
   ...(o.maxLine !== undefined ? { maxLineBytes: o.maxLine } : {}),
+  ...(o.maxStored !== undefined ? { maxStoredBytes: o.maxStored } : {}),
+  ...(o.minFree !== undefined ? { minFreeBytes: o.minFree } : {}),
 });
 
 const tzArg = (v: string): string => {
@@ -145,6 +150,16 @@ export function buildProgram(): Command {
       '--max-line <size>',
       `cut longer lines, and report them (default ${formatSize(DEFAULT_LIMITS.maxLineBytes)})`,
     ).argParser(sizeArg('--max-line'));
+  const maxStoredOption = () =>
+    new Option(
+      '--max-stored <size>',
+      'stop reading a bundle once it grew the database by about this much (default: --max-decompressed)',
+    ).argParser(sizeArg('--max-stored'));
+  const minFreeOption = () =>
+    new Option(
+      '--min-free <size>',
+      `free disk space an ingest leaves: it does not start, or stops reading, below it (default ${formatSize(DEFAULT_STORAGE_LIMITS.minFreeBytes)})`,
+    ).argParser(sizeArg('--min-free'));
 
   program
     .command('serve')
@@ -152,6 +167,12 @@ export function buildProgram(): Command {
     .addOption(dbOption())
     .option('--port <port>', 'port', intArg('--port', 0, 65535), 7788)
     .option('--host <host>', 'address to bind (loopback unless told otherwise)', '127.0.0.1')
+    .option(
+      '--allowed-host <name>',
+      'a host name clients may use besides loopback, --host and IP addresses (repeatable)',
+      (v: string, all: string[]) => [...all, v],
+      [] as string[],
+    )
     .option('--demo', 'ingest the simulator’s demo bundle if the database has none')
     .option('--web <dir>', 'built web app to serve', DEFAULT_WEB_DIST)
     .addOption(
@@ -162,6 +183,8 @@ export function buildProgram(): Command {
     )
     .addOption(maxDecompressedOption())
     .addOption(maxLineOption())
+    .addOption(maxStoredOption())
+    .addOption(minFreeOption())
     .action(async (o: ServeFlags) => {
       await serve(o);
     });
@@ -177,6 +200,8 @@ export function buildProgram(): Command {
     .option('--json', 'print the ingest report as one JSON document')
     .addOption(maxDecompressedOption())
     .addOption(maxLineOption())
+    .addOption(maxStoredOption())
+    .addOption(minFreeOption())
     .action(async (paths: string[], o: IngestFlags) => {
       await ingest(paths, o);
     });
@@ -320,6 +345,7 @@ interface ServeFlags extends LimitFlags {
   db?: string;
   port: number;
   host: string;
+  allowedHost: string[];
   demo?: boolean;
   web: string;
   maxUpload?: number;
@@ -333,6 +359,7 @@ async function serve(o: ServeFlags): Promise<void> {
       dbFile,
       port: o.port,
       host: o.host,
+      allowedHosts: o.allowedHost,
       webDist: o.web,
       demo: o.demo,
       limits: {

@@ -33,6 +33,8 @@ export interface BundleRow {
   error: string | null;
   fts_built: bigint;
   fts_upto: bigint | null;
+  /** The running ingest's lease token (migration 0007). */
+  lease: string | null;
 }
 
 export interface RecordRow {

@@ -29,15 +29,15 @@ const CORRELATION_COLUMNS = `r.id, r.file_id, r.ts, r.severity, r.kind, r.format
   r.message, r.fields, r.req_id, r.audit_id, r.trace_id, r.span_id, ${AUDIT_RAW}`;
 
 export const BUNDLE_COLUMNS = `key, id, name, status, created_at, size_bytes, records, requests, ts_from, ts_to,
-  progress, report, error, fts_built, fts_upto`;
+  progress, report, error, fts_built, fts_upto, lease`;
 
 export const SQL = {
   listBundles: `SELECT ${BUNDLE_COLUMNS} FROM bundles ORDER BY created_at DESC, id`,
   getBundle: `SELECT ${BUNDLE_COLUMNS} FROM bundles WHERE id = ?`,
   /** The key alone: every query resolves its bundle id first, and the report is kilobytes of JSON. */
   getBundleKey: `SELECT key FROM bundles WHERE id = ?`,
-  insertBundle: `INSERT INTO bundles (id, name, status, created_at, size_bytes, progress)
-    VALUES (@id, @name, 'ingesting', @createdAt, @sizeBytes, @progress)`,
+  insertBundle: `INSERT INTO bundles (key, id, name, status, created_at, size_bytes, progress, lease)
+    VALUES (@key, @id, @name, 'ingesting', @createdAt, @sizeBytes, @progress, @lease)`,
   updateProgress: `UPDATE bundles SET progress = ? WHERE id = ?`,
   finishBundle: `UPDATE bundles SET status = 'ready', report = @report, progress = @progress, error = NULL,
     records = (SELECT count(*) FROM record_times WHERE bundle = @key),
@@ -47,9 +47,6 @@ export const SQL = {
     WHERE key = @key`,
   failBundle: `UPDATE bundles SET status = 'failed', error = @error, report = coalesce(@report, report),
     progress = @progress WHERE id = @id`,
-  markInterrupted: `UPDATE bundles SET status = 'failed',
-    error = 'ingest was interrupted (the process stopped before it finished); delete and upload again'
-    WHERE status = 'ingesting'`,
   setFtsBuilt: `UPDATE bundles SET fts_built = 1 WHERE key = ?`,
   setFtsUpto: `UPDATE bundles SET fts_upto = @upto WHERE key = @key`,
   lastRid: `SELECT max(rid) FROM records WHERE rid BETWEEN @lo AND @hi`,
@@ -269,3 +266,20 @@ export const TIMELINE_SQL = {
     CASE WHEN r.kind = 'log' THEN r.fields END AS fields FROM records r
     WHERE r.rid IN (SELECT (@bundle << 40) + value FROM json_each(@ids))`,
 } as const;
+
+/** Ingest liveness and bundle keys (migration 0007, ADR 0011). */
+export const LEASE_SQL = {
+  /** A key above every key handed out and every key rows still carry (each a b-tree edge lookup). */
+  nextKey: `SELECT max(last,
+      coalesce((SELECT max(key) FROM bundles), 0),
+      coalesce((SELECT max(rid) FROM records) >> 40, 0),
+      coalesce((SELECT max(bundle) FROM spans), 0),
+      coalesce((SELECT max(bundle) FROM files), 0)) + 1
+    FROM bundle_key_seq`,
+  takeKey: `UPDATE bundle_key_seq SET last = ?`,
+  ingesting: `SELECT id, lease FROM bundles WHERE status = 'ingesting'`,
+  /** Only while it is still the same dead ingest (a new one has another lease). */
+  markDead: `UPDATE bundles SET status = 'failed', error = @error, progress = @progress, records = 0,
+    requests = 0, ts_from = NULL, ts_to = NULL, fts_built = 0, fts_upto = NULL
+    WHERE key = @key AND status = 'ingesting' AND lease IS @lease`,
+};

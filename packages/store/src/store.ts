@@ -35,6 +35,7 @@ import {
 import { BundleWriter, fileParams, spanParams } from './bundleWriter.ts';
 import { toFtsQuery } from './ftsQuery.ts';
 import { buildFtsInWorker } from './ftsWorker.ts';
+import { IngestLease, leaseHeld, removeLeaseFile } from './ingestLease.ts';
 import { LinkBuffer, type BufferedCorrelation } from './linkBuffer.ts';
 import { migrate } from './migrate.ts';
 import {
@@ -55,7 +56,16 @@ import {
   LinkColumnsWriter,
   type LinkColumns,
 } from './linkColumns.ts';
-import { APPEND_SQL, LINK_LANES_SQL, LIST_REQUESTS, ridOf, ridRange, SQL, TIMELINE_SQL } from './sql.ts';
+import {
+  APPEND_SQL,
+  LEASE_SQL,
+  LINK_LANES_SQL,
+  LIST_REQUESTS,
+  ridOf,
+  ridRange,
+  SQL,
+  TIMELINE_SQL,
+} from './sql.ts';
 import { StoreError } from './storeError.ts';
 
 type Db = Database.Database;
@@ -64,6 +74,10 @@ type Db = Database.Database;
 export type LinkedRecord = LogRecord & { tsNs: bigint | null; linkKind: LinkKind; evidence: string };
 /** A span linked to a request. */
 export type LinkedSpan = StoredSpan & { linkKind: LinkKind; evidence: string };
+
+/** Why a recovered bundle failed. */
+const INTERRUPTED =
+  'ingest was interrupted: the process writing it stopped before it finished; upload or ingest it again';
 
 /** Search hits are counted up to this many; the UI shows "10 000+". */
 export const SEARCH_COUNT_CAP = 10_000;
@@ -378,28 +392,40 @@ export class Store {
     return row ? { ...toBundle(row), report: toReport(row) } : null;
   }
 
-  /** Starts a bundle in status `ingesting`. A failed bundle of the same id is replaced. */
-  beginBundle(b: { id: string; name: string; sizeBytes: number }): void {
-    const existing = this.bundleRow(b.id);
-    if (existing && existing.status !== 'failed') {
-      throw new StoreError('conflict', `bundle ${b.id} already exists (${existing.status})`);
-    }
-    if (existing) this.deleteBundle(b.id);
-    const progress: IngestProgress = {
-      stage: 'reading',
-      bytesRead: 0,
-      bytesTotal: b.sizeBytes || null,
-      records: 0,
-      files: 0,
-      currentFile: null,
-    };
-    this.db.prepare(SQL.insertBundle).run({
-      id: b.id,
-      name: b.name,
-      createdAt: new Date().toISOString(),
-      sizeBytes: b.sizeBytes,
-      progress: JSON.stringify(progress),
-    });
+  /**
+   * Starts a bundle in status `ingesting`, under a new key (never one used before). A failed bundle
+   * of the same id is replaced. `lease`: the token of the ingest's `IngestLease`, which tells
+   * other processes it is alive.
+   */
+  beginBundle(b: { id: string; name: string; sizeBytes: number; lease?: string }): void {
+    this.db
+      .transaction(() => {
+        const existing = this.bundleRow(b.id);
+        if (existing && existing.status !== 'failed') {
+          throw new StoreError('conflict', `bundle ${b.id} already exists (${existing.status})`);
+        }
+        if (existing) this.deleteBundle(b.id);
+        const progress: IngestProgress = {
+          stage: 'reading',
+          bytesRead: 0,
+          bytesTotal: b.sizeBytes || null,
+          records: 0,
+          files: 0,
+          currentFile: null,
+        };
+        const key = this.db.prepare(LEASE_SQL.nextKey).pluck().safeIntegers(true).get() as bigint;
+        this.db.prepare(SQL.insertBundle).run({
+          key,
+          id: b.id,
+          name: b.name,
+          createdAt: new Date().toISOString(),
+          sizeBytes: b.sizeBytes,
+          progress: JSON.stringify(progress),
+          lease: b.lease ?? null,
+        });
+        this.db.prepare(LEASE_SQL.takeKey).run(key);
+      })
+      .immediate();
   }
 
   updateProgress(id: string, progress: IngestProgress): void {
@@ -439,40 +465,92 @@ export class Store {
     });
   }
 
-  /** At start-up: bundles left `ingesting` by a process that died are marked failed. */
-  markInterrupted(): number {
-    return this.db.prepare(SQL.markInterrupted).run().changes;
-  }
-
   /** Deletes a bundle and everything it owns, in one transaction. */
   deleteBundle(id: string): boolean {
     const row = this.bundleRow(id);
     if (!row) return false;
-    const key = row.key;
     this.db
       .transaction(() => {
-        // Exactly the index entries the bundle has: all of them, or those of an interrupted build.
-        if (row.fts_built) this.db.prepare(SQL.deleteFts).run(ridRange(key));
-        else if (row.fts_upto !== null)
-          this.db.prepare(SQL.deleteFts).run({ lo: ridRange(key).lo, hi: row.fts_upto });
-        this.db.prepare(SQL.deleteRecords).run(ridRange(key));
-        for (const sql of [
-          SQL.deleteTimes,
-          SQL.deleteLinks,
-          SQL.deleteLinkLanes,
-          SQL.deleteLinkColumns,
-          SQL.deleteSpanLinks,
-          SQL.deleteObjects,
-          SQL.deleteRequests,
-          SQL.deleteSpans,
-          SQL.deleteFiles,
-          SQL.deleteBundle,
-        ]) {
-          this.db.prepare(sql).run(key);
-        }
+        this.deleteOwnedRows(row);
+        this.db.prepare(SQL.deleteFiles).run(row.key);
+        this.db.prepare(SQL.deleteBundle).run(row.key);
       })
       .immediate();
     return true;
+  }
+
+  /** Everything a bundle owns but its row and file rows (inside the caller's transaction). */
+  private deleteOwnedRows(row: BundleRow): void {
+    const key = row.key;
+    // Exactly the index entries the bundle has: all of them, or those of an interrupted build.
+    if (row.fts_built) this.db.prepare(SQL.deleteFts).run(ridRange(key));
+    else if (row.fts_upto !== null)
+      this.db.prepare(SQL.deleteFts).run({ lo: ridRange(key).lo, hi: row.fts_upto });
+    this.db.prepare(SQL.deleteRecords).run(ridRange(key));
+    for (const sql of [
+      SQL.deleteTimes,
+      SQL.deleteLinks,
+      SQL.deleteLinkLanes,
+      SQL.deleteLinkColumns,
+      SQL.deleteSpanLinks,
+      SQL.deleteObjects,
+      SQL.deleteRequests,
+      SQL.deleteSpans,
+    ]) {
+      this.db.prepare(sql).run(key);
+    }
+  }
+
+  // ── disk use (ADR 0012) ───────────────────────────────────────────────────────────────────
+
+  /**
+   * Bytes the database's pages hold (page count less free pages, times the page size), as this
+   * connection sees it, its own open transaction included: what an ingest's growth is measured in.
+   */
+  usedBytes(): number {
+    const pages = this.db.pragma('page_count', { simple: true }) as number;
+    const free = this.db.pragma('freelist_count', { simple: true }) as number;
+    const size = this.db.pragma('page_size', { simple: true }) as number;
+    return (pages - free) * size;
+  }
+
+  // ── ingest liveness (ADR 0011) ─────────────────────────────────────────────────────────────
+
+  /** A new lease for an ingest of this database: pass its token to `beginBundle`, release it after. */
+  acquireIngestLease(): IngestLease {
+    return IngestLease.acquire(this.file);
+  }
+
+  /**
+   * Bundles left `ingesting` by a process that is gone (nobody holds their lease) are marked
+   * failed, and what they had written is deleted so its space is reused (kill/recover cycles do not
+   * grow the file). Safe to call any time, from any process: a live ingest, here or elsewhere,
+   * holds its lease and is left alone. Returns the ids recovered.
+   */
+  recoverDeadIngests(): string[] {
+    const rows = this.db.prepare(LEASE_SQL.ingesting).all() as { id: string; lease: string | null }[];
+    const recovered: string[] = [];
+    for (const r of rows) {
+      if (r.lease !== null && leaseHeld(this.file, r.lease)) continue;
+      const done = this.db
+        .transaction(() => {
+          const row = this.bundleRow(r.id);
+          if (!row || row.status !== 'ingesting' || row.lease !== r.lease) return false;
+          this.deleteOwnedRows(row);
+          this.db.prepare(SQL.deleteFiles).run(row.key);
+          this.db.prepare(LEASE_SQL.markDead).run({
+            key: row.key,
+            lease: r.lease,
+            error: INTERRUPTED,
+            progress: JSON.stringify({ ...parseJson<IngestProgress>(row.progress), stage: 'failed' }),
+          });
+          return true;
+        })
+        .immediate();
+      if (r.lease !== null) removeLeaseFile(this.file, r.lease);
+      if (done) recovered.push(r.id);
+    }
+    return recovered;
   }
 
   // ── writing ────────────────────────────────────────────────────────────────────────────────

@@ -1,12 +1,16 @@
 import type { Limits } from '@kubetrail/parsers';
+import type { StorageLimits } from '../ingest/storageGuard.ts';
 import type { Store } from '@kubetrail/store';
 
 /** Limits of the HTTP server. Sizes in bytes. */
 export interface ServerLimits {
   /** Largest accepted upload. Default 2 GiB. */
   maxUploadBytes: number;
-  /** Ingest limits for uploaded bundles (decompressed size, line length); parsers' defaults otherwise. */
-  ingest: Partial<Limits>;
+  /**
+   * Ingest limits for uploaded bundles (decompressed size, line length, stored size, free space);
+   * the defaults otherwise.
+   */
+  ingest: Partial<Limits & StorageLimits>;
 }
 
 export const DEFAULT_SERVER_LIMITS: ServerLimits = { maxUploadBytes: 2 * 1024 ** 3, ingest: {} };

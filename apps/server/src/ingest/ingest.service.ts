@@ -1,5 +1,5 @@
 import { open, stat } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { basename, dirname } from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { correlate, type FilePod } from '@kubetrail/correlate';
 import {
@@ -16,6 +16,8 @@ import { DEFAULT_LIMITS, type Limits, type PathHints } from '@kubetrail/parsers'
 import type { BufferedCorrelation, BundleWriter, RecordValues, Store } from '@kubetrail/store';
 import { bundleIdForPaths, directoryBytes } from './bundleId.ts';
 import { hintsOf, readSource, type SourceEvent, type SourceOptions } from './bundleSource.ts';
+import { recoverDeadIngestsQuietly } from './ingestRecovery.ts';
+import { lowSpaceReason, StorageGuard, storageLimits, type StorageLimits } from './storageGuard.ts';
 import { parseTimeZone, type TimeZoneSpec } from './timeZone.ts';
 
 export interface IngestOptions {
@@ -27,7 +29,8 @@ export interface IngestOptions {
   tz?: string | null;
   /** Minutes east of UTC for zone-less klog times. Default 0 (UTC). */
   tzOffsetMinutes?: number;
-  limits?: Partial<Limits>;
+  /** Reader limits (decompressed size, line length) and storage limits (stored size, free space). */
+  limits?: Partial<Limits & StorageLimits>;
   /** Called at most every `progressIntervalMs` (default 100 ms), and at every stage change. */
   onProgress?: (p: IngestProgress) => void;
   progressIntervalMs?: number;
@@ -122,6 +125,7 @@ export async function ingestPaths(
     return { ...(await running), reused: true };
   }
 
+  recoverDeadIngestsQuietly(store);
   const existing = store.getBundle(bundleId);
   if (existing?.status === 'ready') {
     opts.onBegin?.();
@@ -132,7 +136,22 @@ export async function ingestPaths(
       `bundle ${bundleId} is being ingested by another process; wait for it, or delete it if that process died`,
     );
   }
-  store.beginBundle({ id: bundleId, name: opts.name ?? basename(paths[0] ?? 'bundle'), sizeBytes });
+  const lowSpace =
+    store.file === ':memory:' ? null : lowSpaceReason(dirname(store.file), storageLimits(opts.limits));
+  if (lowSpace !== null) throw new IngestInputError(lowSpace);
+  // Held until the bundle's status is final: it tells other processes this ingest is alive.
+  const lease = store.acquireIngestLease();
+  try {
+    store.beginBundle({
+      id: bundleId,
+      name: opts.name ?? basename(paths[0] ?? 'bundle'),
+      sizeBytes,
+      lease: lease.token,
+    });
+  } catch (err) {
+    lease.release();
+    throw err;
+  }
   const job = new IngestJob(store, bundleId, paths, opts, tzSpec).run();
   inflight.set(key, job);
   opts.onBegin?.();
@@ -140,6 +159,7 @@ export async function ingestPaths(
     return await job;
   } finally {
     inflight.delete(key);
+    lease.release();
   }
 }
 
@@ -249,7 +269,9 @@ class IngestJob {
       await this.readAll();
 
       if (this.report.files.every((f) => f.error !== null) && this.report.totals.records === 0) {
-        const why = this.report.skips[0]?.reason ?? 'no files';
+        // A file's own error says most (`empty file; corrupt gzip: …`), else the first skip.
+        const why =
+          this.report.files.find((f) => f.error)?.error ?? this.report.skips[0]?.reason ?? 'no files';
         return this.fail(`nothing could be read from this bundle (${why})`);
       }
 
@@ -338,11 +360,17 @@ class IngestJob {
       limits: this.limits,
     };
     const source = readSource(this.paths, sourceOpts);
+    const storage = new StorageGuard(this.store, storageLimits(this.opts.limits));
     let sinceYield = 0;
     for await (const batch of source) {
       for (const ev of batch) {
         this.onEvent(ev);
         if (ev.type === 'records') sinceYield += ev.rows.length;
+      }
+      const stop = storage.check();
+      if (stop !== null) {
+        this.stopReading(stop);
+        break;
       }
       this.progress(false);
       if (sinceYield >= YIELD_EVERY_RECORDS) {
@@ -352,6 +380,14 @@ class IngestJob {
       }
     }
     if (this.open) this.closeEntry(null);
+  }
+
+  /** Reading stops early (disk limits): the file being read says so, and the report. */
+  private stopReading(reason: string): void {
+    const path = this.open?.path ?? this.currentFile ?? basename(this.paths[0] ?? 'bundle');
+    this.addSkip({ file: path, line: null, reason });
+    this.report.totals.skipped++;
+    this.report.notes.push(reason);
   }
 
   private onEvent(ev: SourceEvent): void {

@@ -61,12 +61,18 @@ export function ingestInWorker(
         try {
           store.failBundle(opts.bundleId, `ingest failed: ${why}`);
         } catch {
-          // nothing more we can do; markInterrupted() catches it at the next start
+          // nothing more we can do; recoverDeadIngests() catches it (its lease is gone with the worker)
         }
       }
       reject(new Error(why));
     };
     worker.on('error', (err) => crashed(`ingest worker crashed: ${err.message}`));
-    worker.on('exit', (code) => crashed(`ingest worker exited (${code})`));
+    worker.on('exit', (code) =>
+      crashed(
+        code === 0
+          ? 'ingest worker stopped without an answer (it was left waiting on something that never came)'
+          : `ingest worker exited (${code})`,
+      ),
+    );
   });
 }

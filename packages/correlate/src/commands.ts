@@ -87,8 +87,16 @@ export class Commands {
 
   private close(cmd: Command): void {
     this.open.delete(cmd.req.groupKey ?? '');
-    const req = cmd.req;
+    let req = cmd.req;
+    const key = req.groupKey ?? '';
     if (!req.hasMutating) {
+      // kubectl waiting for what it just deleted or evicted (`drain`, `delete --wait`): GETs of
+      // those objects answered 404 belong to that command, not to a refused request of their own.
+      const previous = this.lastMutating.get(key);
+      if (previous !== undefined && cmd.calls.every((c) => !c.resource || isWaitRead(c, previous)))
+        req = this.follow(cmd, previous.req);
+    }
+    if (req === cmd.req && !req.hasMutating) {
       // A read-only command (`kubectl get`) makes the cluster do nothing, so by default it is a
       // request only when refused: a 403 is the answer to "who tried what". Its targets are the
       // objects it read; discovery calls have none.
@@ -106,6 +114,8 @@ export class Commands {
       if (main && req.idKind === 'audit') req.reqId = main.auditId;
       this.ctx.register(req);
     }
+    if (req.hasMutating && req === cmd.req)
+      this.lastMutating.set(key, { req, names: mutatedNames(cmd.calls), endNs: req.lastCallNs });
     for (const call of cmd.calls) {
       this.ctx.sink.link({
         recordId: call.recordId,
@@ -115,6 +125,21 @@ export class Commands {
       });
       this.ctx.countLink(req, call.endTs());
     }
+  }
+
+  /** Per client, its last mutating command: what it changed, and when it ended. */
+  private readonly lastMutating = new Map<string, FollowTarget>();
+
+  /** A follow-up command's calls join `into` (its audit IDs, its lines). */
+  private follow(cmd: Command, into: Req): Req {
+    for (const call of cmd.calls) {
+      into.auditIds.push(call.auditId);
+      this.ctx.auditReq.set(call.auditId, into);
+      if (call.ts > into.lastCallNs) into.lastCallNs = call.ts;
+    }
+    const f = this.lastMutating.get(cmd.req.groupKey ?? '');
+    if (f) f.endNs = into.lastCallNs;
+    return into;
   }
 
   private readTarget(req: Req, call: AuditCall): void {
@@ -264,6 +289,31 @@ export class Commands {
     if (target && callSucceeded(call)) touch(target, op, call.ts);
     return op;
   }
+}
+
+interface FollowTarget {
+  req: Req;
+  /** `resource ns/name` of what the command deleted, evicted or changed. */
+  names: Set<string>;
+  endNs: bigint;
+}
+
+/** How long after its command kubectl may still be waiting (drain's default timeout is unbounded; 10 min covers most). */
+const FOLLOW_NS = 600_000_000_000n;
+
+const nameKey = (resource: string, ns: string | null, name: string): string => `${resource} ${ns ?? ''}/${name}`;
+
+function mutatedNames(calls: readonly AuditCall[]): Set<string> {
+  const out = new Set<string>();
+  for (const c of calls)
+    if (isMutatingVerb(c.verb) && c.resource && c.name) out.add(nameKey(c.resource, c.namespace, c.name));
+  return out;
+}
+
+/** A GET (or watch/list) of an object the previous command deleted or evicted, soon after it. */
+function isWaitRead(c: AuditCall, f: FollowTarget): boolean {
+  if (isMutatingVerb(c.verb) || !c.resource || c.ts - f.endNs > FOLLOW_NS) return false;
+  return c.name !== null && f.names.has(nameKey(c.resource, c.namespace, c.name));
 }
 
 export function apiSignal(call: AuditCall): Signal {

@@ -169,4 +169,56 @@ describe('real shapes without an audit log', () => {
     expect(requests.map(row)).toEqual(['11:35:40 create-deployment php failed@pods-scheduled']);
     expect(requests[0]!.targets[0]!.stoppedAt!.reason).toMatch(/Predicate TaintToleration failed/);
   });
+
+  it("joins kubectl's wait-for-deletion reads (404) to the drain that evicted, not a refused request", () => {
+    const s = new Story();
+    s.audit(0, {
+      auditID: 'c1',
+      verb: 'patch',
+      user: 'alice',
+      resource: 'nodes',
+      name: 'kind-worker',
+      code: 200,
+      requestObject: { spec: { unschedulable: true } },
+    });
+    s.audit(300, {
+      auditID: 'e1',
+      verb: 'create',
+      user: 'alice',
+      resource: 'pods',
+      subresource: 'eviction',
+      namespace: 'shop',
+      name: 'web-7d4b9c5f6-aaaaa',
+      code: 201,
+    });
+    // kubectl polls until the pod is gone; the gap is over a second, so these are a new command.
+    for (let i = 0; i < 3; i++)
+      s.audit(5_000 + i * 1_500, {
+        auditID: `g${i}`,
+        verb: 'get',
+        user: 'alice',
+        resource: 'pods',
+        namespace: 'shop',
+        name: 'web-7d4b9c5f6-aaaaa',
+        code: 404,
+        message: 'pods "web-7d4b9c5f6-aaaaa" not found',
+      });
+    // A later, unrelated refused read stays a request of its own.
+    s.audit(60_000, {
+      auditID: 'x1',
+      verb: 'get',
+      user: 'alice',
+      resource: 'secrets',
+      namespace: 'shop',
+      name: 'db',
+      code: 403,
+      message: 'forbidden',
+    });
+    const { requests } = run(s);
+    expect(requests.map((r) => `${r.reqId} ${r.targets[0]!.operation} ${r.outcome}`)).toEqual([
+      'c1 drain-node ' + requests[0]!.outcome,
+      'x1 generic rejected',
+    ]);
+    expect(requests[0]!.auditIds).toEqual(['c1', 'e1', 'g0', 'g1', 'g2']);
+  });
 });

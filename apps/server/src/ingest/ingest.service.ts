@@ -9,6 +9,7 @@ import {
   type IngestProgress,
   type IngestReport,
   type IngestStage,
+  type Request,
   type Skip,
   type TimeRule,
 } from '@kubetrail/model';
@@ -287,6 +288,7 @@ class IngestJob {
       const correlation = this.correlate();
       await fts;
       this.report.totals.requests = this.saveCorrelation(correlation);
+      if (correlation) this.explainNoOperations(correlation.result.requests);
 
       this.finishReport();
       this.store.finishBundle(this.bundleId, this.report);
@@ -339,6 +341,36 @@ class IngestJob {
       this.correlationFailed(err);
       return 0;
     }
+  }
+
+  /**
+   * A bundle with no user operation says why: which sources of operations it holds and which it
+   * lacks (most real bundles have no audit log; some have no Events either), and how many system
+   * operations are listed apart.
+   */
+  private explainNoOperations(requests: readonly Request[]): void {
+    if (requests.some((r) => !r.system)) return;
+    const files = this.report.files.filter((f) => f.records > 0);
+    const has = (test: (f: FileReport) => boolean): boolean => files.some(test);
+    const sources: [string, boolean][] = [
+      ['audit log', has((f) => f.format === 'audit')],
+      ['Kubernetes Events', has((f) => f.format === 'k8s-event')],
+      ['object state', has((f) => f.format === 'k8s-object' || f.format === 'table')],
+      ['controller-manager log', has((f) => f.component === 'kube-controller-manager')],
+      ['scheduler log', has((f) => f.component === 'kube-scheduler')],
+      ['kubelet logs', has((f) => f.component === 'kubelet')],
+    ];
+    const present = sources.filter(([, p]) => p).map(([n]) => n);
+    const missing = sources.filter(([, p]) => !p).map(([n]) => n);
+    const system = requests.length;
+    this.report.notes.push(
+      `no user operations found: the bundle has ${present.length > 0 ? present.join(', ') : 'none of the sources operations come from'}` +
+        `${missing.length > 0 ? `; it has no ${missing.join(', no ')}` : ''}` +
+        ` — operations come from calls, Events, controller lines and object state, and none of them shows a user's change` +
+        (system > 0
+          ? `; ${system} system operation${system === 1 ? '' : 's'} (bootstrap, add-ons) are listed apart`
+          : ''),
+    );
   }
 
   private correlationFailed(err: unknown): void {

@@ -28,7 +28,9 @@ interface Op {
   target: Target;
 }
 
-async function operations(rel: string): Promise<{ store: Store; bundleId: string; ops: Op[] }> {
+async function operations(
+  rel: string,
+): Promise<{ store: Store; bundleId: string; ops: Op[]; notes: string[] }> {
   const t = tempStore();
   stores.push(t.store);
   const r = await ingestPaths(t.store, [join(CORPUS, 'real', rel)]);
@@ -40,7 +42,7 @@ async function operations(rel: string): Promise<{ store: Store; bundleId: string
   const ops = list.requests
     .flatMap((req) => req.targets.map((target) => ({ req, target })))
     .sort((a, b) => (a.req.startedAt < b.req.startedAt ? -1 : a.req.startedAt > b.req.startedAt ? 1 : 0));
-  return { store: t.store, bundleId: r.bundleId, ops };
+  return { store: t.store, bundleId: r.bundleId, ops, notes: r.report.notes };
 }
 
 /** `create-deployment default/php-apache failed@pods-scheduled`: what a table row says. */
@@ -155,7 +157,11 @@ describe('operations of the real bundles (../shared/corpus/real)', () => {
   });
 
   it('microk8s audit log: a node restart seen by the API server is no user operation', async () => {
-    const { ops } = await operations('immudb-microk8s-audit');
+    const { ops, notes } = await operations('immudb-microk8s-audit');
     expect(user(ops)).toEqual([]);
+    // The report says why there is nothing to show, and what the bundle holds.
+    expect(notes.join('\n')).toMatch(
+      /no user operations found: the bundle has audit log; it has no Kubernetes Events/,
+    );
   });
 });

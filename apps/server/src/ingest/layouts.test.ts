@@ -1,7 +1,8 @@
 /**
  * The layouts people upload, from fixtures written for the suite with the shapes of real ones
  * (packages/parsers/src/bundle/fixtures: a `minikube logs` file, a single-stream cluster-info dump
- * and the same pasted into Markdown, a microk8s inspection report), plus kind-like folders built
+ * and the same pasted into Markdown, a microk8s inspection report, a troubleshoot support bundle),
+ * plus kind-like folders built
  * here to check dating and each-line-once.
  */
 import { mkdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
@@ -321,5 +322,50 @@ describe('kind exports: dates and each line once', () => {
     );
     const r = await ingestPaths(t.store, [root]);
     expect(records(t.store, r.bundleId, 'n1/kubelet.log')[0]?.ts).toBe('2024-12-30T23:59:58.000001000Z');
+  });
+});
+
+describe('troubleshoot support bundle', () => {
+  it('reads its lists as state and Events, dates kubectl-logs output from the container start, and finds the operation', async () => {
+    const { report, store, bundleId } = await ingest([join(FIXTURES, 'support-bundle')]);
+    expect(row(report, 'cluster-resources/pods/shop.json')).toMatchObject({
+      layout: 'support-bundle',
+      format: 'k8s-object',
+    });
+    expect(row(report, 'cluster-resources/events/shop.json')).toMatchObject({
+      format: 'k8s-event',
+      records: 5,
+    });
+    // `kubectl logs` output has no time: the first line at the container's start (state), the
+    // rest at the line before's.
+    const log = row(report, 'cluster-resources/pods/logs/shop/web-5d9c7b8f6-x2k4p/web.log');
+    expect(log).toMatchObject({ component: 'web', timeRule: 'approx', records: 3 });
+    expect(
+      records(store, bundleId, 'cluster-resources/pods/logs/shop/web-5d9c7b8f6-x2k4p/web.log').map(
+        (r) => r.ts,
+      ),
+    ).toEqual(Array(3).fill('2024-11-05T14:02:17.000000000Z'));
+    // all-logs/ is a symlink farm: stored once.
+    expect(row(report, 'all-logs/web-5d9c7b8f6-x2k4p/web.log')).toMatchObject({
+      records: 0,
+      duplicateOf: 'cluster-resources/pods/logs/shop/web-5d9c7b8f6-x2k4p/web.log',
+    });
+    // The Deployment's creation, from its Events and state: complete, the pull retried once.
+    const list = store.listRequests(bundleId, { sort: 'time', offset: 0, limit: 10 });
+    expect(list.requests).toHaveLength(1);
+    const t = list.requests[0]!.targets[0]!;
+    expect(t).toMatchObject({
+      operation: 'create-deployment',
+      namespace: 'shop',
+      name: 'web',
+      outcome: 'complete',
+    });
+    expect(t.stages.find((x) => x.id === 'images-pulled')!.reason).toMatch(
+      /^1 of 1 pods, after 4 s of Failed to pull image "ghcr\.io\/example\/web:1\.4\.2"/,
+    );
+    expect(t.stages.find((x) => x.id === 'deployment-available')).toMatchObject({
+      status: 'done',
+      reason: 'Available condition true',
+    });
   });
 });

@@ -152,12 +152,30 @@ describe('requests', () => {
     expect(page.total).toBe(2);
   });
 
+  it('hides system requests unless asked (system=include|only), and says how many it hid', async () => {
+    const { app, store } = setup();
+    store.db.prepare('UPDATE requests SET system = 1 WHERE req_id = ?').run(SEED.otherReqId);
+    const users = RequestListSchema.parse((await request(app).get(`${B}/requests`).expect(200)).body);
+    expect(users.requests.map((r) => r.reqId)).toEqual([SEED.reqId]);
+    expect(users.systemHidden).toBe(1);
+    const all = RequestListSchema.parse(
+      (await request(app).get(`${B}/requests?system=include`).expect(200)).body,
+    );
+    expect(all.total).toBe(2);
+    const only = RequestListSchema.parse(
+      (await request(app).get(`${B}/requests?system=only`).expect(200)).body,
+    );
+    expect(only.requests.map((r) => r.reqId)).toEqual([SEED.otherReqId]);
+    expectError(await request(app).get(`${B}/requests?system=yes`), 400, 'invalid_input');
+  });
+
   it('refuses bad filters with 400', async () => {
     const { app } = setup();
     expectError(await request(app).get(`${B}/requests?outcome=maybe`), 400, 'invalid_input');
     expectError(await request(app).get(`${B}/requests?limit=0`), 400);
     expectError(await request(app).get(`${B}/requests?limit=abc`), 400);
     expectError(await request(app).get(`${B}/requests?from=yesterday`), 400);
+    expectError(await request(app).get(`${B}/requests?since=yesterday`), 400);
     expectError(await request(app).get(`${B}/requests?outcome=failed&outcome=complete`), 400);
   });
 

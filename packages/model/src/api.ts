@@ -27,8 +27,17 @@ export const RequestsQuerySchema = z.object({
   resource: z.string().max(128).optional(),
   namespace: z.string().max(253).optional(),
   user: z.string().max(512).optional(),
+  /** Requests active at some point in [from, to] (their [startedAt, endedAt] overlaps it). */
   from: timeParam,
   to: timeParam,
+  /** Requests that started at or after `since` / at or before `until`. */
+  since: timeParam,
+  until: timeParam,
+  /**
+   * Control-plane activity (`Request.system`): `exclude` (default) lists users' operations only,
+   * `include` lists both, `only` lists system activity alone.
+   */
+  system: z.enum(['exclude', 'include', 'only']).default('exclude'),
   sort: z.enum(['time', '-time', 'user', 'outcome']).default('time'),
   offset: intParam(0, 1_000_000),
   limit: z.coerce.number().int().min(1).max(500).default(100),

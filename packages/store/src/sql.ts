@@ -98,8 +98,8 @@ export const SQL = {
   insertSpanLink: `INSERT OR IGNORE INTO span_links (bundle, req_id, span, kind, evidence) VALUES (?, ?, ?, ?, ?)`,
   insertObject: `INSERT OR IGNORE INTO request_objects (bundle, object, req_id) VALUES (?, ?, ?)`,
   insertRequest: `INSERT OR REPLACE INTO requests (bundle, req_id, started_ns, ended_ns, outcome, user, verbs,
-    resources, namespaces, search, body) VALUES (@bundle, @reqId, @startedNs, @endedNs, @outcome, @user, @verbs,
-    @resources, @namespaces, @search, @body)`,
+    resources, namespaces, search, body, system) VALUES (@bundle, @reqId, @startedNs, @endedNs, @outcome, @user,
+    @verbs, @resources, @namespaces, @search, @body, @system)`,
   countRequests: `SELECT count(*) AS n FROM requests WHERE bundle = ?`,
 
   getRequest: `SELECT body FROM requests WHERE bundle = ? AND req_id = ?`,
@@ -153,7 +153,8 @@ export const SQL = {
     (SELECT max(ts) FROM links INDEXED BY links_by_time WHERE bundle = @bundle AND req_id = @reqId) AS hi`,
 } as const;
 
-const REQUEST_FILTER = `FROM requests WHERE bundle = @bundle
+/** Every filter but `system` (the count of hidden system requests shares it). */
+const REQUEST_FILTER_BASE = `FROM requests WHERE bundle = @bundle
     AND (@outcome IS NULL OR outcome = @outcome)
     AND (@user IS NULL OR user = @user)
     AND (@verb IS NULL OR instr(verbs, ' ' || @verb || ' ') > 0)
@@ -161,7 +162,11 @@ const REQUEST_FILTER = `FROM requests WHERE bundle = @bundle
     AND (@namespace IS NULL OR instr(namespaces, ' ' || @namespace || ' ') > 0)
     AND (@q IS NULL OR instr(search, @q) > 0)
     AND (@fromNs IS NULL OR ended_ns >= @fromNs)
-    AND (@toNs IS NULL OR started_ns <= @toNs)`;
+    AND (@toNs IS NULL OR started_ns <= @toNs)
+    AND (@sinceNs IS NULL OR started_ns >= @sinceNs)
+    AND (@untilNs IS NULL OR started_ns <= @untilNs)`;
+/** `@system`: null lists every request, 0 users' operations, 1 control-plane activity. */
+const REQUEST_FILTER = `${REQUEST_FILTER_BASE} AND (@system IS NULL OR system = @system)`;
 
 /** ORDER BY cannot be bound, so each sort order is its own constant statement. */
 export const LIST_REQUESTS = {
@@ -172,6 +177,8 @@ export const LIST_REQUESTS = {
     ORDER BY CASE outcome WHEN 'rejected' THEN 0 WHEN 'failed' THEN 1 WHEN 'incomplete' THEN 2 ELSE 3 END,
     started_ns, req_id LIMIT @limit OFFSET @offset`,
   count: `SELECT count(*) AS n ${REQUEST_FILTER}`,
+  /** System requests the other filters match (what `system=exclude` leaves out). */
+  countSystem: `SELECT count(*) AS n ${REQUEST_FILTER_BASE} AND system = 1`,
 } as const;
 
 /** The live OTLP receiver appends to a ready bundle: the next free file and span numbers. */

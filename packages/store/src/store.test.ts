@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import type { FileInfo, ParsedRecord, Request } from '@kubetrail/model';
+import type { FileInfo, ParsedRecord, Request, RequestsQuery } from '@kubetrail/model';
 import { loadMigrations, migrate } from './migrate.ts';
 import { StoreError } from './storeError.ts';
 import { INGEST_BUSY_TIMEOUT_MS, openStore, type Store } from './store.ts';
@@ -363,7 +363,7 @@ describe('store', () => {
     correlatedBundle(store);
     store.finishBundle('b1', report(3));
     expect(store.getBundle('b1')?.requests).toBe(2);
-    const base = { sort: 'time', offset: 0, limit: 100 } as const;
+    const base = { sort: 'time', system: 'exclude', offset: 0, limit: 100 } as const;
     expect(store.listRequests('b1', base).total).toBe(2);
     expect(store.listRequests('b1', { ...base, outcome: 'failed' }).requests.map((r) => r.reqId)).toEqual([
       'r1',
@@ -408,6 +408,53 @@ describe('store', () => {
       .all();
     expect(again).toEqual(fresh);
     reopened.close();
+  });
+
+  it('lists system requests apart: hidden by default, counted, one filter away', () => {
+    const store = openStore(tempDb());
+    loadBundle(store, 'b1', ['one', 'two', 'three']);
+    store.saveCorrelation('b1', () => ({
+      requests: [
+        request('r1', 'web', 'complete'),
+        { ...request('r2', 'coredns', 'complete'), user: null, system: true },
+        {
+          ...request('r3', 'kube-proxy', 'failed'),
+          user: null,
+          system: true,
+          startedAt: '2024-06-10T11:40:00.000000000Z',
+          endedAt: '2024-06-10T11:41:00.000000000Z',
+        },
+      ],
+      objects: [],
+    }));
+    const base = { sort: 'time', system: 'exclude', offset: 0, limit: 100 } as const;
+    const ids = (q: Partial<RequestsQuery>) =>
+      store.listRequests('b1', { ...base, ...q }).requests.map((r) => r.reqId);
+    expect(ids({})).toEqual(['r1']);
+    expect(store.listRequests('b1', base).systemHidden).toBe(2);
+    expect(store.listRequests('b1', { ...base, outcome: 'failed' })).toMatchObject({
+      total: 0,
+      systemHidden: 1,
+    });
+    expect(ids({ system: 'include' })).toEqual(['r1', 'r2', 'r3']);
+    expect(store.listRequests('b1', { ...base, system: 'include' }).systemHidden).toBe(0);
+    expect(ids({ system: 'only' })).toEqual(['r2', 'r3']);
+    // since/until bound the start; from/to keep meaning "active in".
+    expect(ids({ system: 'include', since: '2024-06-10T11:39:00Z' })).toEqual(['r3']);
+    expect(ids({ system: 'include', until: '2024-06-10T11:39:00Z' })).toEqual(['r1', 'r2']);
+    expect(ids({ system: 'include', from: '2024-06-10T11:40:30Z' })).toEqual(['r3']);
+
+    // A database whose requests were saved before migration 0007 gets the column from the body.
+    const file = store.file;
+    store.db.exec(`UPDATE requests SET system = 0; DELETE FROM schema_migrations WHERE id = 7;
+      ALTER TABLE requests DROP COLUMN system`);
+    store.close();
+    const again = openStore(file);
+    expect(again.listRequests('b1', { ...base, system: 'only' }).requests.map((r) => r.reqId)).toEqual([
+      'r2',
+      'r3',
+    ]);
+    again.close();
   });
 
   it('answers request records and search after correlation', () => {

@@ -635,6 +635,7 @@ export class Store {
               .join(' ')
               .toLowerCase(),
             body: JSON.stringify(body),
+            system: req.system ? 1 : 0,
           });
         }
         for (const o of result.objects) insertObject.run(key, o.object, o.reqId);
@@ -647,7 +648,15 @@ export class Store {
 
   // ── queries ────────────────────────────────────────────────────────────────────────────────
 
-  listRequests(bundleId: string, q: RequestsQuery): RequestList {
+  /**
+   * A page of a bundle's requests. `q.system` defaults to `include` here (every request); the
+   * HTTP API's schema defaults it to `exclude`.
+   */
+  listRequests(
+    bundleId: string,
+    query: Omit<RequestsQuery, 'system'> & { system?: RequestsQuery['system'] },
+  ): RequestList {
+    const q = { ...query, system: query.system ?? 'include' };
     const key = this.bundleKey(bundleId);
     const params = {
       bundle: key,
@@ -659,14 +668,23 @@ export class Store {
       q: q.q ? q.q.toLowerCase() : null,
       fromNs: q.from ? parseTime(q.from, 'from') : null,
       toNs: q.to ? parseTime(q.to, 'to') : null,
+      sinceNs: q.since ? parseTime(q.since, 'since') : null,
+      untilNs: q.until ? parseTime(q.until, 'until') : null,
+      system: q.system === 'include' ? null : q.system === 'only' ? 1 : 0,
     };
     const total = this.db.prepare<typeof params, { n: number }>(LIST_REQUESTS.count).get(params)?.n ?? 0;
+    const { system: _system, ...base } = params;
+    const systemHidden =
+      q.system === 'exclude'
+        ? (this.db.prepare<typeof base, { n: number }>(LIST_REQUESTS.countSystem).get(base)?.n ?? 0)
+        : 0;
     const rows = this.db
       .prepare<typeof params & { limit: number; offset: number }, { body: string }>(LIST_REQUESTS[q.sort])
       .all({ ...params, limit: q.limit, offset: q.offset });
     return {
       requests: rows.map((r) => JSON.parse(r.body) as Request),
       total,
+      systemHidden,
       offset: q.offset,
       limit: q.limit,
     };

@@ -274,8 +274,11 @@ describe('records', () => {
 
   it('turns FTS syntax errors and missing q into 400, not 500', async () => {
     const { app } = setup();
-    expectError(await request(app).get(`${B}/records?q=${encodeURIComponent('"unbalanced')}`), 400);
-    expectError(await request(app).get(`${B}/records?q=${encodeURIComponent('AND OR (')}`), 400);
+    const fts = (q: string) => `${B}/records?mode=fts&q=${encodeURIComponent(q)}`;
+    expectError(await request(app).get(fts('"unbalanced')), 400);
+    expectError(await request(app).get(fts('AND OR (')), 400);
+    expectError(await request(app).get(fts(Array(80).fill('a*').join(' OR '))), 400, 'bad_query');
+    expectError(await request(app).get(`${B}/records?q=x&mode=regex`), 400, 'invalid_input');
     expectError(await request(app).get(`${B}/records`), 400, 'invalid_input');
     expectError(await request(app).get(`${B}/records?q=x&limit=9999`), 400);
   });

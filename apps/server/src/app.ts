@@ -17,6 +17,9 @@ import {
 } from './http/context.ts';
 import { apiNotFound, errorMiddleware } from './http/errorMiddleware.ts';
 import { securityHeaders } from './http/securityHeaders.ts';
+import { linesRoutes } from './lines/lines.routes.ts';
+import { inProcessRunner, type QueryRunner } from './queries/queries.ts';
+import { workerRunner } from './queries/queryRunner.ts';
 import { recordsRoutes } from './records/records.routes.ts';
 import { requestsRoutes } from './requests/requests.routes.ts';
 import { webAppRoutes } from './static/webApp.ts';
@@ -37,6 +40,13 @@ export interface CreateAppOptions {
   ingestInWorker?: boolean;
   /** Quiet time after the last OTLP batch before the live bundle is correlated again. Default 500 ms. */
   liveDebounceMs?: number;
+  /**
+   * Run searches (and other queries whose cost depends on the input) in a worker thread, each
+   * within `queryBudgetMs`. Default: true for a file database, false for `:memory:`.
+   */
+  queryInWorker?: boolean;
+  /** Time budget of one search (ms). Default HTTP_QUERY_BUDGET_MS. */
+  queryBudgetMs?: number;
 }
 
 export interface KubetrailApp extends Express {
@@ -45,6 +55,8 @@ export interface KubetrailApp extends Express {
     idle(): Promise<void>;
     /** The live OTLP receiver's bundle (tests flush its pending correlation). */
     live: LiveTraces;
+    /** Where searches run (closed when the server stops). */
+    queries: QueryRunner;
   };
 }
 
@@ -61,12 +73,17 @@ export function createApp(opts: CreateAppOptions): KubetrailApp {
     log: opts.log ?? consoleLogger,
     ingestInWorker: opts.ingestInWorker ?? opts.store.file !== ':memory:',
     jobs: new Set(),
+    queries:
+      (opts.queryInWorker ?? opts.store.file !== ':memory:')
+        ? workerRunner(opts.store.file, { budgetMs: opts.queryBudgetMs })
+        : inProcessRunner({ store: opts.store }, opts.queryBudgetMs),
   };
 
   const app = express() as unknown as KubetrailApp;
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('query parser', 'simple');
+  app.locals.queries = ctx.queries;
   app.locals.idle = async () => {
     while (ctx.jobs.size > 0) await Promise.allSettled([...ctx.jobs]);
   };
@@ -89,6 +106,7 @@ export function createApp(opts: CreateAppOptions): KubetrailApp {
   api.use('/bundles', bundlesRoutes(ctx));
   api.use('/bundles', requestsRoutes(ctx));
   api.use('/bundles', timelineRoutes(ctx));
+  api.use('/bundles', linesRoutes(ctx));
   api.use('/bundles', exportRoutes(ctx));
   api.use('/bundles', recordsRoutes(ctx));
   api.use('/bundles', histogramRoutes(ctx));

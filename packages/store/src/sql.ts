@@ -125,27 +125,11 @@ export const SQL = {
     JOIN spans s ON s.bundle = l.bundle AND s.id = l.span
     WHERE l.bundle = ? AND l.req_id = ? ORDER BY s.start_ns, s.id`,
 
-  search: `SELECT r.*, f.path, snippet(records_fts, 0, char(2), char(3), '…', 24) AS snippet,
-    snippet(records_fts, 1, char(2), char(3), '…', 16) AS fields_snippet
-    FROM records_fts JOIN records r ON r.rid = records_fts.rowid
-    JOIN files f ON f.bundle = r.bundle AND f.file_id = r.file_id
-    WHERE records_fts MATCH @match AND records_fts.rowid BETWEEN @lo AND @hi
-    ORDER BY records_fts.rowid LIMIT @limit OFFSET @offset`,
-  searchCount: `SELECT count(*) AS n FROM (SELECT 1 FROM records_fts JOIN records r ON r.rid = records_fts.rowid
-    WHERE records_fts MATCH @match AND records_fts.rowid BETWEEN @lo AND @hi LIMIT @cap)`,
-
   histogram: `SELECT (ts - @from) / @width AS b, severity, count(*) AS n FROM record_times
     WHERE bundle = @bundle AND ts BETWEEN @from AND @to GROUP BY b, severity`,
   histogramForRequest: `SELECT (l.ts - @from) / @width AS b, l.severity, count(*) AS n
     FROM links l INDEXED BY links_by_time
     WHERE l.bundle = @bundle AND l.req_id = @reqId AND l.ts BETWEEN @from AND @to GROUP BY b, l.severity`,
-  /** Full-text matches per bucket and severity; with @reqId, only that request's records. */
-  histogramOfMatches: `SELECT (r.ts - @from) / @width AS b, r.severity, count(*) AS n
-    FROM records_fts JOIN records r ON r.rid = records_fts.rowid
-    WHERE records_fts MATCH @match AND records_fts.rowid BETWEEN @lo AND @hi AND r.ts BETWEEN @from AND @to
-      AND (@reqId IS NULL OR EXISTS (SELECT 1 FROM links l
-        WHERE l.bundle = @bundle AND l.req_id = @reqId AND l.record = r.rid - @lo))
-    GROUP BY b, r.severity`,
   timeRange: `SELECT (SELECT min(ts) FROM record_times WHERE bundle = @bundle AND ts > ${NO_TS}) AS lo,
     (SELECT nullif(max(ts), ${NO_TS}) FROM record_times WHERE bundle = @bundle) AS hi`,
   timeRangeForRequest: `SELECT
@@ -270,4 +254,80 @@ export const TIMELINE_SQL = {
   previews: `SELECT r.id, r.kind, substr(r.message, 1, @messageChars) AS message,
     CASE WHEN r.kind = 'log' THEN r.fields END AS fields FROM records r
     WHERE r.rid IN (SELECT (@bundle << 40) + value FROM json_each(@ids))`,
+} as const;
+
+/**
+ * Search (recordSearch.ts). `kt_hit(message, raw, fields)` is a function the store registers on its
+ * connection: it checks a line against the current literal needle and stops the statement when
+ * the search's time budget is spent; `kt_tick()` only does the latter.
+ */
+const SEARCH_SCOPE_R = `AND (@component IS NULL OR r.component = @component) AND (@node IS NULL OR r.node = @node)`;
+const SEARCH_IN_FTS = (rid: string) =>
+  `${rid} IN (SELECT rowid FROM records_fts WHERE records_fts MATCH @match AND rowid BETWEEN @lo AND @hi)`;
+const SEARCH_LANES = `AND (@lanes IS NULL OR l.lane IN (SELECT value FROM json_each(@lanes)))`;
+
+/** The full-text candidates of the bundle and request scope, in time order (run when they are few). */
+const searchCandidates = (check: string) => `SELECT r.rid, r.ts, r.severity
+    FROM records_fts CROSS JOIN records r ON r.rid = records_fts.rowid
+    WHERE records_fts MATCH @match AND records_fts.rowid BETWEEN @lo AND @hi
+      AND (@fromNs IS NULL OR r.ts >= @fromNs) AND (@toNs IS NULL OR r.ts <= @toNs)
+      AND r.severity >= @minSeverity ${SEARCH_SCOPE_R}
+      AND (@reqId IS NULL OR EXISTS (SELECT 1 FROM links l
+        WHERE l.bundle = @bundle AND l.req_id = @reqId AND l.record = r.rid - @lo ${SEARCH_LANES}))
+      AND ${check}
+    ORDER BY r.ts, r.rid`;
+
+/** Every line of the bundle in scope, in time order (`record_times` never holds a NULL time). */
+const searchWalkBundle = (check: string) => `SELECT t.rid, t.ts, t.severity
+    FROM record_times t CROSS JOIN records r ON r.rid = t.rid
+    WHERE t.bundle = @bundle AND t.ts >= @fromTs AND t.ts <= @toTs AND t.severity >= @minSeverity
+      ${SEARCH_SCOPE_R} AND ${check}
+    ORDER BY t.ts, t.rid`;
+
+/** Every line of one request in scope, in time order (untimed lines first, when no window is set). */
+const searchWalkRequest = (check: string, windowed: boolean) => `SELECT (l.bundle << 40) + l.record AS rid,
+    l.ts, l.severity FROM links l INDEXED BY links_by_time
+    CROSS JOIN records r ON r.rid = (l.bundle << 40) + l.record
+    WHERE l.bundle = @bundle AND l.req_id = @reqId
+      ${windowed ? 'AND l.ts >= @fromTs AND l.ts <= @toTs' : ''}
+      AND l.severity >= @minSeverity ${SEARCH_LANES} ${SEARCH_SCOPE_R} AND ${check}
+    ORDER BY l.ts, l.record`;
+
+const LITERAL_CHECK = 'kt_hit(r.message, r.raw, r.log_fields)';
+const TICK = 'kt_tick()';
+
+export const SEARCH_SQL = {
+  /** Full-text candidates of the bundle, counted up to @cap (no row is read). */
+  countCandidates: `SELECT count(*) FROM (SELECT 1 FROM records_fts
+    WHERE records_fts MATCH @match AND rowid BETWEEN @lo AND @hi LIMIT @cap)`,
+  candidatesLiteral: searchCandidates(LITERAL_CHECK),
+  candidatesFts: searchCandidates(TICK),
+  walkBundleLiteral: searchWalkBundle(LITERAL_CHECK),
+  walkBundleFts: searchWalkBundle(`${SEARCH_IN_FTS('t.rid')} AND ${TICK}`),
+  walkRequestLiteral: searchWalkRequest(LITERAL_CHECK, false),
+  walkRequestLiteralWindow: searchWalkRequest(LITERAL_CHECK, true),
+  walkRequestFts: searchWalkRequest(`${SEARCH_IN_FTS('(l.bundle << 40) + l.record')} AND ${TICK}`, false),
+  walkRequestFtsWindow: searchWalkRequest(
+    `${SEARCH_IN_FTS('(l.bundle << 40) + l.record')} AND ${TICK}`,
+    true,
+  ),
+  /** Every line of a request in scope (no text): `walkRequest…` without reading records. */
+  requestLines: `SELECT (l.bundle << 40) + l.record AS rid, l.ts, l.severity FROM links l INDEXED BY links_by_time
+    WHERE l.bundle = @bundle AND l.req_id = @reqId AND l.severity >= @minSeverity ${SEARCH_LANES} AND ${TICK}
+    ORDER BY l.ts, l.record`,
+  requestLinesWindow: `SELECT (l.bundle << 40) + l.record AS rid, l.ts, l.severity FROM links l INDEXED BY links_by_time
+    WHERE l.bundle = @bundle AND l.req_id = @reqId AND l.ts >= @fromTs AND l.ts <= @toTs
+      AND l.severity >= @minSeverity ${SEARCH_LANES} AND ${TICK}
+    ORDER BY l.ts, l.record`,
+  /** How each of a page of records joined one request, and its lane signature. */
+  requestLineLinks: `SELECT l.record, l.kind, k.sig FROM links l
+    LEFT JOIN link_lanes k ON k.bundle = l.bundle AND k.lane = l.lane
+    WHERE l.bundle = @bundle AND l.req_id = @reqId AND l.record IN (SELECT value FROM json_each(@ids))`,
+  /** Full rows of a page of records, by id (@ids: a JSON array of bundle-local ids). */
+  rows: `SELECT r.*, f.path FROM records r JOIN files f ON f.bundle = r.bundle AND f.file_id = r.file_id
+    WHERE r.rid IN (SELECT (@bundle << 40) + value FROM json_each(@ids))`,
+  /** FTS5 snippets of a page of records (advanced mode), by id. */
+  ftsSnippets: `SELECT rowid AS rid, snippet(records_fts, 0, char(2), char(3), '…', 24) AS snippet,
+    snippet(records_fts, 1, char(2), char(3), '…', 16) AS fields_snippet
+    FROM records_fts WHERE records_fts MATCH @match AND rowid IN (SELECT (@bundle << 40) + value FROM json_each(@ids))`,
 } as const;

@@ -7,7 +7,7 @@ import type { FileInfo, ParsedRecord, Request, RequestsQuery } from '@kubetrail/
 import { loadMigrations, migrate } from './migrate.ts';
 import { StoreError } from './storeError.ts';
 import { INGEST_BUSY_TIMEOUT_MS, openStore, type Store } from './store.ts';
-import { SQL, TIMELINE_SQL } from './sql.ts';
+import { SEARCH_SQL, SQL, TIMELINE_SQL } from './sql.ts';
 
 const T0 = 1718019340_000_000_000n; // 2024-06-10T11:35:40Z
 
@@ -325,7 +325,7 @@ describe('store', () => {
   it('reports an FTS syntax error as bad_query, not a crash', () => {
     const store = openStore(tempDb());
     loadBundle(store, 'b1', ['hello world']);
-    expect(() => store.searchRecords('b1', { q: '"unbalanced', offset: 0, limit: 10 })).toThrow(
+    expect(() => store.searchRecords('b1', { q: '"unbalanced', mode: 'fts', offset: 0, limit: 10 })).toThrow(
       expect.objectContaining({ code: 'bad_query' }) as Error,
     );
     store.close();
@@ -486,8 +486,10 @@ describe('store', () => {
     expect(total(store.histogram('b1', { buckets: 3, q: 'three', reqId: 'r1' }))).toBe(0);
     expect(total(store.histogram('b1', { buckets: 3, q: 'three' }))).toBe(1);
     for (const bad of ['AND (', '*', '"']) {
-      expect(() => store.histogram('b1', { buckets: 3, q: bad }), bad).toThrow(StoreError);
-      expect(() => store.searchRecords('b1', { q: bad, offset: 0, limit: 1 }), bad).toThrow(StoreError);
+      expect(() => store.histogram('b1', { buckets: 3, q: bad, mode: 'fts' }), bad).toThrow(StoreError);
+      expect(() => store.searchRecords('b1', { q: bad, mode: 'fts', offset: 0, limit: 1 }), bad).toThrow(
+        StoreError,
+      );
     }
     store.close();
   });
@@ -584,9 +586,45 @@ describe('store', () => {
     const histogram = plan(SQL.histogram, { bundle: 1, from: 0, to: 1, width: 1 });
     expect(histogram).toMatch(/SEARCH record_times USING PRIMARY KEY \(bundle=\? AND ts>\? AND ts<\?\)/);
     expect(histogram).not.toMatch(/records\b/);
-    expect(plan(SQL.search, { match: 'x', lo: 0, hi: 1, limit: 1, offset: 0 })).toMatch(
-      /VIRTUAL TABLE INDEX/,
+    // Search: few full-text candidates are read by rowid and sorted; otherwise lines are walked in
+    // time order, the bundle's through record_times, a request's through links_by_time: no sort.
+    const scope = {
+      bundle: 1,
+      lo: 0,
+      hi: 1,
+      match: 'x',
+      reqId: null,
+      lanes: null,
+      component: null,
+      node: null,
+      minSeverity: 0,
+      fromNs: null,
+      toNs: null,
+      fromTs: 0,
+      toTs: 1,
+    };
+    expect(plan(SEARCH_SQL.candidatesLiteral, scope)).toMatch(/VIRTUAL TABLE INDEX/);
+    expect(plan(SEARCH_SQL.candidatesLiteral, scope)).toMatch(
+      /SEARCH r USING INTEGER PRIMARY KEY \(rowid=\?\)/,
     );
+    for (const sql of [SEARCH_SQL.walkBundleLiteral, SEARCH_SQL.walkBundleFts]) {
+      const p = plan(sql, scope);
+      expect(p).toMatch(/SEARCH t USING PRIMARY KEY \(bundle=\? AND ts>\? AND ts<\?\)/);
+      expect(p).toMatch(/SEARCH r USING INTEGER PRIMARY KEY \(rowid=\?\)/);
+      expect(p).not.toMatch(/TEMP B-TREE/);
+    }
+    for (const sql of [
+      SEARCH_SQL.walkRequestLiteral,
+      SEARCH_SQL.walkRequestLiteralWindow,
+      SEARCH_SQL.walkRequestFtsWindow,
+      SEARCH_SQL.requestLines,
+      SEARCH_SQL.requestLinesWindow,
+    ]) {
+      const p = plan(sql, { ...scope, reqId: 'r', fromNs: 0, toNs: 1 });
+      expect(p).toMatch(/INDEX links_by_time \(bundle=\? AND req_id=\?/);
+      // Lines of the same time are put in id order as they stream (a run at a time), never all sorted.
+      expect(p).not.toMatch(/TEMP B-TREE FOR ORDER BY/);
+    }
     // Correlation walks record_times in (ts, rid) order and reads each row by rowid: no sort.
     for (const p of [
       plan(SQL.correlationRecords, [1]),

@@ -197,3 +197,15 @@ export function compareLanes(a: LaneKey, b: LaneKey): number {
   }
   return a.id.localeCompare(b.id);
 }
+
+/** A lane signature (store `LANE_SIG`: `[kind, component, node, caller, laneFields]`) → its lane. */
+export function laneOfSig(sig: string): LaneKey {
+  const [kind, component, node, caller, fields] = JSON.parse(sig) as [
+    RecordKind,
+    string,
+    string | null,
+    string | null,
+    Record<string, unknown> | null,
+  ];
+  return laneForRecord({ kind, component, node, caller, fields });
+}

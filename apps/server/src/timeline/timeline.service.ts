@@ -7,7 +7,6 @@ import {
   type Bucket,
   type Lane,
   type Mark,
-  type RecordKind,
   type Timeline,
   type TimelineQuery,
   type TimelineSpan,
@@ -16,7 +15,7 @@ import { AppError } from '../http/appError.ts';
 import { clampNs } from '../http/timeParam.ts';
 import type { StoreContext } from '../http/context.ts';
 import { levelOfDetailCapacity } from './buckets.ts';
-import { compareLanes, componentLane, laneForRecord, type LaneKey } from './lanes.ts';
+import { compareLanes, componentLane, laneForRecord, laneOfSig, type LaneKey } from './lanes.ts';
 import { layoutSpans } from './spanLayout.ts';
 
 /** Marks carry a one-line preview; the full line is one click away (records/:id). */
@@ -46,7 +45,8 @@ export function preview(r: {
 }
 
 const NS_PER_MS = 1_000_000;
-const msToNs = (ms: number): bigint => BigInt(Math.round(ms * NS_PER_MS));
+/** Milliseconds (float) to nanoseconds. */
+export const msToNs = (ms: number): bigint => BigInt(Math.round(ms * NS_PER_MS));
 
 const obj = (v: unknown): Record<string, unknown> | null =>
   typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
@@ -84,18 +84,6 @@ function toApiCall(
 
 /** API-call bars returned at most (audit records of one request are few; this bounds a pathological one). */
 export const MAX_API_CALLS = 5_000;
-
-/** A lane signature (store `LANE_SIG`: `[kind, component, node, caller, laneFields]`) → its lane. */
-function laneOfSig(sig: string): LaneKey {
-  const [kind, component, node, caller, fields] = JSON.parse(sig) as [
-    RecordKind,
-    string,
-    string | null,
-    string | null,
-    Record<string, unknown> | null,
-  ];
-  return laneForRecord({ kind, component, node, caller, fields });
-}
 
 /**
  * The swimlane timeline of one request: lanes, marks (or per-pixel buckets for dense lanes),

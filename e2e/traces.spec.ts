@@ -63,6 +63,10 @@ test('a request timeline shows apiserver and kubelet spans beside its log lines,
   await expect(spanDetails).toContainText('syncPod');
   await expect(spanDetails.getByRole('table', { name: 'Span attributes' })).toContainText('k8s.pod.uid');
   await expect(spanDetails.getByRole('table', { name: 'Span resource' })).toContainText('kubelet');
+  // The span selection is part of the address: a copied link opens the same span.
+  await expect(page).toHaveURL(/[?&]span=[0-9a-f]+%3A[0-9a-f]+|[?&]span=[0-9a-f]+:[0-9a-f]+/);
+  await page.reload();
+  await expect(page.getByRole('region', { name: 'Span details' })).toContainText('syncPod');
   await page.screenshot({ path: artifact('traces-span-details.png'), fullPage: true });
 
   // "Export OTLP" downloads the request as OTLP/JSON.

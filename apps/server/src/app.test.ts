@@ -227,6 +227,18 @@ describe('timeline', () => {
     });
   });
 
+  it('frames the operation (until its ladder settled) and keeps later lines reachable', async () => {
+    const { app, store } = setup();
+    // The operation settled 500 ms in; its last stage is at 2.1 s, its last line at 2.2 s.
+    store.db
+      .prepare("UPDATE requests SET body = json_set(body, '$.endedAt', ?) WHERE req_id = ?")
+      .run('2024-06-10T11:35:38.620000000Z', SEED.reqId);
+    const tl = TimelineSchema.parse((await request(app).get(`${R}/timeline`).expect(200)).body);
+    expect(tl.activity).toEqual({ from: 0, to: 2100 });
+    expect(tl.extent).toEqual({ from: 0, to: 2200 });
+    expect(tl.marks.some((m) => m.recordId === 65)).toBe(true);
+  });
+
   it('buckets a dense lane when the width is small, keeping the worst line as representative', async () => {
     const { app } = setup();
     const tl = TimelineSchema.parse((await request(app).get(`${R}/timeline?width=20`).expect(200)).body);

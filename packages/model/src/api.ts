@@ -112,10 +112,19 @@ export const SearchResultSchema = z.object({
 });
 export type SearchResult = z.infer<typeof SearchResultSchema>;
 
+export const RecordDetailQuerySchema = z.object({
+  /** Lines of context either side (default 10, at most 500). */
+  context: z.coerce.number().int().min(0).max(500).default(10),
+});
+export type RecordDetailQuery = z.infer<typeof RecordDetailQuerySchema>;
+
 export const RecordDetailSchema = z.object({
   record: LogRecordSchema,
-  /** Neighbouring lines of the same file, in file order, the record itself included. */
-  neighbours: z.array(LogRecordSchema),
+  /**
+   * Neighbouring lines of the same file in time order (as grep -C shows, but sorted by time), the
+   * record itself included, each with the requests it belongs to.
+   */
+  neighbours: z.array(LogRecordSchema.extend({ reqIds: z.array(z.string()).default([]) })),
   /** The requests it belongs to and why. */
   links: z.array(LinkSchema),
   /** Other requests that touch the same object(s). */

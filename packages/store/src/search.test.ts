@@ -248,3 +248,29 @@ describe('hit histogram', () => {
     expect(scoped.partial).toBe(false);
   });
 });
+
+describe('a line’s neighbours', () => {
+  it('are its file’s lines around it in time order (not file order), each with its requests', () => {
+    const store = openStore(join(mkdtempSync(join(tmpdir(), 'kt-search-')), 'db', 'k.db'));
+    stores.push(store);
+    store.beginBundle({ id: 'n', name: 'n', sizeBytes: 1 });
+    const w = store.createWriter('n');
+    const f = w.addFile(file('audit.log', 'audit', null));
+    // Written when each call completed: the long call (received first) is the last line.
+    w.addRecords(f, [
+      klog(1, 300, 'info', 'b', null),
+      klog(2, 400, 'info', 'c', null),
+      klog(3, 100, 'info', 'a (long call)', null),
+      klog(4, 500, 'info', 'd', null),
+    ]);
+    w.finish();
+    store.saveCorrelation('n', (sink) => {
+      sink.link({ recordId: 2, reqId: 'r9', kind: 'audit', evidence: 'x' });
+      return { requests: [], objects: [] };
+    });
+    const around = store.neighbours('n', 0, 1);
+    expect(around.map((r) => r.message)).toEqual(['a (long call)', 'b', 'c']);
+    expect(around.map((r) => r.reqIds)).toEqual([['r9'], [], []]);
+    expect(store.neighbours('n', 2, 5).map((r) => r.id)).toEqual([2, 0, 1, 3]);
+  });
+});

@@ -370,6 +370,10 @@ describe('store', () => {
     ]);
     expect(store.listRequests('b1', { ...base, user: 'bob' }).requests.map((r) => r.reqId)).toEqual(['r2']);
     expect(store.listRequests('b1', { ...base, q: 'WEB-API' }).requests.map((r) => r.reqId)).toEqual(['r2']);
+    // A target as the list shows it.
+    expect(store.listRequests('b1', { ...base, q: 'shop/web-api' }).requests.map((r) => r.reqId)).toEqual([
+      'r2',
+    ]);
     expect(store.listRequests('b1', { ...base, namespace: 'shop' }).total).toBe(2);
     expect(store.getRequest('b1', 'r1')?.records).toBe(2);
     expect(() => store.listRequests('b1', { ...base, from: 'yesterday' })).toThrow(/RFC 3339/);

@@ -685,7 +685,15 @@ export class Store {
               req.impersonatedUser,
               req.userAgent,
               ...req.auditIds,
-              ...req.targets.flatMap((t) => [t.verb, t.resource, t.namespace, t.name, t.stoppedAt?.reason]),
+              // Also as the list shows them (`deployments/shop/web`), so a pasted target finds its row.
+              ...req.targets.flatMap((t) => [
+                t.verb,
+                t.resource,
+                t.namespace,
+                t.name,
+                `${t.resource}/${t.namespace ? `${t.namespace}/` : ''}${t.name}`,
+                t.stoppedAt?.reason,
+              ]),
             ]
               .filter(Boolean)
               .join(' ')
@@ -825,6 +833,14 @@ export class Store {
     return { lines, offset: page.offset, total: page.total, capped: page.capped, partial: page.partial };
   }
 
+  /** The first and last time among a request's lines (UTC ns), or nulls when none has a time. */
+  requestTimeRange(bundleId: string, reqId: string): { lo: bigint | null; hi: bigint | null } {
+    return this.db
+      .prepare(SQL.timeRangeForRequest)
+      .safeIntegers(true)
+      .get({ bundle: this.bundleKey(bundleId), reqId }) as { lo: bigint | null; hi: bigint | null };
+  }
+
   /** A bundle's lane numbers and signatures (`link_lanes`; see sql.ts LANE_SIG). */
   laneSignatures(bundleId: string): Map<number, string> {
     return this.linkLanes(this.bundleKey(bundleId));
@@ -871,8 +887,12 @@ export class Store {
     return row ? toLogRecord(bundleId, row) : null;
   }
 
-  /** Up to `n` records either side of `id` from the same file, the record itself included. */
-  neighbours(bundleId: string, id: number, n = 5): LogRecord[] {
+  /**
+   * Up to `n` records either side of `id` in time among the lines of its file (a file window of
+   * 3n either side, sorted by time: audit logs are written when calls complete, so file order is
+   * not time order), the record itself included, each with the requests it belongs to.
+   */
+  neighbours(bundleId: string, id: number, n = 5): (LogRecord & { reqIds: string[] })[] {
     if (!isRecordId(id)) return [];
     const key = this.bundleKey(bundleId);
     const row = this.db.prepare(SQL.recordById).safeIntegers(true).get(ridOf(key, id)) as
@@ -883,10 +903,22 @@ export class Store {
       .safeIntegers(true)
       .all({
         fileId: row.file_id,
-        lo: ridOf(key, Math.max(0, id - n)),
-        hi: ridOf(key, id + n),
+        lo: ridOf(key, Math.max(0, id - 3 * n)),
+        hi: ridOf(key, id + 3 * n),
       }) as RecordRow[];
-    return rows.map((r) => toLogRecord(bundleId, r));
+    const NONE = -(2n ** 63n);
+    rows.sort((a, b) => {
+      const d = (a.ts ?? NONE) - (b.ts ?? NONE);
+      return d < 0n ? -1 : d > 0n ? 1 : Number(a.id - b.id);
+    });
+    const at = rows.findIndex((r) => Number(r.id) === id);
+    const window = rows.slice(Math.max(0, at - n), at + n + 1);
+    const reqIds = new Map<number, string[]>();
+    for (const l of this.db
+      .prepare<[bigint, string], { record: number; req_id: string }>(SQL.recordLinksMany)
+      .all(key, JSON.stringify(window.map((r) => Number(r.id)))))
+      reqIds.set(l.record, [...(reqIds.get(l.record) ?? []), l.req_id].sort());
+    return window.map((r) => ({ ...toLogRecord(bundleId, r), reqIds: reqIds.get(Number(r.id)) ?? [] }));
   }
 
   recordLinks(bundleId: string, id: number): Link[] {

@@ -1,5 +1,10 @@
 import { Router } from 'express';
-import { RecordDetailSchema, RecordsQuerySchema, SearchResultSchema } from '@kubetrail/model';
+import {
+  RecordDetailQuerySchema,
+  RecordDetailSchema,
+  RecordsQuerySchema,
+  SearchResultSchema,
+} from '@kubetrail/model';
 import type { AppContext } from '../http/context.ts';
 import { sendJson } from '../http/sendJson.ts';
 import { recordDetail } from './records.service.ts';
@@ -11,7 +16,16 @@ export function recordsRoutes(ctx: AppContext): Router {
     sendJson(res, SearchResultSchema, await ctx.queries.run('search', { bundleId: req.params.bundleId, q }));
   });
   r.get('/:bundleId/records/:recordId', (req, res) =>
-    sendJson(res, RecordDetailSchema, recordDetail(ctx, req.params.bundleId, req.params.recordId)),
+    sendJson(
+      res,
+      RecordDetailSchema,
+      recordDetail(
+        ctx,
+        req.params.bundleId,
+        req.params.recordId,
+        RecordDetailQuerySchema.parse(req.query).context,
+      ),
+    ),
   );
   return r;
 }

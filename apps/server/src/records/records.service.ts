@@ -23,15 +23,23 @@ export function searchRecords(
   return ctx.store.searchRecords(bundleId, q, { budgetMs });
 }
 
-/** One record with its neighbouring lines, its links (why it belongs) and related requests. */
-export function recordDetail(ctx: StoreContext, bundleId: string, recordId: string): RecordDetail {
+/**
+ * One record with its neighbouring lines (`context` either side, in time order, with their
+ * requests), its links (why it belongs) and related requests.
+ */
+export function recordDetail(
+  ctx: StoreContext,
+  bundleId: string,
+  recordId: string,
+  context = NEIGHBOURS,
+): RecordDetail {
   requireBundle(ctx, bundleId);
   const id = /^\d{1,15}$/.test(recordId) ? Number(recordId) : null;
   const record = id === null ? null : ctx.store.getRecord(bundleId, id);
   if (id === null || !record) throw AppError.notFound(`record ${recordId}`);
   return {
     record,
-    neighbours: ctx.store.neighbours(bundleId, id, NEIGHBOURS),
+    neighbours: ctx.store.neighbours(bundleId, id, context),
     links: ctx.store.recordLinks(bundleId, id),
     related: ctx.store.relatedRequests(bundleId, id),
   };

@@ -108,7 +108,20 @@ export function buildTimeline(
 
   const origin = parseRfc3339Ns(request.startedAt) ?? 0n;
   const end = parseRfc3339Ns(request.endedAt) ?? origin;
-  const extent = { from: 0, to: Math.max(0, nsToMs(end - origin)) };
+  // The operation: its start until its ladder settled (endedAt), or its last stage if later.
+  let settled = end;
+  for (const t of request.targets)
+    for (const st of t.stages) {
+      const at = st.at === null ? null : parseRfc3339Ns(st.at);
+      if (at !== null && at > settled) settled = at;
+    }
+  const activity = { from: 0, to: Math.max(0, nsToMs(settled - origin)) };
+  // Everything it holds: lines before its start or after it settled stay reachable.
+  const lines = store.requestTimeRange(bundleId, reqId);
+  const extent = {
+    from: Math.min(0, lines.lo === null ? 0 : nsToMs(lines.lo - origin)),
+    to: Math.max(activity.to, lines.hi === null ? 0 : nsToMs(lines.hi - origin)),
+  };
   const from = q.from ?? extent.from;
   const to = q.to ?? extent.to;
   if (to < from) throw AppError.badRequest('`to` must not be before `from`', { from, to });
@@ -287,6 +300,7 @@ export function buildTimeline(
     from,
     to,
     extent,
+    activity,
     lanes: laneList,
     marks,
     buckets,

@@ -243,8 +243,16 @@ export function SwimlaneCanvas(props: Props) {
       if (t) t.textContent = title;
       if (m) m.textContent = cleanLogText(body.length > 300 ? `${body.slice(0, 300)}…` : body);
       tip.hidden = false;
-      const left = Math.min(Math.max(0, x + 14), Math.max(0, s.width - 380));
-      tip.style.transform = `translate(${left}px, ${y + 16}px)`;
+      // Placed in the window, not the lanes' box (which clips): beside the pointer, flipped to
+      // stay inside the window's edges.
+      const box = canvas.getBoundingClientRect();
+      const px = box.left + x;
+      const py = box.top + y;
+      const tw = tip.offsetWidth;
+      const th = tip.offsetHeight;
+      const left = px + 14 + tw > window.innerWidth ? Math.max(4, px - 14 - tw) : px + 14;
+      const top = py + 16 + th > window.innerHeight ? Math.max(4, py - 12 - th) : py + 16;
+      tip.style.transform = `translate(${Math.round(left)}px, ${Math.round(top)}px)`;
     };
     canvas.addEventListener('wheel', onWheel, { passive: false });
     canvas.addEventListener('pointerdown', onDown);

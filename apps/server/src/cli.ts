@@ -3,7 +3,7 @@
  * The `kubetrail` command: serve, ingest, requests, timeline, search.
  * Exit codes: 0 ok, 1 failure, 2 usage error. Expected errors print one line on stderr.
  */
-import { createWriteStream, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdtempSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -635,7 +635,18 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+/** Whether this module is the program (not imported): npm's bin is a symlink to it. */
+function isMain(): boolean {
+  const arg = process.argv[1];
+  if (!arg) return false;
+  try {
+    return realpathSync(resolve(arg)) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isMain()) {
   const code = await main(process.argv);
   // `serve` keeps running: only exit for commands that are done.
   if (code !== 0 || process.argv[2] !== 'serve') process.exitCode = code;

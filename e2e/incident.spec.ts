@@ -212,3 +212,42 @@ test('times show in UTC or, one toggle away, in the browser’s zone', async ({ 
   expect((minutes(local) - minutes(utc) + 1440) % 1440).toBe(330); // UTC+05:30
   await context.close();
 });
+
+test('a drag on the time axis zooms to that range; a drag on the hit histogram narrows the search', async ({
+  page,
+  request,
+}) => {
+  const bundleId = await ensureBundle(request);
+  const tl = new TimelinePage(page);
+  await tl.open(bundleId, 'shop/db');
+  await expect(page).not.toHaveURL(/from=/);
+  const box = (await tl.canvas.boundingBox())!;
+  const y = box.y + 10; // the time axis band
+  await page.mouse.move(box.x + box.width * 0.25, y);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * 0.5, y, { steps: 5 });
+  await page.mouse.move(box.x + box.width * 0.75, y, { steps: 5 });
+  await page.mouse.up();
+  await expect(page).toHaveURL(/from=.*to=/);
+  const zoomed = Number(tl.param('to')) - Number(tl.param('from'));
+  await page.goBack();
+  await expect(page).not.toHaveURL(/from=/);
+  const tlJson = (await (
+    await request.get(`/api/bundles/${bundleId}/requests/${encodeURIComponent(reqIdOf(page))}/timeline`)
+  ).json()) as { activity: { from: number; to: number } };
+  const first = (tlJson.activity.to - tlJson.activity.from) * 1.08;
+  expect(zoomed / first).toBeGreaterThan(0.4);
+  expect(zoomed / first).toBeLessThan(0.6);
+
+  const search = new SearchPage(page);
+  await search.goto(bundleId);
+  await search.search('pod');
+  await expect(search.histogram).toBeVisible();
+  const h = (await search.histogram.boundingBox())!;
+  await page.mouse.move(h.x + h.width * 0.3, h.y + 30);
+  await page.mouse.down();
+  await page.mouse.move(h.x + h.width * 0.6, h.y + 30, { steps: 8 });
+  await page.mouse.up();
+  await expect(page).toHaveURL(/from=.*&to=|to=.*&from=/);
+  await expect(page.getByText(/^Only lines from/)).toBeVisible();
+});

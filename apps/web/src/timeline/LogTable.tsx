@@ -148,6 +148,7 @@ export function LogTable({
                     {laneLabel(l.lane)}
                   </td>
                   <td className="mono log-raw">
+                    {l.record.kind !== 'log' && <span className="kind-tag">{l.record.kind}</span>}
                     {wrap ? (
                       <FoldedText text={l.record.raw} limit={4000} />
                     ) : (

@@ -565,6 +565,10 @@ function Legend() {
         Kubernetes Event
       </li>
       <li>
+        <span className="shape-state" aria-hidden="true" />
+        object state
+      </li>
+      <li>
         <span className="shape-bar" aria-hidden="true" />
         API call
       </li>

@@ -251,3 +251,45 @@ test('a drag on the time axis zooms to that range; a drag on the hit histogram n
   await expect(page).toHaveURL(/from=.*&to=|to=.*&from=/);
   await expect(page.getByText(/^Only lines from/)).toBeVisible();
 });
+
+test('dark mode darkens the page and the timeline canvas, and is remembered', async ({ page, request }) => {
+  const bundleId = await ensureBundle(request);
+  const tl = new TimelinePage(page);
+  await tl.open(bundleId, 'shop/db');
+  const canvasCorner = () =>
+    page.evaluate(() => {
+      const doc = (globalThis as unknown as { document: { querySelector(s: string): unknown } }).document;
+      const c = doc.querySelector('.lanes-canvas canvas') as {
+        getContext(k: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: number[] } };
+      };
+      const d = c.getContext('2d').getImageData(2, 2, 1, 1).data;
+      return (d[0]! + d[1]! + d[2]!) / 3;
+    });
+  expect(await canvasCorner()).toBeGreaterThan(200);
+  await page.getByRole('combobox', { name: 'Colour theme' }).selectOption('dark');
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  await expect.poll(canvasCorner).toBeLessThan(60);
+  await page.reload();
+  await tl.loaded();
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  await page.screenshot({ path: artifact('incident-dark.png'), fullPage: true });
+});
+
+test('a line’s neighbours are in time order, say which request each belongs to, and widen by 50', async ({
+  page,
+  request,
+}) => {
+  const bundleId = await ensureBundle(request);
+  const tl = new TimelinePage(page);
+  await tl.open(bundleId, 'shop/db');
+  await tl.stoppedAt.getByRole('button', { name: 'Show the line' }).click();
+  const list = tl.details.getByRole('list', { name: 'Neighbouring lines' });
+  const items = list.getByRole('listitem');
+  await expect(items.first()).toBeVisible();
+  await expect(list).toContainText('this request');
+  const before = await items.count();
+  const stamps = await list.locator('.neighbour > .mono:nth-child(2)').allTextContents();
+  expect([...stamps].sort()).toEqual(stamps);
+  await tl.details.getByRole('button', { name: '50 more either side' }).click();
+  await expect.poll(() => items.count()).toBeGreaterThan(before);
+});

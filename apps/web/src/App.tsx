@@ -6,6 +6,7 @@ import { BundlesPage } from './bundles/BundlesPage';
 import { Empty, Loading } from './components/States';
 import { RequestsPage } from './requests/RequestsPage';
 import { SearchPage } from './search/SearchPage';
+import { ThemeToggle } from './components/ThemeToggle';
 import { TimeZoneToggle } from './components/TimeZoneToggle';
 
 // The timeline (canvas, recharts) is the heaviest page: load it on first use.
@@ -22,6 +23,7 @@ export function App() {
         <span className="tagline">follow one Kubernetes operation through the cluster's logs</span>
         <span className="header-spacer" />
         <TimeZoneToggle />
+        <ThemeToggle />
       </header>
       <main className="app-main">
         <Suspense fallback={<Loading what="page" />}>

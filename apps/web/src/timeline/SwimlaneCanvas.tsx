@@ -26,6 +26,8 @@ interface Props {
   originEpochMs: number;
   selected: number | null;
   loading: boolean;
+  /** The colour theme: a change redraws with its colours. */
+  theme?: 'light' | 'dark';
   onSelect: (recordId: number) => void;
   /** A trace span's bar was clicked: its index in the timeline's `spans`. */
   onSelectSpan?: (spanIndex: number) => void;

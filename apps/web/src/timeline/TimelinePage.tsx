@@ -10,6 +10,7 @@ import { cleanLogText } from '../lib/ansi';
 import { copyText } from '../lib/clipboard';
 import { useDocumentTitle } from '../lib/useDocumentTitle';
 import { formatCount, formatDuration } from '../lib/format';
+import { useTheme } from '../lib/theme';
 import { useTimeFormat } from '../lib/timeFormat';
 import { requestsBackHref } from '../requests/url';
 import { tickLabel } from './axis';
@@ -49,6 +50,8 @@ export function TimelinePage() {
   const setUrl = (patch: Partial<TimelineUrlState>, push = false) =>
     navigate(getUrl(bundleId, reqId, { ...url, ...patch }), { replace: !push });
   const fmt = useTimeFormat();
+  // The canvas reads its colours at each frame: a new theme redraws it.
+  const { theme } = useTheme();
   const [showKeys, setShowKeys] = useState(false);
 
   // The drawing width, measured; nothing is fetched before it is known (the server buckets by it).
@@ -390,6 +393,7 @@ export function TimelinePage() {
                     originEpochMs={originMs}
                     selected={url.sel}
                     loading={tq.isFetching}
+                    theme={theme}
                     onSelect={(id) => setUrl({ sel: id, span: null })}
                     onSelectSpan={(i) => {
                       const sp = data.spans[i];

@@ -55,7 +55,7 @@ export function drawTimeline(
   const tk = ticks(view.from, view.to, W, o.originEpochMs);
   ctx.fillStyle = COLORS.grid;
   for (const t of tk) ctx.fillRect(Math.round(X(t.t)), TOP, 1, H - TOP);
-  ctx.fillStyle = '#fbfcfd';
+  ctx.fillStyle = COLORS.axisBg;
   ctx.fillRect(0, 0, W, AXIS_H);
   ctx.fillStyle = COLORS.axisLine;
   ctx.fillRect(0, AXIS_H - 1, W, 1);
@@ -226,7 +226,7 @@ export function drawTimeline(
   }
 
   // Stage lines with labels in the stage band; failed stages and the stop point win space.
-  ctx.fillStyle = '#fbfcfd';
+  ctx.fillStyle = COLORS.axisBg;
   ctx.fillRect(0, AXIS_H, W, STAGE_H);
   ctx.fillStyle = COLORS.laneLine;
   ctx.fillRect(0, TOP - 1, W, 1);
@@ -257,7 +257,7 @@ export function drawTimeline(
     const tw = ctx.measureText(label).width;
     const lx = place(x, tw);
     if (lx !== null) {
-      ctx.fillStyle = bold ? '#fdecec' : '#ffffff';
+      ctx.fillStyle = bold ? COLORS.stopLabelBg : COLORS.labelBg;
       ctx.fillRect(lx - 2, AXIS_H + 2, tw + 4, STAGE_H - 4);
       ctx.fillStyle = color;
       ctx.fillText(label, lx, AXIS_H + STAGE_H / 2);

@@ -102,9 +102,15 @@ test('Back undoes a zoom; a failed window load says so instead of loading foreve
   const tl = new TimelinePage(page);
   await tl.open(bundleId, 'shop/db');
   const start = page.url();
+  const toolbar = page.getByRole('toolbar', { name: 'Timeline controls' });
+  const lanesTop = async () => (await tl.canvas.boundingBox())!.y;
+  const top = await lanesTop();
   await tl.canvas.focus();
   await page.keyboard.press('+');
   await expect(page).toHaveURL(/from=.*to=/);
+  // The toolbar keeps one row whatever the window label says: the lanes do not move.
+  expect((await toolbar.boundingBox())!.height).toBeLessThan(48);
+  expect(await lanesTop()).toBe(top);
   await page.goBack();
   await expect(page).toHaveURL(start);
 

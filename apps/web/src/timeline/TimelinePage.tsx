@@ -329,7 +329,11 @@ export function TimelinePage() {
             </span>
             <span className="toolbar-spacer" />
             {view && origin && (
-              <span className="window-label small muted" aria-live="polite">
+              <span
+                className="window-label small muted"
+                aria-live="polite"
+                title={`${tickLabel(originMs + view.from, labelStep(span(view)))} → ${tickLabel(originMs + view.to, labelStep(span(view)))}`}
+              >
                 {tickLabel(originMs + view.from, labelStep(span(view)))} →{' '}
                 {tickLabel(originMs + view.to, labelStep(span(view)))} {fmt.zone === 'utc' ? 'UTC' : 'local'}{' '}
                 ({formatDuration(span(view))})

@@ -6,6 +6,11 @@ type Db = Database.Database;
 
 /** Matching lines are counted up to this many (the UI shows "10 000+"). */
 export const SEARCH_COUNT_CAP = 10_000;
+/**
+ * Once its page is full, a search counts the rest for this long at most (ms): a count that needs
+ * every line read (a rare needle whose words are common) must not delay the page it came for.
+ */
+export const COUNT_AFTER_PAGE_MS = 300;
 
 /**
  * Full-text candidates sorted by time in SQL at most: above this many, lines are walked in time
@@ -157,7 +162,15 @@ export class RecordSearch {
     key: bigint,
     scope: SearchScope,
     text: SearchText,
-    opts: { offset: number; limit: number; deadline: number; countCap?: number; around?: bigint | null },
+    opts: {
+      offset: number;
+      limit: number;
+      deadline: number;
+      countCap?: number;
+      around?: bigint | null;
+      /** Counting time left once the page is full (ms; default COUNT_AFTER_PAGE_MS). */
+      countAfterPageMs?: number;
+    },
   ): { hits: Hit[]; offset: number; total: number; capped: boolean; partial: boolean } {
     const around = opts.around ?? null;
     const lead = Math.floor(opts.limit / 4);
@@ -181,6 +194,11 @@ export class RecordSearch {
           }
         } else if (total >= offset && hits.length < opts.limit) hits.push(hit);
         total++;
+        if (hits.length === opts.limit && total === offset + opts.limit)
+          this.deadline = Math.min(
+            this.deadline,
+            performance.now() + (opts.countAfterPageMs ?? COUNT_AFTER_PAGE_MS),
+          );
         // One past what is reported is counted, to know that there are more.
         if (offset >= 0 && total > Math.max(cap, offset + opts.limit)) {
           capped = true;

@@ -181,6 +181,27 @@ describe('literal search (the default)', () => {
     expect(h.partial).toBe(true);
   });
 
+  it('answers once its page is full, counting the rest only briefly (a partial count says so)', () => {
+    const store = openStore(join(mkdtempSync(join(tmpdir(), 'kt-search-')), 'db', 'k.db'));
+    stores.push(store);
+    store.beginBundle({ id: 'p', name: 'p', sizeBytes: 1 });
+    const w = store.createWriter('p');
+    const f = w.addFile(file('kubelet.log', 'kubelet', 'n'));
+    const n = SEARCH_COUNT_CAP + 5_000;
+    w.addRecords(
+      f,
+      Array.from({ length: n }, (_, i) => klog(i + 1, i, 'info', `probe ${i} (ok)`, null)),
+    );
+    w.finish();
+    // "(ok)": a common word, so lines are walked; the page fills at once, the count would read all.
+    const quick = store.searchRecords('p', { q: '(ok)', offset: 0, limit: 5 }, { countAfterPageMs: -1 });
+    expect(quick.hits.map((h) => h.record.id)).toEqual([0, 1, 2, 3, 4]);
+    expect(quick).toMatchObject({ partial: true });
+    expect(quick.total).toBeLessThan(SEARCH_COUNT_CAP);
+    const full = store.searchRecords('p', { q: '(ok)', offset: 0, limit: 5 }, { countAfterPageMs: 60_000 });
+    expect(full).toMatchObject({ partial: false, capped: true, total: SEARCH_COUNT_CAP });
+  });
+
   it('counts matches up to the cap and says there are more', () => {
     const store = openStore(join(mkdtempSync(join(tmpdir(), 'kt-search-')), 'db', 'k.db'));
     stores.push(store);

@@ -944,7 +944,7 @@ export class Store {
   searchRecords(
     bundleId: string,
     query: StoreSearchQuery,
-    opts: { budgetMs?: number; lanes?: readonly number[] | null } = {},
+    opts: { budgetMs?: number; lanes?: readonly number[] | null; countAfterPageMs?: number } = {},
   ): SearchResult {
     const key = this.bundleKey(bundleId);
     const mode = query.mode ?? 'literal';
@@ -964,6 +964,7 @@ export class Store {
         offset: query.offset,
         limit: query.limit,
         deadline: performance.now() + (opts.budgetMs ?? DEFAULT_SEARCH_BUDGET_MS),
+        countAfterPageMs: opts.countAfterPageMs,
       }),
     );
     return {

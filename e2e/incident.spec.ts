@@ -245,6 +245,20 @@ test('a drag on the time axis zooms to that range; a drag on the hit histogram n
   expect(zoomed / first).toBeGreaterThan(0.4);
   expect(zoomed / first).toBeLessThan(0.6);
 
+  // The log-volume histogram: a click changes nothing, a drag selects the window.
+  const volume = page.getByRole('figure', { name: 'Log volume' });
+  const vb = (await volume.boundingBox())!;
+  await page.mouse.click(vb.x + vb.width * 0.5, vb.y + 30);
+  await expect(page).not.toHaveURL(/from=/);
+  await page.mouse.move(vb.x + vb.width * 0.3, vb.y + 30);
+  await page.mouse.down();
+  await page.mouse.move(vb.x + vb.width * 0.45, vb.y + 30, { steps: 6 });
+  await page.mouse.move(vb.x + vb.width * 0.6, vb.y + 30, { steps: 6 });
+  await page.mouse.up();
+  await expect(page).toHaveURL(/from=.*to=/);
+  const picked = Number(tl.param('to')) - Number(tl.param('from'));
+  expect(picked).toBeLessThan(first * 0.6);
+
   const search = new SearchPage(page);
   await search.goto(bundleId);
   await search.search('pod');

@@ -158,12 +158,30 @@ describe('requests', () => {
     expect(page.total).toBe(2);
   });
 
+  it('hides system requests unless asked (system=include|only), and says how many it hid', async () => {
+    const { app, store } = setup();
+    store.db.prepare('UPDATE requests SET system = 1 WHERE req_id = ?').run(SEED.otherReqId);
+    const users = RequestListSchema.parse((await request(app).get(`${B}/requests`).expect(200)).body);
+    expect(users.requests.map((r) => r.reqId)).toEqual([SEED.reqId]);
+    expect(users.systemHidden).toBe(1);
+    const all = RequestListSchema.parse(
+      (await request(app).get(`${B}/requests?system=include`).expect(200)).body,
+    );
+    expect(all.total).toBe(2);
+    const only = RequestListSchema.parse(
+      (await request(app).get(`${B}/requests?system=only`).expect(200)).body,
+    );
+    expect(only.requests.map((r) => r.reqId)).toEqual([SEED.otherReqId]);
+    expectError(await request(app).get(`${B}/requests?system=yes`), 400, 'invalid_input');
+  });
+
   it('refuses bad filters with 400', async () => {
     const { app } = setup();
     expectError(await request(app).get(`${B}/requests?outcome=maybe`), 400, 'invalid_input');
     expectError(await request(app).get(`${B}/requests?limit=0`), 400);
     expectError(await request(app).get(`${B}/requests?limit=abc`), 400);
     expectError(await request(app).get(`${B}/requests?from=yesterday`), 400);
+    expectError(await request(app).get(`${B}/requests?since=yesterday`), 400);
     expectError(await request(app).get(`${B}/requests?outcome=failed&outcome=complete`), 400);
   });
 
@@ -215,6 +233,18 @@ describe('timeline', () => {
     });
   });
 
+  it('frames the operation (until its ladder settled) and keeps later lines reachable', async () => {
+    const { app, store } = setup();
+    // The operation settled 500 ms in; its last stage is at 2.1 s, its last line at 2.2 s.
+    store.db
+      .prepare("UPDATE requests SET body = json_set(body, '$.endedAt', ?) WHERE req_id = ?")
+      .run('2024-06-10T11:35:38.620000000Z', SEED.reqId);
+    const tl = TimelineSchema.parse((await request(app).get(`${R}/timeline`).expect(200)).body);
+    expect(tl.activity).toEqual({ from: 0, to: 2100 });
+    expect(tl.extent).toEqual({ from: 0, to: 2200 });
+    expect(tl.marks.some((m) => m.recordId === 65)).toBe(true);
+  });
+
   it('buckets a dense lane when the width is small, keeping the worst line as representative', async () => {
     const { app } = setup();
     const tl = TimelineSchema.parse((await request(app).get(`${R}/timeline?width=20`).expect(200)).body);
@@ -262,8 +292,11 @@ describe('records', () => {
 
   it('turns FTS syntax errors and missing q into 400, not 500', async () => {
     const { app } = setup();
-    expectError(await request(app).get(`${B}/records?q=${encodeURIComponent('"unbalanced')}`), 400);
-    expectError(await request(app).get(`${B}/records?q=${encodeURIComponent('AND OR (')}`), 400);
+    const fts = (q: string) => `${B}/records?mode=fts&q=${encodeURIComponent(q)}`;
+    expectError(await request(app).get(fts('"unbalanced')), 400);
+    expectError(await request(app).get(fts('AND OR (')), 400);
+    expectError(await request(app).get(fts(Array(80).fill('a*').join(' OR '))), 400, 'bad_query');
+    expectError(await request(app).get(`${B}/records?q=x&mode=regex`), 400, 'invalid_input');
     expectError(await request(app).get(`${B}/records`), 400, 'invalid_input');
     expectError(await request(app).get(`${B}/records?q=x&limit=9999`), 400);
   });

@@ -19,6 +19,9 @@ import {
 import { apiNotFound, errorMiddleware } from './http/errorMiddleware.ts';
 import { allowedHostNames, requestOriginGuard } from './http/requestOrigin.ts';
 import { securityHeaders } from './http/securityHeaders.ts';
+import { linesRoutes } from './lines/lines.routes.ts';
+import { inProcessRunner, type QueryRunner } from './queries/queries.ts';
+import { workerRunner } from './queries/queryRunner.ts';
 import { recordsRoutes } from './records/records.routes.ts';
 import { requestsRoutes } from './requests/requests.routes.ts';
 import { webAppRoutes } from './static/webApp.ts';
@@ -44,6 +47,13 @@ export interface CreateAppOptions {
    * server binds (`--host`) and `--allowed-host` names. See `http/requestOrigin.ts`.
    */
   hosts?: { bind?: string; allowed?: readonly string[] };
+  /**
+   * Run searches (and other queries whose cost depends on the input) in a worker thread, each
+   * within `queryBudgetMs`. Default: true for a file database, false for `:memory:`.
+   */
+  queryInWorker?: boolean;
+  /** Time budget of one search (ms). Default HTTP_QUERY_BUDGET_MS. */
+  queryBudgetMs?: number;
 }
 
 export interface KubetrailApp extends Express {
@@ -52,6 +62,8 @@ export interface KubetrailApp extends Express {
     idle(): Promise<void>;
     /** The live OTLP receiver's bundle (tests flush its pending correlation). */
     live: LiveTraces;
+    /** Where searches run (closed when the server stops). */
+    queries: QueryRunner;
   };
 }
 
@@ -70,12 +82,17 @@ export function createApp(opts: CreateAppOptions): KubetrailApp {
     log: opts.log ?? consoleLogger,
     ingestInWorker: opts.ingestInWorker ?? opts.store.file !== ':memory:',
     jobs: new Set(),
+    queries:
+      (opts.queryInWorker ?? opts.store.file !== ':memory:')
+        ? workerRunner(opts.store.file, { budgetMs: opts.queryBudgetMs })
+        : inProcessRunner({ store: opts.store }, opts.queryBudgetMs),
   };
 
   const app = express() as unknown as KubetrailApp;
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('query parser', 'simple');
+  app.locals.queries = ctx.queries;
   app.locals.idle = async () => {
     while (ctx.jobs.size > 0) await Promise.allSettled([...ctx.jobs]);
   };
@@ -100,6 +117,7 @@ export function createApp(opts: CreateAppOptions): KubetrailApp {
   api.use('/bundles', bundlesRoutes(ctx));
   api.use('/bundles', requestsRoutes(ctx));
   api.use('/bundles', timelineRoutes(ctx));
+  api.use('/bundles', linesRoutes(ctx));
   api.use('/bundles', exportRoutes(ctx));
   api.use('/bundles', recordsRoutes(ctx));
   api.use('/bundles', histogramRoutes(ctx));

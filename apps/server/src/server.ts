@@ -94,6 +94,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
         server.close(() => r());
         server.closeAllConnections();
       });
+      await app.locals.queries.close();
       store.close();
     },
   };

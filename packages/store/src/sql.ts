@@ -100,8 +100,8 @@ export const SQL = {
   insertSpanLink: `INSERT OR IGNORE INTO span_links (bundle, req_id, span, kind, evidence) VALUES (?, ?, ?, ?, ?)`,
   insertObject: `INSERT OR IGNORE INTO request_objects (bundle, object, req_id) VALUES (?, ?, ?)`,
   insertRequest: `INSERT OR REPLACE INTO requests (bundle, req_id, started_ns, ended_ns, outcome, user, verbs,
-    resources, namespaces, search, body) VALUES (@bundle, @reqId, @startedNs, @endedNs, @outcome, @user, @verbs,
-    @resources, @namespaces, @search, @body)`,
+    resources, namespaces, search, body, system) VALUES (@bundle, @reqId, @startedNs, @endedNs, @outcome, @user,
+    @verbs, @resources, @namespaces, @search, @body, @system)`,
   countRequests: `SELECT count(*) AS n FROM requests WHERE bundle = ?`,
 
   getRequest: `SELECT body FROM requests WHERE bundle = ? AND req_id = ?`,
@@ -127,27 +127,11 @@ export const SQL = {
     JOIN spans s ON s.bundle = l.bundle AND s.id = l.span
     WHERE l.bundle = ? AND l.req_id = ? ORDER BY s.start_ns, s.id`,
 
-  search: `SELECT r.*, f.path, snippet(records_fts, 0, char(2), char(3), '…', 24) AS snippet,
-    snippet(records_fts, 1, char(2), char(3), '…', 16) AS fields_snippet
-    FROM records_fts JOIN records r ON r.rid = records_fts.rowid
-    JOIN files f ON f.bundle = r.bundle AND f.file_id = r.file_id
-    WHERE records_fts MATCH @match AND records_fts.rowid BETWEEN @lo AND @hi
-    ORDER BY records_fts.rowid LIMIT @limit OFFSET @offset`,
-  searchCount: `SELECT count(*) AS n FROM (SELECT 1 FROM records_fts JOIN records r ON r.rid = records_fts.rowid
-    WHERE records_fts MATCH @match AND records_fts.rowid BETWEEN @lo AND @hi LIMIT @cap)`,
-
   histogram: `SELECT (ts - @from) / @width AS b, severity, count(*) AS n FROM record_times
     WHERE bundle = @bundle AND ts BETWEEN @from AND @to GROUP BY b, severity`,
   histogramForRequest: `SELECT (l.ts - @from) / @width AS b, l.severity, count(*) AS n
     FROM links l INDEXED BY links_by_time
     WHERE l.bundle = @bundle AND l.req_id = @reqId AND l.ts BETWEEN @from AND @to GROUP BY b, l.severity`,
-  /** Full-text matches per bucket and severity; with @reqId, only that request's records. */
-  histogramOfMatches: `SELECT (r.ts - @from) / @width AS b, r.severity, count(*) AS n
-    FROM records_fts JOIN records r ON r.rid = records_fts.rowid
-    WHERE records_fts MATCH @match AND records_fts.rowid BETWEEN @lo AND @hi AND r.ts BETWEEN @from AND @to
-      AND (@reqId IS NULL OR EXISTS (SELECT 1 FROM links l
-        WHERE l.bundle = @bundle AND l.req_id = @reqId AND l.record = r.rid - @lo))
-    GROUP BY b, r.severity`,
   timeRange: `SELECT (SELECT min(ts) FROM record_times WHERE bundle = @bundle AND ts > ${NO_TS}) AS lo,
     (SELECT nullif(max(ts), ${NO_TS}) FROM record_times WHERE bundle = @bundle) AS hi`,
   timeRangeForRequest: `SELECT
@@ -155,7 +139,8 @@ export const SQL = {
     (SELECT max(ts) FROM links INDEXED BY links_by_time WHERE bundle = @bundle AND req_id = @reqId) AS hi`,
 } as const;
 
-const REQUEST_FILTER = `FROM requests WHERE bundle = @bundle
+/** Every filter but `system` (the count of hidden system requests shares it). */
+const REQUEST_FILTER_BASE = `FROM requests WHERE bundle = @bundle
     AND (@outcome IS NULL OR outcome = @outcome)
     AND (@user IS NULL OR user = @user)
     AND (@verb IS NULL OR instr(verbs, ' ' || @verb || ' ') > 0)
@@ -163,7 +148,11 @@ const REQUEST_FILTER = `FROM requests WHERE bundle = @bundle
     AND (@namespace IS NULL OR instr(namespaces, ' ' || @namespace || ' ') > 0)
     AND (@q IS NULL OR instr(search, @q) > 0)
     AND (@fromNs IS NULL OR ended_ns >= @fromNs)
-    AND (@toNs IS NULL OR started_ns <= @toNs)`;
+    AND (@toNs IS NULL OR started_ns <= @toNs)
+    AND (@sinceNs IS NULL OR started_ns >= @sinceNs)
+    AND (@untilNs IS NULL OR started_ns <= @untilNs)`;
+/** `@system`: null lists every request, 0 users' operations, 1 control-plane activity. */
+const REQUEST_FILTER = `${REQUEST_FILTER_BASE} AND (@system IS NULL OR system = @system)`;
 
 /** ORDER BY cannot be bound, so each sort order is its own constant statement. */
 export const LIST_REQUESTS = {
@@ -174,6 +163,8 @@ export const LIST_REQUESTS = {
     ORDER BY CASE outcome WHEN 'rejected' THEN 0 WHEN 'failed' THEN 1 WHEN 'incomplete' THEN 2 ELSE 3 END,
     started_ns, req_id LIMIT @limit OFFSET @offset`,
   count: `SELECT count(*) AS n ${REQUEST_FILTER}`,
+  /** System requests the other filters match (what `system=exclude` leaves out). */
+  countSystem: `SELECT count(*) AS n ${REQUEST_FILTER_BASE} AND system = 1`,
 } as const;
 
 /** The live OTLP receiver appends to a ready bundle: the next free file and span numbers. */
@@ -283,3 +274,79 @@ export const LEASE_SQL = {
     requests = 0, ts_from = NULL, ts_to = NULL, fts_built = 0, fts_upto = NULL
     WHERE key = @key AND status = 'ingesting' AND lease IS @lease`,
 };
+
+/**
+ * Search (recordSearch.ts). `kt_hit(message, raw, fields)` is a function the store registers on its
+ * connection: it checks a line against the current literal needle and stops the statement when
+ * the search's time budget is spent; `kt_tick()` only does the latter.
+ */
+const SEARCH_SCOPE_R = `AND (@component IS NULL OR r.component = @component) AND (@node IS NULL OR r.node = @node)`;
+const SEARCH_IN_FTS = (rid: string) =>
+  `${rid} IN (SELECT rowid FROM records_fts WHERE records_fts MATCH @match AND rowid BETWEEN @lo AND @hi)`;
+const SEARCH_LANES = `AND (@lanes IS NULL OR l.lane IN (SELECT value FROM json_each(@lanes)))`;
+
+/** The full-text candidates of the bundle and request scope, in time order (run when they are few). */
+const searchCandidates = (check: string) => `SELECT r.rid, r.ts, r.severity
+    FROM records_fts CROSS JOIN records r ON r.rid = records_fts.rowid
+    WHERE records_fts MATCH @match AND records_fts.rowid BETWEEN @lo AND @hi
+      AND (@fromNs IS NULL OR r.ts >= @fromNs) AND (@toNs IS NULL OR r.ts <= @toNs)
+      AND r.severity >= @minSeverity ${SEARCH_SCOPE_R}
+      AND (@reqId IS NULL OR EXISTS (SELECT 1 FROM links l
+        WHERE l.bundle = @bundle AND l.req_id = @reqId AND l.record = r.rid - @lo ${SEARCH_LANES}))
+      AND ${check}
+    ORDER BY r.ts, r.rid`;
+
+/** Every line of the bundle in scope, in time order (`record_times` never holds a NULL time). */
+const searchWalkBundle = (check: string) => `SELECT t.rid, t.ts, t.severity
+    FROM record_times t CROSS JOIN records r ON r.rid = t.rid
+    WHERE t.bundle = @bundle AND t.ts >= @fromTs AND t.ts <= @toTs AND t.severity >= @minSeverity
+      ${SEARCH_SCOPE_R} AND ${check}
+    ORDER BY t.ts, t.rid`;
+
+/** Every line of one request in scope, in time order (untimed lines first, when no window is set). */
+const searchWalkRequest = (check: string, windowed: boolean) => `SELECT (l.bundle << 40) + l.record AS rid,
+    l.ts, l.severity FROM links l INDEXED BY links_by_time
+    CROSS JOIN records r ON r.rid = (l.bundle << 40) + l.record
+    WHERE l.bundle = @bundle AND l.req_id = @reqId
+      ${windowed ? 'AND l.ts >= @fromTs AND l.ts <= @toTs' : ''}
+      AND l.severity >= @minSeverity ${SEARCH_LANES} ${SEARCH_SCOPE_R} AND ${check}
+    ORDER BY l.ts, l.record`;
+
+const LITERAL_CHECK = 'kt_hit(r.message, r.raw, r.log_fields)';
+const TICK = 'kt_tick()';
+
+export const SEARCH_SQL = {
+  /** Full-text candidates of the bundle, counted up to @cap (no row is read). */
+  countCandidates: `SELECT count(*) FROM (SELECT 1 FROM records_fts
+    WHERE records_fts MATCH @match AND rowid BETWEEN @lo AND @hi LIMIT @cap)`,
+  candidatesLiteral: searchCandidates(LITERAL_CHECK),
+  candidatesFts: searchCandidates(TICK),
+  walkBundleLiteral: searchWalkBundle(LITERAL_CHECK),
+  walkBundleFts: searchWalkBundle(`${SEARCH_IN_FTS('t.rid')} AND ${TICK}`),
+  walkRequestLiteral: searchWalkRequest(LITERAL_CHECK, false),
+  walkRequestLiteralWindow: searchWalkRequest(LITERAL_CHECK, true),
+  walkRequestFts: searchWalkRequest(`${SEARCH_IN_FTS('(l.bundle << 40) + l.record')} AND ${TICK}`, false),
+  walkRequestFtsWindow: searchWalkRequest(
+    `${SEARCH_IN_FTS('(l.bundle << 40) + l.record')} AND ${TICK}`,
+    true,
+  ),
+  /** Every line of a request in scope (no text): `walkRequest…` without reading records. */
+  requestLines: `SELECT (l.bundle << 40) + l.record AS rid, l.ts, l.severity FROM links l INDEXED BY links_by_time
+    WHERE l.bundle = @bundle AND l.req_id = @reqId AND l.severity >= @minSeverity ${SEARCH_LANES} AND ${TICK}
+    ORDER BY l.ts, l.record`,
+  requestLinesWindow: `SELECT (l.bundle << 40) + l.record AS rid, l.ts, l.severity FROM links l INDEXED BY links_by_time
+    WHERE l.bundle = @bundle AND l.req_id = @reqId AND l.ts >= @fromTs AND l.ts <= @toTs
+      AND l.severity >= @minSeverity ${SEARCH_LANES} AND ${TICK}
+    ORDER BY l.ts, l.record`,
+  /** How each of a page of records joined one request, and its lane signature. */
+  requestLineLinks: `SELECT l.record, l.kind, k.sig FROM links l
+    LEFT JOIN link_lanes k ON k.bundle = l.bundle AND k.lane = l.lane
+    WHERE l.bundle = @bundle AND l.req_id = @reqId AND l.record IN (SELECT value FROM json_each(@ids))`,
+  /** Full rows of a page of records, by id (@ids: a JSON array of bundle-local ids). */
+  rows: `SELECT r.*, f.path FROM records r JOIN files f ON f.bundle = r.bundle AND f.file_id = r.file_id
+    WHERE r.rid IN (SELECT (@bundle << 40) + value FROM json_each(@ids))`,
+  /** FTS5 snippets of a page of records (advanced mode), by id. */
+  ftsSnippets: `SELECT rowid AS rid, snippet(records_fts, 0, char(2), char(3), '…', 24) AS snippet,
+    snippet(records_fts, 1, char(2), char(3), '…', 16) AS fields_snippet
+    FROM records_fts WHERE records_fts MATCH @match AND rowid IN (SELECT (@bundle << 40) + value FROM json_each(@ids))`,
+} as const;

@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import type { FileInfo, ParsedRecord, Request } from '@kubetrail/model';
+import type { FileInfo, ParsedRecord, Request, RequestsQuery } from '@kubetrail/model';
 import { loadMigrations, migrate } from './migrate.ts';
 import { StoreError } from './storeError.ts';
 import { INGEST_BUSY_TIMEOUT_MS, openStore, type Store } from './store.ts';
-import { SQL, TIMELINE_SQL } from './sql.ts';
+import { SEARCH_SQL, SQL, TIMELINE_SQL } from './sql.ts';
 
 const T0 = 1718019340_000_000_000n; // 2024-06-10T11:35:40Z
 
@@ -328,7 +328,7 @@ describe('store', () => {
   it('reports an FTS syntax error as bad_query, not a crash', () => {
     const store = openStore(tempDb());
     loadBundle(store, 'b1', ['hello world']);
-    expect(() => store.searchRecords('b1', { q: '"unbalanced', offset: 0, limit: 10 })).toThrow(
+    expect(() => store.searchRecords('b1', { q: '"unbalanced', mode: 'fts', offset: 0, limit: 10 })).toThrow(
       expect.objectContaining({ code: 'bad_query' }) as Error,
     );
     store.close();
@@ -366,13 +366,17 @@ describe('store', () => {
     correlatedBundle(store);
     store.finishBundle('b1', report(3));
     expect(store.getBundle('b1')?.requests).toBe(2);
-    const base = { sort: 'time', offset: 0, limit: 100 } as const;
+    const base = { sort: 'time', system: 'exclude', offset: 0, limit: 100 } as const;
     expect(store.listRequests('b1', base).total).toBe(2);
     expect(store.listRequests('b1', { ...base, outcome: 'failed' }).requests.map((r) => r.reqId)).toEqual([
       'r1',
     ]);
     expect(store.listRequests('b1', { ...base, user: 'bob' }).requests.map((r) => r.reqId)).toEqual(['r2']);
     expect(store.listRequests('b1', { ...base, q: 'WEB-API' }).requests.map((r) => r.reqId)).toEqual(['r2']);
+    // A target as the list shows it.
+    expect(store.listRequests('b1', { ...base, q: 'shop/web-api' }).requests.map((r) => r.reqId)).toEqual([
+      'r2',
+    ]);
     expect(store.listRequests('b1', { ...base, namespace: 'shop' }).total).toBe(2);
     expect(store.getRequest('b1', 'r1')?.records).toBe(2);
     expect(() => store.listRequests('b1', { ...base, from: 'yesterday' })).toThrow(/RFC 3339/);
@@ -413,6 +417,53 @@ describe('store', () => {
     reopened.close();
   });
 
+  it('lists system requests apart: hidden by default, counted, one filter away', () => {
+    const store = openStore(tempDb());
+    loadBundle(store, 'b1', ['one', 'two', 'three']);
+    store.saveCorrelation('b1', () => ({
+      requests: [
+        request('r1', 'web', 'complete'),
+        { ...request('r2', 'coredns', 'complete'), user: null, system: true },
+        {
+          ...request('r3', 'kube-proxy', 'failed'),
+          user: null,
+          system: true,
+          startedAt: '2024-06-10T11:40:00.000000000Z',
+          endedAt: '2024-06-10T11:41:00.000000000Z',
+        },
+      ],
+      objects: [],
+    }));
+    const base = { sort: 'time', system: 'exclude', offset: 0, limit: 100 } as const;
+    const ids = (q: Partial<RequestsQuery>) =>
+      store.listRequests('b1', { ...base, ...q }).requests.map((r) => r.reqId);
+    expect(ids({})).toEqual(['r1']);
+    expect(store.listRequests('b1', base).systemHidden).toBe(2);
+    expect(store.listRequests('b1', { ...base, outcome: 'failed' })).toMatchObject({
+      total: 0,
+      systemHidden: 1,
+    });
+    expect(ids({ system: 'include' })).toEqual(['r1', 'r2', 'r3']);
+    expect(store.listRequests('b1', { ...base, system: 'include' }).systemHidden).toBe(0);
+    expect(ids({ system: 'only' })).toEqual(['r2', 'r3']);
+    // since/until bound the start; from/to keep meaning "active in".
+    expect(ids({ system: 'include', since: '2024-06-10T11:39:00Z' })).toEqual(['r3']);
+    expect(ids({ system: 'include', until: '2024-06-10T11:39:00Z' })).toEqual(['r1', 'r2']);
+    expect(ids({ system: 'include', from: '2024-06-10T11:40:30Z' })).toEqual(['r3']);
+
+    // A database whose requests were saved before migration 0008 gets the column from the body.
+    const file = store.file;
+    store.db.exec(`UPDATE requests SET system = 0; DELETE FROM schema_migrations WHERE id = 8;
+      ALTER TABLE requests DROP COLUMN system`);
+    store.close();
+    const again = openStore(file);
+    expect(again.listRequests('b1', { ...base, system: 'only' }).requests.map((r) => r.reqId)).toEqual([
+      'r2',
+      'r3',
+    ]);
+    again.close();
+  });
+
   it('answers request records and search after correlation', () => {
     const store = openStore(tempDb());
     correlatedBundle(store);
@@ -442,8 +493,10 @@ describe('store', () => {
     expect(total(store.histogram('b1', { buckets: 3, q: 'three', reqId: 'r1' }))).toBe(0);
     expect(total(store.histogram('b1', { buckets: 3, q: 'three' }))).toBe(1);
     for (const bad of ['AND (', '*', '"']) {
-      expect(() => store.histogram('b1', { buckets: 3, q: bad }), bad).toThrow(StoreError);
-      expect(() => store.searchRecords('b1', { q: bad, offset: 0, limit: 1 }), bad).toThrow(StoreError);
+      expect(() => store.histogram('b1', { buckets: 3, q: bad, mode: 'fts' }), bad).toThrow(StoreError);
+      expect(() => store.searchRecords('b1', { q: bad, mode: 'fts', offset: 0, limit: 1 }), bad).toThrow(
+        StoreError,
+      );
     }
     store.close();
   });
@@ -539,9 +592,45 @@ describe('store', () => {
     const histogram = plan(SQL.histogram, { bundle: 1, from: 0, to: 1, width: 1 });
     expect(histogram).toMatch(/SEARCH record_times USING PRIMARY KEY \(bundle=\? AND ts>\? AND ts<\?\)/);
     expect(histogram).not.toMatch(/records\b/);
-    expect(plan(SQL.search, { match: 'x', lo: 0, hi: 1, limit: 1, offset: 0 })).toMatch(
-      /VIRTUAL TABLE INDEX/,
+    // Search: few full-text candidates are read by rowid and sorted; otherwise lines are walked in
+    // time order, the bundle's through record_times, a request's through links_by_time: no sort.
+    const scope = {
+      bundle: 1,
+      lo: 0,
+      hi: 1,
+      match: 'x',
+      reqId: null,
+      lanes: null,
+      component: null,
+      node: null,
+      minSeverity: 0,
+      fromNs: null,
+      toNs: null,
+      fromTs: 0,
+      toTs: 1,
+    };
+    expect(plan(SEARCH_SQL.candidatesLiteral, scope)).toMatch(/VIRTUAL TABLE INDEX/);
+    expect(plan(SEARCH_SQL.candidatesLiteral, scope)).toMatch(
+      /SEARCH r USING INTEGER PRIMARY KEY \(rowid=\?\)/,
     );
+    for (const sql of [SEARCH_SQL.walkBundleLiteral, SEARCH_SQL.walkBundleFts]) {
+      const p = plan(sql, scope);
+      expect(p).toMatch(/SEARCH t USING PRIMARY KEY \(bundle=\? AND ts>\? AND ts<\?\)/);
+      expect(p).toMatch(/SEARCH r USING INTEGER PRIMARY KEY \(rowid=\?\)/);
+      expect(p).not.toMatch(/TEMP B-TREE/);
+    }
+    for (const sql of [
+      SEARCH_SQL.walkRequestLiteral,
+      SEARCH_SQL.walkRequestLiteralWindow,
+      SEARCH_SQL.walkRequestFtsWindow,
+      SEARCH_SQL.requestLines,
+      SEARCH_SQL.requestLinesWindow,
+    ]) {
+      const p = plan(sql, { ...scope, reqId: 'r', fromNs: 0, toNs: 1 });
+      expect(p).toMatch(/INDEX links_by_time \(bundle=\? AND req_id=\?/);
+      // Lines of the same time are put in id order as they stream (a run at a time), never all sorted.
+      expect(p).not.toMatch(/TEMP B-TREE FOR ORDER BY/);
+    }
     // Correlation walks record_times in (ts, rid) order and reads each row by rowid: no sort.
     for (const p of [
       plan(SQL.correlationRecords, [1]),

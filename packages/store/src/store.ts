@@ -26,6 +26,7 @@ import {
   type Request,
   type RequestList,
   type RequestsQuery,
+  type SearchMode,
   type SearchResult,
   type Severity,
   type SpanLink,
@@ -34,6 +35,15 @@ import {
 } from '@kubetrail/model';
 import { BundleWriter, fileParams, spanParams } from './bundleWriter.ts';
 import { toFtsQuery } from './ftsQuery.ts';
+import { findLiteral, literalSnippet, parseLiteral, type LiteralNeedle } from './literal.ts';
+import {
+  RecordSearch,
+  SEARCH_COUNT_CAP,
+  SearchTimeout,
+  type Hit,
+  type SearchScope,
+  type SearchText,
+} from './recordSearch.ts';
 import { buildFtsInWorker } from './ftsWorker.ts';
 import { IngestLease, leaseHeld, removeLeaseFile } from './ingestLease.ts';
 import { LinkBuffer, type BufferedCorrelation } from './linkBuffer.ts';
@@ -63,6 +73,7 @@ import {
   LIST_REQUESTS,
   ridOf,
   ridRange,
+  SEARCH_SQL,
   SQL,
   TIMELINE_SQL,
 } from './sql.ts';
@@ -79,8 +90,12 @@ export type LinkedSpan = StoredSpan & { linkKind: LinkKind; evidence: string };
 const INTERRUPTED =
   'ingest was interrupted: the process writing it stopped before it finished; upload or ingest it again';
 
-/** Search hits are counted up to this many; the UI shows "10 000+". */
-export const SEARCH_COUNT_CAP = 10_000;
+export { SEARCH_COUNT_CAP };
+/**
+ * How long one search may run on this connection by default (ms). The server runs searches on a
+ * connection of their own in a worker and gives them less.
+ */
+export const DEFAULT_SEARCH_BUDGET_MS = 10_000;
 /** Records indexed per full-text transaction (migration 0006): ~1 s of write lock each. */
 const FTS_STEP = 200_000;
 /** Big requests whose decoded link columns stay in memory (a million links ≈ 15 MB each). */
@@ -220,6 +235,37 @@ const isFtsQueryError = (err: unknown): err is Error =>
 const searchSnippet = (message: string, fields: string | null): string =>
   fields !== null && fields.includes('\u0002') ? `${message}  ${fields}` : message;
 
+/** What `searchRecords` takes: a RecordsQuery whose scope and mode may be left out. */
+export type StoreSearchScope = Partial<
+  Pick<RecordsQuery, 'reqId' | 'component' | 'node' | 'severity' | 'from' | 'to'>
+>;
+export type StoreSearchQuery = Pick<RecordsQuery, 'q' | 'offset' | 'limit'> &
+  StoreSearchScope & { mode?: SearchMode };
+
+/** What a search's text means: a literal needle, a bounded FTS query, or nothing to look for. */
+function searchText(mode: SearchMode, q: string): SearchText {
+  if (mode === 'fts') {
+    const match = toFtsQuery(q);
+    return match === '' ? null : { mode, match };
+  }
+  const needle = parseLiteral(q);
+  return needle ? { mode, needle } : null;
+}
+
+/**
+ * Where a literal needle matched: the message (highlighted), else the raw line around the match,
+ * else the message followed by its key/values with the match highlighted there.
+ */
+function literalHitSnippet(needle: LiteralNeedle, row: RecordRow): string {
+  const inMessage = findLiteral(needle, row.message);
+  if (inMessage) return literalSnippet(row.message, inMessage);
+  const inRaw = findLiteral(needle, row.raw);
+  if (inRaw) return literalSnippet(row.raw, inRaw);
+  const fields = row.kind === 'log' ? row.fields : null;
+  const inFields = fields === null ? null : findLiteral(needle, fields);
+  return inFields && fields !== null ? `${row.message}  ${literalSnippet(fields, inFields)}` : row.message;
+}
+
 export interface StoreOptions {
   /**
    * How long a write waits for another connection's write lock (default 10 s). An ingest's
@@ -240,6 +286,7 @@ export const INGEST_BUSY_TIMEOUT_MS = 300_000;
  */
 export class Store {
   readonly db: Db;
+  private readonly search: RecordSearch;
 
   constructor(
     readonly file: string,
@@ -265,6 +312,7 @@ export class Store {
     this.db.pragma('wal_autocheckpoint = 8192');
     this.db.pragma('journal_size_limit = 67108864');
     migrate(this.db);
+    this.search = new RecordSearch(this.db);
     // Bundles correlated before migrations 0003/0004: give their links time, severity and lane,
     // and their big requests link columns, now.
     const pending = this.db.prepare(LINK_LANES_SQL.pending).safeIntegers(true).all() as {
@@ -726,12 +774,21 @@ export class Store {
               req.impersonatedUser,
               req.userAgent,
               ...req.auditIds,
-              ...req.targets.flatMap((t) => [t.verb, t.resource, t.namespace, t.name, t.stoppedAt?.reason]),
+              // Also as the list shows them (`deployments/shop/web`), so a pasted target finds its row.
+              ...req.targets.flatMap((t) => [
+                t.verb,
+                t.resource,
+                t.namespace,
+                t.name,
+                `${t.resource}/${t.namespace ? `${t.namespace}/` : ''}${t.name}`,
+                t.stoppedAt?.reason,
+              ]),
             ]
               .filter(Boolean)
               .join(' ')
               .toLowerCase(),
             body: JSON.stringify(body),
+            system: req.system ? 1 : 0,
           });
         }
         for (const o of result.objects) insertObject.run(key, o.object, o.reqId);
@@ -744,7 +801,15 @@ export class Store {
 
   // ── queries ────────────────────────────────────────────────────────────────────────────────
 
-  listRequests(bundleId: string, q: RequestsQuery): RequestList {
+  /**
+   * A page of a bundle's requests. `q.system` defaults to `include` here (every request); the
+   * HTTP API's schema defaults it to `exclude`.
+   */
+  listRequests(
+    bundleId: string,
+    query: Omit<RequestsQuery, 'system'> & { system?: RequestsQuery['system'] },
+  ): RequestList {
+    const q = { ...query, system: query.system ?? 'include' };
     const key = this.bundleKey(bundleId);
     const params = {
       bundle: key,
@@ -756,14 +821,23 @@ export class Store {
       q: q.q ? q.q.toLowerCase() : null,
       fromNs: q.from ? parseTime(q.from, 'from') : null,
       toNs: q.to ? parseTime(q.to, 'to') : null,
+      sinceNs: q.since ? parseTime(q.since, 'since') : null,
+      untilNs: q.until ? parseTime(q.until, 'until') : null,
+      system: q.system === 'include' ? null : q.system === 'only' ? 1 : 0,
     };
     const total = this.db.prepare<typeof params, { n: number }>(LIST_REQUESTS.count).get(params)?.n ?? 0;
+    const { system: _system, ...base } = params;
+    const systemHidden =
+      q.system === 'exclude'
+        ? (this.db.prepare<typeof base, { n: number }>(LIST_REQUESTS.countSystem).get(base)?.n ?? 0)
+        : 0;
     const rows = this.db
       .prepare<typeof params & { limit: number; offset: number }, { body: string }>(LIST_REQUESTS[q.sort])
       .all({ ...params, limit: q.limit, offset: q.offset });
     return {
       requests: rows.map((r) => JSON.parse(r.body) as Request),
       total,
+      systemHidden,
       offset: q.offset,
       limit: q.limit,
     };
@@ -774,6 +848,91 @@ export class Store {
       .prepare<[bigint, string], { body: string }>(SQL.getRequest)
       .get(this.bundleKey(bundleId), reqId);
     return row ? (JSON.parse(row.body) as Request) : null;
+  }
+
+  /**
+   * A page of one request's lines in (time, id) order, with how each joined the request and its
+   * lane signature: within a window, a severity, some lanes (numbers of `link_lanes`), and matching
+   * a search when `q` is given. `around` (a record id) starts the page a quarter page before it.
+   */
+  requestLines(
+    bundleId: string,
+    reqId: string,
+    opts: {
+      fromNs?: bigint | null;
+      toNs?: bigint | null;
+      minSeverity?: Severity;
+      lanes?: readonly number[] | null;
+      q?: string | null;
+      mode?: SearchMode;
+      offset: number;
+      limit: number;
+      around?: number | null;
+      budgetMs?: number;
+    },
+  ): {
+    lines: { record: LogRecord; tsNs: bigint | null; linkKind: LinkKind; sig: string | null }[];
+    offset: number;
+    total: number;
+    capped: boolean;
+    partial: boolean;
+  } {
+    const key = this.bundleKey(bundleId);
+    const text = opts.q ? searchText(opts.mode ?? 'literal', opts.q) : null;
+    const scope: SearchScope = {
+      reqId,
+      lanes: opts.lanes ?? null,
+      component: null,
+      node: null,
+      minSeverity: opts.minSeverity ? severityRank(opts.minSeverity) : 0,
+      fromNs: opts.fromNs ?? null,
+      toNs: opts.toNs ?? null,
+    };
+    const page = this.guardFts(opts.q ?? '', () =>
+      this.search.page(key, scope, text, {
+        offset: opts.offset,
+        limit: opts.limit,
+        around: opts.around != null && isRecordId(opts.around) ? ridOf(key, opts.around) : null,
+        deadline: performance.now() + (opts.budgetMs ?? DEFAULT_SEARCH_BUDGET_MS),
+      }),
+    );
+    const { lo } = ridRange(key);
+    const ids = JSON.stringify(page.hits.map((h) => Number(h.rid - lo)));
+    const rows = new Map<number, RecordRow>();
+    for (const row of this.db
+      .prepare(SEARCH_SQL.rows)
+      .safeIntegers(true)
+      .all({ bundle: key, ids }) as RecordRow[])
+      rows.set(Number(row.id), row);
+    const links = new Map<number, { kind: LinkKind; sig: string | null }>();
+    for (const l of this.db.prepare(SEARCH_SQL.requestLineLinks).all({ bundle: key, reqId, ids }) as {
+      record: number;
+      kind: LinkKind;
+      sig: string | null;
+    }[])
+      links.set(l.record, { kind: l.kind, sig: l.sig });
+    const lines = [];
+    for (const h of page.hits) {
+      const id = Number(h.rid - lo);
+      const row = rows.get(id);
+      const link = links.get(id);
+      if (!row || !link) continue;
+      lines.push({ record: toLogRecord(bundleId, row), tsNs: row.ts, linkKind: link.kind, sig: link.sig });
+    }
+    return { lines, offset: page.offset, total: page.total, capped: page.capped, partial: page.partial };
+  }
+
+  /** The first and last time among a request's lines (UTC ns), or nulls when none has a time. */
+  requestTimeRange(bundleId: string, reqId: string): { lo: bigint | null; hi: bigint | null } {
+    return this.db
+      .prepare(SQL.timeRangeForRequest)
+      .safeIntegers(true)
+      .get({ bundle: this.bundleKey(bundleId), reqId }) as { lo: bigint | null; hi: bigint | null };
+  }
+
+  /** A bundle's lane numbers and signatures (`link_lanes`; see sql.ts LANE_SIG). */
+  laneSignatures(bundleId: string): Map<number, string> {
+    return this.linkLanes(this.bundleKey(bundleId));
   }
 
   /** A request's linked records in (ts, id) order, optionally inside [fromNs, toNs]. */
@@ -817,8 +976,12 @@ export class Store {
     return row ? toLogRecord(bundleId, row) : null;
   }
 
-  /** Up to `n` records either side of `id` from the same file, the record itself included. */
-  neighbours(bundleId: string, id: number, n = 5): LogRecord[] {
+  /**
+   * Up to `n` records either side of `id` in time among the lines of its file (a file window of
+   * 3n either side, sorted by time: audit logs are written when calls complete, so file order is
+   * not time order), the record itself included, each with the requests it belongs to.
+   */
+  neighbours(bundleId: string, id: number, n = 5): (LogRecord & { reqIds: string[] })[] {
     if (!isRecordId(id)) return [];
     const key = this.bundleKey(bundleId);
     const row = this.db.prepare(SQL.recordById).safeIntegers(true).get(ridOf(key, id)) as
@@ -829,10 +992,22 @@ export class Store {
       .safeIntegers(true)
       .all({
         fileId: row.file_id,
-        lo: ridOf(key, Math.max(0, id - n)),
-        hi: ridOf(key, id + n),
+        lo: ridOf(key, Math.max(0, id - 3 * n)),
+        hi: ridOf(key, id + 3 * n),
       }) as RecordRow[];
-    return rows.map((r) => toLogRecord(bundleId, r));
+    const NONE = -(2n ** 63n);
+    rows.sort((a, b) => {
+      const d = (a.ts ?? NONE) - (b.ts ?? NONE);
+      return d < 0n ? -1 : d > 0n ? 1 : Number(a.id - b.id);
+    });
+    const at = rows.findIndex((r) => Number(r.id) === id);
+    const window = rows.slice(Math.max(0, at - n), at + n + 1);
+    const reqIds = new Map<number, string[]>();
+    for (const l of this.db
+      .prepare<[bigint, string], { record: number; req_id: string }>(SQL.recordLinksMany)
+      .all(key, JSON.stringify(window.map((r) => Number(r.id)))))
+      reqIds.set(l.record, [...(reqIds.get(l.record) ?? []), l.req_id].sort());
+    return window.map((r) => ({ ...toLogRecord(bundleId, r), reqIds: reqIds.get(Number(r.id)) ?? [] }));
   }
 
   recordLinks(bundleId: string, id: number): Link[] {
@@ -849,57 +1024,120 @@ export class Store {
       .map((r) => ({ reqId: r.req_id, object: r.object }));
   }
 
-  /** Full-text search over messages and log lines' key/values, in bundle order. FTS syntax errors throw `bad_query`. */
-  searchRecords(bundleId: string, query: RecordsQuery): SearchResult {
+  /**
+   * Searches a bundle's lines (`query.mode`: `literal`, the default, or `fts`), within a scope
+   * (request, component, node, severity, window), matches in time order. Stops after
+   * `opts.budgetMs` (default DEFAULT_SEARCH_BUDGET_MS) and says so (`partial`). An FTS syntax error
+   * or an advanced query past its limits throws `bad_query`.
+   */
+  searchRecords(
+    bundleId: string,
+    query: StoreSearchQuery,
+    opts: { budgetMs?: number; lanes?: readonly number[] | null; countAfterPageMs?: number } = {},
+  ): SearchResult {
     const key = this.bundleKey(bundleId);
-    const match = toFtsQuery(query.q);
-    if (match === '') return { hits: [], total: 0, offset: query.offset, limit: query.limit };
-    try {
-      const rows = this.db
-        .prepare(SQL.search)
-        .safeIntegers(true)
-        .all({ match, ...ridRange(key), limit: query.limit, offset: query.offset }) as (RecordRow & {
-        snippet: string;
-        fields_snippet: string | null;
-      })[];
-      const total = Number(
-        (
-          this.db
-            .prepare(SQL.searchCount)
-            .safeIntegers(true)
-            .get({ match, ...ridRange(key), cap: SEARCH_COUNT_CAP }) as {
-            n: bigint;
-          }
-        ).n,
-      );
-      const ids = rows.map((r) => Number(r.id));
-      const reqIds = new Map<number, string[]>();
-      for (const l of this.db
-        .prepare<[bigint, string], { record: number; req_id: string }>(SQL.recordLinksMany)
-        .all(key, JSON.stringify(ids))) {
-        reqIds.set(l.record, [...(reqIds.get(l.record) ?? []), l.req_id]);
-      }
-      return {
-        hits: rows.map((r) => ({
-          record: toLogRecord(bundleId, r),
-          snippet: searchSnippet(r.snippet, r.fields_snippet),
-          reqIds: reqIds.get(Number(r.id)) ?? [],
-        })),
-        total,
+    const mode = query.mode ?? 'literal';
+    const empty: SearchResult = {
+      hits: [],
+      total: 0,
+      capped: false,
+      partial: false,
+      mode,
+      offset: query.offset,
+      limit: query.limit,
+    };
+    const text = searchText(mode, query.q);
+    if (!text) return empty;
+    const page = this.guardFts(query.q, () =>
+      this.search.page(key, this.searchScope(query, opts.lanes ?? null), text, {
         offset: query.offset,
         limit: query.limit,
-      };
+        deadline: performance.now() + (opts.budgetMs ?? DEFAULT_SEARCH_BUDGET_MS),
+        countAfterPageMs: opts.countAfterPageMs,
+      }),
+    );
+    return {
+      ...empty,
+      ...this.toHits(bundleId, key, page.hits, text),
+      total: page.total,
+      capped: page.capped,
+      partial: page.partial,
+    };
+  }
+
+  /** A search's scope from its query (times checked here: a bad one is `bad_query`). */
+  private searchScope(q: StoreSearchScope, lanes: readonly number[] | null): SearchScope {
+    return {
+      reqId: q.reqId ?? null,
+      lanes: q.reqId ? lanes : null,
+      component: q.component ?? null,
+      node: q.node ?? null,
+      minSeverity: q.severity ? severityRank(q.severity) : 0,
+      fromNs: q.from ? parseTime(q.from, 'from') : null,
+      toNs: q.to ? parseTime(q.to, 'to') : null,
+    };
+  }
+
+  /** Runs `fn`, turning SQLite's complaints about an FTS query into `bad_query`. */
+  private guardFts<T>(q: string, fn: () => T): T {
+    try {
+      return fn();
     } catch (err) {
-      if (isFtsQueryError(err)) {
-        throw new StoreError('bad_query', `invalid search query: ${err.message}`, { query: query.q });
-      }
+      if (isFtsQueryError(err))
+        throw new StoreError('bad_query', `invalid search query: ${err.message}`, { query: q });
       throw err;
     }
   }
 
+  /** Full rows of a page of hits, in the hits' order, with their snippets and requests. */
+  private toHits(
+    bundleId: string,
+    key: bigint,
+    page: readonly Hit[],
+    text: SearchText,
+  ): { hits: SearchResult['hits'] } {
+    const { lo } = ridRange(key);
+    const ids = page.map((h) => Number(h.rid - lo));
+    const json = JSON.stringify(ids);
+    const byId = new Map<number, RecordRow>();
+    for (const row of this.db
+      .prepare(SEARCH_SQL.rows)
+      .safeIntegers(true)
+      .all({ bundle: key, ids: json }) as RecordRow[])
+      byId.set(Number(row.id), row);
+    const reqIds = new Map<number, string[]>();
+    for (const l of this.db
+      .prepare<[bigint, string], { record: number; req_id: string }>(SQL.recordLinksMany)
+      .all(key, json)) {
+      reqIds.set(l.record, [...(reqIds.get(l.record) ?? []), l.req_id]);
+    }
+    const ftsSnippets = new Map<number, string>();
+    if (text?.mode === 'fts' && ids.length > 0) {
+      for (const r of this.db
+        .prepare(SEARCH_SQL.ftsSnippets)
+        .safeIntegers(true)
+        .all({ bundle: key, match: text.match, ids: json }) as {
+        rid: bigint;
+        snippet: string;
+        fields_snippet: string | null;
+      }[])
+        ftsSnippets.set(Number(r.rid - lo), searchSnippet(r.snippet, r.fields_snippet));
+    }
+    const hits: SearchResult['hits'] = [];
+    for (const id of ids) {
+      const row = byId.get(id);
+      if (!row) continue;
+      let snippet = ftsSnippets.get(id) ?? row.message;
+      if (text?.mode === 'literal') snippet = literalHitSnippet(text.needle, row);
+      hits.push({ record: toLogRecord(bundleId, row), snippet, reqIds: (reqIds.get(id) ?? []).sort() });
+    }
+    return { hits };
+  }
+
   /**
    * Record counts per time bucket and severity, for the whole bundle or one request; with `q`, of
-   * the records that full-text query matches (as `searchRecords` reads it; every match is counted).
+   * the lines that search matches (read as `mode` says, within `component`/`node`/`severity`),
+   * stopping after `budgetMs` with `partial` set.
    */
   histogram(
     bundleId: string,
@@ -909,6 +1147,11 @@ export class Store {
       buckets: number;
       reqId?: string | null;
       q?: string | null;
+      mode?: SearchMode;
+      component?: string | null;
+      node?: string | null;
+      severity?: Severity | null;
+      budgetMs?: number;
     },
   ): Histogram {
     const key = this.bundleKey(bundleId);
@@ -919,15 +1162,47 @@ export class Store {
     ) as { lo: bigint | null; hi: bigint | null };
     const from = opts.fromNs ?? range.lo;
     const to = opts.toNs ?? range.hi;
-    if (from === null || to === null || to < from) return { from: null, to: null, bucketMs: 0, buckets: [] };
+    if (from === null || to === null || to < from)
+      return { partial: false, from: null, to: null, bucketMs: 0, buckets: [] };
     const n = BigInt(opts.buckets);
     const width = (to - from) / n + 1n;
-    const match = opts.q ? toFtsQuery(opts.q) : '';
-    const columns = opts.reqId && !match ? this.linkColumns(key, opts.reqId) : null;
-    const rows = (
-      match
-        ? this.matchHistogram(key, match, { from, to, width, reqId: opts.reqId ?? null })
-        : columns
+    const empty = (): Record<Severity, number> =>
+      Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+    const buckets = Array.from({ length: opts.buckets }, (_, i) => ({
+      t: formatNs(from + BigInt(i) * width),
+      counts: empty(),
+    }));
+    const add = (b: number, severity: number, count: number) => {
+      const bucket = buckets[b];
+      if (bucket) bucket.counts[severityFromRank(severity)] += count;
+    };
+    let partial = false;
+    const text = opts.q ? searchText(opts.mode ?? 'literal', opts.q) : null;
+    if (opts.q) {
+      const scope: SearchScope = {
+        reqId: opts.reqId ?? null,
+        lanes: null,
+        component: opts.component ?? null,
+        node: opts.node ?? null,
+        minSeverity: opts.severity ? severityRank(opts.severity) : 0,
+        fromNs: from,
+        toNs: to,
+      };
+      const deadline = performance.now() + (opts.budgetMs ?? DEFAULT_SEARCH_BUDGET_MS);
+      this.guardFts(opts.q, () => {
+        if (!text) return;
+        try {
+          for (const hit of this.search.hits(key, scope, text, deadline))
+            if (hit.ts !== null) add(Number((hit.ts - from) / width), hit.severity, 1);
+        } catch (err) {
+          if (!(err instanceof SearchTimeout)) throw err;
+          partial = true;
+        }
+      });
+    } else {
+      const columns = opts.reqId ? this.linkColumns(key, opts.reqId) : null;
+      const rows = (
+        columns
           ? histogramLinkColumns(columns, from, to, width)
           : opts.reqId
             ? this.db
@@ -935,35 +1210,10 @@ export class Store {
                 .safeIntegers(true)
                 .all({ bundle: key, reqId: opts.reqId, from, to, width })
             : this.db.prepare(SQL.histogram).safeIntegers(true).all({ bundle: key, from, to, width })
-    ) as { b: bigint | number; severity: bigint | number; n: bigint | number }[];
-    const empty = (): Record<Severity, number> =>
-      Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
-    const buckets = Array.from({ length: opts.buckets }, (_, i) => ({
-      t: formatNs(from + BigInt(i) * width),
-      counts: empty(),
-    }));
-    for (const row of rows) {
-      const bucket = buckets[Number(row.b)];
-      if (bucket) bucket.counts[severityFromRank(Number(row.severity))] += Number(row.n);
+      ) as { b: bigint | number; severity: bigint | number; n: bigint | number }[];
+      for (const row of rows) add(Number(row.b), Number(row.severity), Number(row.n));
     }
-    return { from: formatNs(from), to: formatNs(to), bucketMs: Number(width) / 1e6, buckets };
-  }
-
-  private matchHistogram(
-    key: bigint,
-    match: string,
-    p: { from: bigint; to: bigint; width: bigint; reqId: string | null },
-  ): { b: bigint; severity: bigint; n: bigint }[] {
-    try {
-      return this.db
-        .prepare(SQL.histogramOfMatches)
-        .safeIntegers(true)
-        .all({ ...p, bundle: key, match, ...ridRange(key) }) as { b: bigint; severity: bigint; n: bigint }[];
-    } catch (err) {
-      if (isFtsQueryError(err))
-        throw new StoreError('bad_query', `invalid search query: ${err.message}`, { query: match });
-      throw err;
-    }
+    return { partial, from: formatNs(from), to: formatNs(to), bucketMs: Number(width) / 1e6, buckets };
   }
 
   // ── appending (live OTLP receiver) ───────────────────────────────────────────────────────────

@@ -1,6 +1,7 @@
 import type { Limits } from '@kubetrail/parsers';
 import type { StorageLimits } from '../ingest/storageGuard.ts';
 import type { Store } from '@kubetrail/store';
+import type { QueryRunner } from '../queries/queries.ts';
 
 /** Limits of the HTTP server. Sizes in bytes. */
 export interface ServerLimits {
@@ -36,6 +37,8 @@ export interface AppContext {
   ingestInWorker: boolean;
   /** Background ingests started by uploads; settled promises remove themselves. */
   jobs: Set<Promise<unknown>>;
+  /** Searches and other queries whose cost depends on the input: run off the HTTP thread. */
+  queries: QueryRunner;
 }
 
 /** What the read-only services need (the CLI builds just this). */

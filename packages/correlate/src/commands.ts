@@ -301,7 +301,8 @@ interface FollowTarget {
 /** How long after its command kubectl may still be waiting (drain's default timeout is unbounded; 10 min covers most). */
 const FOLLOW_NS = 600_000_000_000n;
 
-const nameKey = (resource: string, ns: string | null, name: string): string => `${resource} ${ns ?? ''}/${name}`;
+const nameKey = (resource: string, ns: string | null, name: string): string =>
+  `${resource} ${ns ?? ''}/${name}`;
 
 function mutatedNames(calls: readonly AuditCall[]): Set<string> {
   const out = new Set<string>();

@@ -81,6 +81,8 @@ export interface Op {
   facts: number;
   /** Objects this operation touched (for CorrelationResult.objects). */
   objects: Set<ObjectNode>;
+  /** A later operation on the same target (set when requests are finished). */
+  supersededBy: Op | null;
   /** Stage evidence per object. */
   evidence: Map<ObjectNode | null, Map<StageId, StageState>>;
   /** Work seen under way per stage (`Pulling image …`): what a stage was doing when the logs end. */
@@ -126,6 +128,7 @@ export function newOp(
     jobs: new Set(),
     facts: 0,
     objects: new Set(),
+    supersededBy: null,
     evidence: new Map(),
     progress: new Map(),
     evicted: new Set(),

@@ -2,7 +2,8 @@ import type { IdKind, Request, Target } from '@kubetrail/model';
 import { formatNs, OUTCOME_ORDER, parseRfc3339Ns } from '@kubetrail/model';
 import type { Context } from './context.ts';
 import { buildTarget } from './operations/index.ts';
-import type { Req } from './operation.ts';
+import type { Op, Req } from './operation.ts';
+import type { ObjectNode } from './objectGraph.ts';
 
 export function newReq(reqId: string, idKind: IdKind, startNs: bigint): Req {
   return {
@@ -98,6 +99,20 @@ function isSystem(req: Req, ctx: Context): boolean {
  * lines carry it (links already written follow, `sink.rename`), and system activity is marked.
  */
 export function finishRequests(ctx: Context): void {
+  // Each target's operations in time order: each is superseded by the next on the same object.
+  const byTarget = new Map<ObjectNode, Op[]>();
+  for (const req of ctx.requests)
+    for (const op of req.ops) {
+      if (op.target === null) continue;
+      const list = byTarget.get(op.target);
+      if (list) list.push(op);
+      else byTarget.set(op.target, [op]);
+    }
+  for (const list of byTarget.values()) {
+    list.sort((a, b) => (a.startNs < b.startNs ? -1 : a.startNs > b.startNs ? 1 : 0));
+    for (let i = 0; i + 1 < list.length; i++)
+      if (list[i + 1]!.req !== list[i]!.req) list[i]!.supersededBy = list[i + 1]!;
+  }
   for (const req of ctx.requests) {
     req.system = isSystem(req, ctx);
     const id = req.explicitId;

@@ -132,6 +132,10 @@ describe('operations of the real bundles (../shared/corpus/real)', () => {
         '2022-12-21T16:43:07 create-pod static-hi',
       ],
     );
+    // Revision 1's pods are gone (replaced by the rollout): nothing left says how the create ended.
+    expect(mine[0]!.target.stoppedAt!.reason).toMatch(
+      /no evidence left — rollout deployments at 2022-12-01T14:01:21/,
+    );
     // Revision 2's pod is Running and Ready in the state dump: the rollout is complete.
     expect(row(mine[1]!)).toBe('rollout-deployment default/nginx-deployment complete@-');
     // The collector's own pod restarts and backs off (SOURCES.md): failed where the kubelet says so.

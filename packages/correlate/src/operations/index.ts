@@ -1,4 +1,5 @@
 import type { Operation, Stage, Target } from '@kubetrail/model';
+import { formatNs, STAGE_LABELS } from '@kubetrail/model';
 import type { AuditCall } from '../auditCall.ts';
 import type { ObjectNode } from '../objectGraph.ts';
 import type { Op } from '../operation.ts';
@@ -84,6 +85,15 @@ export function specForCreation(
 export function buildTarget(op: Op): Target {
   const stages: Stage[] = specOf(op.operation).ladder(op);
   const { outcome, stoppedAt } = verdict(stages, op.api?.status === 'failed', op.progress);
+  // A stop with no evidence, on an object a later operation took over (a rollout, a delete): the
+  // bundle no longer shows how it ended, and the reason says why rather than "the logs end".
+  const next = op.supersededBy;
+  if (
+    stoppedAt !== null &&
+    next !== null &&
+    stages.find((x) => x.id === stoppedAt.stage)?.status === 'pending'
+  )
+    stoppedAt.reason = `${STAGE_LABELS[stoppedAt.stage]}: no evidence left — ${next.verb} ${next.resource} at ${formatNs(next.startNs)} took the object over`;
   return {
     verb: op.verb,
     resource: op.resource,

@@ -192,6 +192,17 @@ describe('real-shape scenarios: rendering and truth', () => {
     expect(generateBundle().opScenarios).toEqual(OP_SCENARIOS);
   });
 
+  it('writes whole-microsecond times when every real shape is crowded into one window', () => {
+    // Times halfway to the window's end used to fall on half microseconds (`…:15.911412.5000Z`).
+    for (const seed of [7, 8, 9]) {
+      const r = renderBundle(
+        generateBundle({ seed, noise: 0, scenarios: ['kcm-no-events', ...REAL_SHAPE_SCENARIOS] }),
+      );
+      for (const o of r.truth.ops) expect(o.start, o.key).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z$/);
+      for (const e of audit(r)) expect(e.stageTimestamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/);
+    }
+  });
+
   it('stamps an explicit reqID on every component line of every real-shape operation', () => {
     const r = renderBundle(
       generateBundle({

@@ -363,7 +363,10 @@ function secretRecovers(c: ScenarioContext, t0: number): void {
     t0,
   );
   // Someone notices and creates the Secret a couple of minutes later (never after the window's middle).
-  const fixAt = Math.min(t0 + ep.rng.int(100, 140) * S, t0 + Math.max(20 * S, (ep.endUs - t0) / 2));
+  const fixAt = Math.min(
+    t0 + ep.rng.int(100, 140) * S,
+    t0 + Math.max(20 * S, Math.floor((ep.endUs - t0) / 2)),
+  );
   const r = rollout(
     c,
     index,
@@ -465,7 +468,10 @@ function imagePullRecovers(c: ScenarioContext, t0: number): void {
     },
   };
   // The registry answers again a few minutes later (never after the window's middle).
-  const upAt = Math.min(t0 + ep.rng.int(150, 190) * S, t0 + Math.max(20 * S, (ep.endUs - t0) / 2));
+  const upAt = Math.min(
+    t0 + ep.rng.int(150, 190) * S,
+    t0 + Math.max(20 * S, Math.floor((ep.endUs - t0) / 2)),
+  );
   const r = createDeployment(c, index, actor, w, t0, (p) => ({
     pullFailsUntilUs: upAt,
     pullError,

@@ -1524,7 +1524,8 @@ function deleteReapply(c: ScenarioContext, t0: number): void {
  */
 function taintRejectLoop(c: ScenarioContext, t0: number): void {
   const ep = c.ep;
-  const actor = ep.cluster.actors.admin;
+  // Not the admin: delete-reapply's re-apply may come within a second of the taint in a crowded window.
+  const actor = ep.cluster.actors.bob;
   const node = 'kind-worker';
   const tTaint = Math.max(t0, ep.endUs - ep.rng.int(38 * S, 45 * S));
   if (tTaint >= ep.endUs - 3 * S) return;

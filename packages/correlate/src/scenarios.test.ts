@@ -204,6 +204,22 @@ const CASES: { name: string; scenarios: ScenarioName[]; targetLines?: number; ex
     name: `real, no audit: ${s}`,
     scenarios: ['no-audit', s] as ScenarioName[],
   })),
+  // Kivi's collections: the Events list, each kubelet's journal and the scheduler log, nothing else.
+  { name: 'events-only', scenarios: ['events-only', ...OP_SCENARIOS] },
+  ...REAL_SHAPE_SCENARIOS.map((s) => ({
+    name: `real, events only: ${s}`,
+    scenarios: ['events-only', s] as ScenarioName[],
+  })),
+  // The controller manager of kind ≥ 1.29 and minikube, which logs no Events ("Finished syncing"
+  // lines instead), with no audit log and no Event objects.
+  {
+    name: 'no audit, no Events, kcm without events',
+    scenarios: ['no-audit', 'kcm-no-events', 'no-events-json', ...OP_SCENARIOS],
+  },
+  ...REAL_SHAPE_SCENARIOS.map((s) => ({
+    name: `real, no audit, no Events, kcm without events: ${s}`,
+    scenarios: ['no-audit', 'kcm-no-events', 'no-events-json', s] as ScenarioName[],
+  })),
   ...(process.env['CORRELATE_CASE']
     ? [
         {
@@ -219,6 +235,12 @@ const CASES: { name: string; scenarios: ScenarioName[]; targetLines?: number; ex
   {
     name: 'real, no audit, events by name, v1 UIDs',
     scenarios: ['no-audit', 'events-by-name', 'v1-uids', 'kubelet-events', ...REAL_SHAPE_SCENARIOS],
+  },
+  { name: 'real, events only', scenarios: ['events-only', ...REAL_SHAPE_SCENARIOS] },
+  { name: 'real, controller manager without events', scenarios: ['kcm-no-events', ...REAL_SHAPE_SCENARIOS] },
+  {
+    name: 'real, no audit, no Events, kcm without events',
+    scenarios: ['no-audit', 'kcm-no-events', 'no-events-json', ...REAL_SHAPE_SCENARIOS],
   },
 ];
 

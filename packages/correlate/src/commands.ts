@@ -203,7 +203,9 @@ export class Commands {
       }
       return;
     }
-    const nodePatch = res === 'nodes' && !sub && (call.verb === 'patch' || call.verb === 'update');
+    // `kubectl taint` patches the node's taints, not spec.unschedulable: not a cordon.
+    const nodePatch =
+      res === 'nodes' && !sub && (call.verb === 'patch' || call.verb === 'update') && !isTaintPatch(call);
     if (nodePatch && isUncordon(call, g.get('node', null, name), req)) {
       const node = g.ensure('node', null, name);
       node.cordoned = false;
@@ -337,6 +339,12 @@ export function apiSignal(call: AuditCall): Signal {
  * `kubectl uncordon` patches the node too. A body says which (spec.unschedulable); without one
  * (Metadata level, httplog), a patch of a node that an earlier request cordoned is its uncordon.
  */
+function isTaintPatch(call: AuditCall): boolean {
+  if (call.fieldManager === 'kubectl-taint') return true;
+  const spec = asObj(call.requestObject?.['spec']);
+  return spec !== null && 'taints' in spec && !('unschedulable' in spec);
+}
+
 function isUncordon(call: AuditCall, node: ObjectNode | undefined, req: Req): boolean {
   const spec = asObj(call.requestObject?.['spec']);
   if (spec !== null) return spec['unschedulable'] !== true;

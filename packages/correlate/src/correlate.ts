@@ -98,6 +98,7 @@ export function correlate(
   // in causal order (KIND_RANK): nothing is dropped for arriving early.
   const pending: Pending[] = [];
   const flush = (upTo: bigint | null): void => {
+    inference.decideKills(upTo === null ? null : upTo - EVENT_DELAY_NS);
     const ready: Pending[] = [];
     let keep = 0;
     for (const p of pending) {
@@ -169,7 +170,15 @@ export function correlate(
         }
         if (hasAudit || rec.auditId === null) continue;
         const call = readHttpCall(rec);
-        if (!call || isSystemAgent(call)) continue;
+        if (!call) continue;
+        if (isSystemAgent(call)) {
+          // The garbage collector's and kubelets' deletes are steps of a deletion.
+          if (call.verb === 'delete' && call.name !== null) {
+            httpCallIds.add(rec.id);
+            cp.onCall(rec, call);
+          }
+          continue;
+        }
         httpCallIds.add(rec.id);
         onCall(rec, call);
         continue;

@@ -1,4 +1,4 @@
-import type { StoredRecord } from '@kubetrail/model';
+import type { Operation, StoredRecord } from '@kubetrail/model';
 import type { Context } from './context.ts';
 import type { ControlPlane } from './controlPlane.ts';
 import { imageOfLine } from './imagePulls.ts';
@@ -8,7 +8,7 @@ import { chainTouchAt, kindOfKind, touch, touchAt } from './objectGraph.ts';
 import type { Op } from './operation.ts';
 import { childOf, ROOT_KINDS, scalingOf } from './operations/children.ts';
 import type { Fact } from './operations/index.ts';
-import { specForFact, specOf } from './operations/index.ts';
+import { OPERATIONS, specForFact, specOf } from './operations/index.ts';
 import { changesExisting, deletes, unexplainedKill } from './operations/spec.ts';
 import { rolloutSettled } from './operations/rolloutDeployment.ts';
 import { endsPod, eventFindingFor, oneLine } from './stageSignals.ts';
@@ -18,6 +18,10 @@ const SAME_FACT_NS = 5_000_000_000n;
 /** Facts with no operation yet are kept at most this many (then tried again at the end). */
 const MAX_ORPHANS = 50_000;
 const SECOND_NS = 1_000_000_000n;
+/** How long a pod stopped for no visible reason waits for its explanation (its node's cordon). */
+const KILL_WAIT_NS = 15n * SECOND_NS;
+/** How long after its cordon a drain's evictions stop its node's pods. */
+const DRAIN_EVICTS_NS = 60n * SECOND_NS;
 
 /** The workload a fact about `obj` belongs to: the top of its owner chain among the root kinds. */
 export function rootOf(obj: ObjectNode): ObjectNode {
@@ -84,6 +88,7 @@ export class Inference {
     const at = rec.kind === 'event' && ts % SECOND_NS === 0n ? ts + SECOND_NS - 1n : ts;
     // The child's own operation, when a call started it first (the CronJob controller's create).
     const holder =
+      this.nodeHolder(obj, ev, at) ??
       this.holder(obj, root, at) ??
       (child !== null && !childNew ? (touchAt(child, ts, this.ctx.skewNs)?.op ?? null) : null);
     // A child first touched by the holder (its create call joined the holder) is new to it too.
@@ -99,10 +104,24 @@ export class Inference {
         const s = specForFact(fact, (sp) => !changesExisting(op) || sp.verb !== 'create');
         if (s !== null && s.kind === root.kind) op.operation = s.operation;
       }
+      const re = OPERATIONS.find((sp) => sp.reinterprets?.(op!, fact) === true);
+      if (re !== undefined) this.reinterpret(op, re.operation, re.verb);
       const takes = specOf(op.operation).takes;
       if (takes !== undefined && !takes(op, fact)) op = null;
       // A pod killed that its holder did not delete: a deletion the registry names (below).
       else if (unexplainedKill(fact)) op = null;
+    }
+    // A pod stopped that no one holding it deleted: wait a little for what explains it (its node
+    // cordoned a few seconds later: a drain), then decide.
+    if (
+      op === null &&
+      unexplainedKill(fact) &&
+      !retry &&
+      !this.deciding &&
+      this.waitingKills.length < MAX_ORPHANS
+    ) {
+      this.waitingKills.push({ rec, ev, due: ts + KILL_WAIT_NS });
+      return;
     }
     if (op === null) {
       const s = specForFact(fact);
@@ -126,8 +145,62 @@ export class Inference {
     this.link(rec, op, child ?? obj);
   }
 
+  /**
+   * A pod stopped on a node that an operation has just cordoned (and no controller deleted it):
+   * the node's operation holds it — without an audit log, the only sign of a drain's eviction.
+   */
+  private nodeHolder(obj: ObjectNode, ev: KubeEvent, ts: bigint): Op | null {
+    // The kubelet that stops it says which node it is on (`source.host`).
+    const nodeName = obj.nodeName ?? ev.host;
+    if (obj.kind !== 'pod' || ev.reason !== 'Killing' || obj.deletedAt !== null || nodeName === null)
+      return null;
+    // `kubectl drain` evicts controller-managed pods; it refuses bare pods and skips DaemonSets'.
+    if (obj.owner === null || obj.owner.kind === 'daemonset') return null;
+    const node = this.ctx.graph.get('node', null, nodeName);
+    if (!node) return null;
+    // The node controller reports NodeNotSchedulable seconds after kubectl cordoned it: a cordon
+    // seen up to the kill wait later still covers the kill.
+    for (let i = node.touches.length - 1; i >= 0; i--) {
+      const t = node.touches[i]!;
+      const op = t.op;
+      // A drain evicts right after its cordon; a pod stopped minutes into a cordon is something else.
+      if (op.operation === 'drain-node' || (op.operation === 'cordon-node' && op.api === null))
+        if (op.startNs - KILL_WAIT_NS <= ts && ts <= op.startNs + DRAIN_EVICTS_NS) return op;
+    }
+    return null;
+  }
+
+  /** An inferred operation turns out to be another: what it created becomes what that one brought. */
+  private reinterpret(op: Op, operation: Operation, verb: string): void {
+    op.operation = operation;
+    op.verb = verb;
+    if (operation === 'rollout-deployment') {
+      op.newReplicaSet ??= [...op.replicaSets].at(-1) ?? null;
+      op.desired = null;
+    }
+  }
+
+  /** Kills waiting for their explanation, and whether they are being decided now. */
+  private waitingKills: { rec: StoredRecord; ev: KubeEvent; due: bigint }[] = [];
+  private deciding = false;
+
+  /** The waiting kills whose wait is over by `now` (null: all of them) are decided. */
+  decideKills(now: bigint | null): void {
+    if (this.waitingKills.length === 0) return;
+    const due = this.waitingKills.filter((k) => now === null || k.due <= now);
+    if (due.length === 0) return;
+    this.waitingKills = this.waitingKills.filter((k) => now !== null && k.due > now);
+    this.deciding = true;
+    try {
+      for (const k of due) this.onEvent(k.rec, k.ev);
+    } finally {
+      this.deciding = false;
+    }
+  }
+
   /** Facts that found no operation when they came, tried once more now that all have been seen. */
   finish(): void {
+    this.decideKills(null);
     const orphans = this.orphans;
     this.orphans = [];
     for (const o of orphans) this.onEvent(o.rec, o.ev, true);
@@ -148,7 +221,25 @@ export class Inference {
   private take(op: Op, f: Fact, rec: StoredRecord, component: string | null): void {
     const { ev, ts, obj, child } = f;
     op.facts++;
-    if (obj !== op.target && obj !== f.root) this.cp.adopt(op, obj, ts);
+    if (
+      op.operation === 'drain-node' &&
+      obj.kind === 'pod' &&
+      ev.reason === 'Killing' &&
+      !op.replacements.has(obj)
+    ) {
+      // A pod of the drained node stopped: evicted. Its controller's replacement joins the drain.
+      touch(obj, op, ts);
+      op.evicted.add(obj);
+      if (obj.owner !== null) touch(obj.owner, op, ts);
+      this.ctx.signal(
+        op,
+        obj,
+        { stage: 'pods-evicted', status: 'done', reason: `stopped on cordoned node ${obj.nodeName ?? '?'}` },
+        rec,
+        ts,
+        component,
+      );
+    } else if (obj !== op.target && obj !== f.root) this.cp.adopt(op, obj, ts);
     else this.cp.touchTarget(op, obj, ts);
     if (child !== null) {
       const deleted = ev.reason === 'SuccessfulDelete';

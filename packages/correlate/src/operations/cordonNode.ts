@@ -40,5 +40,7 @@ export const cordonNode: OperationSpec = {
   stages: ['api-accepted', 'node-cordoned'],
   startsOnCall: (c) => isNodePatch(c) && unschedulableOf(c) === true,
   startsOnFact: (f) => f.obj.kind === 'node' && f.ev.reason === 'NodeNotSchedulable',
+  // The node schedulable again is the uncordon: an operation of its own.
+  takes: (_op, f) => f.ev.reason !== 'NodeSchedulable',
   ladder: (op) => nodeLadder(op, 'node-cordoned'),
 };

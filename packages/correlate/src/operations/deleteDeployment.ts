@@ -1,5 +1,6 @@
 import type { Stage } from '@kubetrail/model';
 import type { Op } from '../operation.ts';
+import { stageState } from '../operation.ts';
 import { apiStage, backfill, podsStage } from '../stages.ts';
 import type { OperationSpec } from './spec.ts';
 import { unexplainedKill } from './spec.ts';
@@ -15,7 +16,9 @@ export function deleteLadder(op: Op, withReplicaSets: boolean): Stage[] {
   if (withReplicaSets)
     stages.push(podsStage(op, rs, 'replicasets-deleted', rs.length, ['replicasets-deleted'], 'replicasets'));
   stages.push(podsStage(op, pods, 'pods-deleted', pods.length, DELETE_PIPELINE));
-  stages.push(podsStage(op, pods, 'containers-killed', pods.length, DELETE_PIPELINE));
+  // A pod that never reached a node (Pending: unschedulable) has no container to kill.
+  const ran = pods.filter((p) => p.nodeName !== null || stageState(op, p, 'containers-killed') !== undefined);
+  stages.push(podsStage(op, ran, 'containers-killed', ran.length, DELETE_PIPELINE));
   backfill(stages);
   return stages;
 }

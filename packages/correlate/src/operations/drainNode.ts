@@ -19,6 +19,11 @@ export const drainNode: OperationSpec = {
   owns: [{ kind: 'pod', name: 'the pods evicted from the node, and their replacements' }],
   stages: ['node-cordoned', 'pods-evicted', 'pods-terminated', 'replacements-scheduled'],
   startsOnCall: (c) => c.resource === 'pods' && c.subresource === 'eviction' && c.verb === 'create',
+  // Events alone: a cordon followed by its node's pods being stopped was a drain.
+  reinterprets: (op, f) =>
+    op.operation === 'cordon-node' && f.ev.reason === 'Killing' && f.obj.kind === 'pod',
+  // The node schedulable again is the uncordon: an operation of its own.
+  takes: (_op, f) => f.ev.reason !== 'NodeSchedulable',
   ladder: drainNodeLadder,
 };
 

@@ -65,7 +65,11 @@ export function specForCall(call: AuditCall): OperationSpec | null {
 
 /** The operation a controller fact starts (no operation holds its root, or the holder does not take it). */
 export function specForFact(f: Fact, allowed?: (s: OperationSpec) => boolean): OperationSpec | null {
-  for (const s of OPERATIONS) if ((allowed?.(s) ?? true) && s.startsOnFact?.(f) === true) return s;
+  for (const s of OPERATIONS) {
+    // Only specs of the fact's root kind (or of the child it names: a CronJob's run is its Job).
+    if (s.kind !== f.root.kind && s.kind !== f.child?.kind && s.kind !== f.obj.kind) continue;
+    if ((allowed?.(s) ?? true) && s.startsOnFact?.(f) === true) return s;
+  }
   return null;
 }
 

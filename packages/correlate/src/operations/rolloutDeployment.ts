@@ -53,6 +53,15 @@ export const rolloutDeployment: OperationSpec = {
       f.childNew &&
       // A new ReplicaSet beside an older one, or for a Deployment that was only patched: a new template.
       (f.root.children.some((c) => c !== f.child && c.kind === 'replicaset') || changesExisting(f.current))),
+  // Events alone: the first `Scaled up replica set NEW to 1` looked like a create until the
+  // Deployment scaled down a ReplicaSet the create never had.
+  reinterprets: (op, f) =>
+    op.operation === 'create-deployment' &&
+    op.api === null &&
+    f.ev.reason === 'ScalingReplicaSet' &&
+    f.scaling?.up === false &&
+    f.child !== null &&
+    !op.replicaSets.has(f.child),
   takes: (op, f) => {
     if (f.child === null || f.child.kind !== 'replicaset') return true;
     if (op.newReplicaSet === null) return f.scaling?.up !== false;

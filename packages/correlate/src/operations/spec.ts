@@ -64,6 +64,12 @@ export interface OperationSpec {
   startsOnCreation?: (obj: ObjectNode, revision: number | null) => ObjectNode | null;
   /** Whether the operation that holds the root takes this fact (else a new operation may start). */
   takes?: (op: Op, f: Fact) => boolean;
+  /**
+   * An operation inferred as another (no call said what it was) that this fact shows was this one:
+   * a "create" whose Deployment then scales down an older ReplicaSet was a rollout. The engine
+   * renames it and lets it take the fact.
+   */
+  reinterprets?: (op: Op, f: Fact) => boolean;
   /** Objects a fact adds to the operation (beyond its child): default none. */
   ladder: (op: Op) => Stage[];
 }

@@ -392,7 +392,10 @@ export class Inference {
 
   /** A pod's own Events: where it was scheduled, which image it pulls on which node. */
   private podFact(op: Op, pod: ObjectNode, ev: KubeEvent, ts: bigint): void {
-    if (endsPod(ev.reason) && pod.deletedAt === null) pod.deletedAt = ts;
+    if (endsPod(ev.reason)) {
+      pod.rejected = true;
+      if (pod.deletedAt === null) pod.deletedAt = ts;
+    }
     if (ev.reason === 'Scheduled') {
       const m = / to (\S+?)\.?$/.exec(ev.message);
       if (m) pod.nodeName = m[1]!;

@@ -24,6 +24,8 @@ export interface ObjectNode {
   cordoned: boolean;
   /** A later object of the same kind and name (deleted and created again: a new UID). */
   replacedBy: ObjectNode | null;
+  /** Pods: refused by its node, evicted or preempted (it never counts among an operation's pods). */
+  rejected: boolean;
 }
 
 export interface Touch {
@@ -111,6 +113,7 @@ export class ObjectGraph {
         deletedAt: null,
         cordoned: false,
         replacedBy: null,
+        rejected: false,
       };
       this.byKey.set(key, node);
       if (previous) {

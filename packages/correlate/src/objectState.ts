@@ -127,14 +127,10 @@ export class ObjectState {
             rec.component,
           );
         }
-        if (
-          obj.kind === 'pod' &&
-          f.fact === 'phase' &&
-          f.reason != null &&
-          REJECTED.test(f.reason) &&
-          obj.deletedAt === null
-        )
-          obj.deletedAt = rec.ts ?? 0n;
+        if (obj.kind === 'pod' && f.fact === 'phase' && f.reason != null && REJECTED.test(f.reason)) {
+          obj.rejected = true;
+          obj.deletedAt ??= rec.ts ?? 0n;
+        }
         this.ctx.link(rec, op.req, 'inferred', `${obj.key} (object state)`);
       }
     }

@@ -283,7 +283,10 @@ export function verdict(
 export function livePods(op: Op): ObjectNode[] {
   const all = [...op.pods];
   const live = all.filter((p) => p.deletedAt === null);
-  return live.length > 0 ? live : all;
+  if (live.length > 0) return live;
+  // All gone by the end (a later rollout or delete took them): those that were not refused.
+  const kept = all.filter((p) => !p.rejected);
+  return kept.length > 0 ? kept : all;
 }
 
 /** The stages a pod of a Job goes through: it succeeds instead of staying ready. */

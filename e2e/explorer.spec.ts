@@ -67,8 +67,8 @@ test('4. a copied permalink restores the same request, window and selection', as
   await page.getByRole('button', { name: 'Zoom in' }).click();
   await page.getByRole('checkbox', { name: 'Errors only' }).check();
   await expect(page).toHaveURL(/errors=1/);
-  await page.getByRole('button', { name: 'Copy link' }).click();
-  await expect(page.getByText('Link copied')).toBeVisible();
+  await page.getByRole('button', { name: 'Copy link', exact: true }).click();
+  await expect(page.getByText('Link copied', { exact: true })).toBeVisible();
   // The e2e project compiles without DOM types; the page has them.
   const link = await page.evaluate(() =>
     (

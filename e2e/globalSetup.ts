@@ -23,6 +23,8 @@ export default async function globalSetup(): Promise<void> {
       'I0610 11:35:40.000001       1 kubelet.go:2434] pwned <script>window.pwned=1</script>',
       'E0610 11:35:41.000001       1 kubelet.go:2434] pwned <img src=x onerror="window.pwned=2">',
       'W0610 11:35:42.000001       1 kubelet.go:2434] pwned \u001b[31mred\u001b[0m javascript:window.pwned=3',
+      // A right-to-left override that would show `…/txt.exe`, and a tower of combining marks.
+      `I0610 11:35:43.000001       1 kubelet.go:2434] pwned /tmp/\u202eexe.txt Z${'\u0301\u0302'.repeat(300)}!`,
       '',
     ].join('\n'),
   );

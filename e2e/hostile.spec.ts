@@ -32,7 +32,7 @@ test('log text with <script>, javascript: URLs and ANSI escapes shows as inert t
   await box.fill('pwned');
   await box.press('Enter');
   const results = page.getByRole('list', { name: 'Search results' });
-  await expect(results.getByRole('listitem')).toHaveCount(3);
+  await expect(results.getByRole('listitem')).toHaveCount(4);
   await expect(results).toContainText('<script>window.pwned=1</script>');
   await expect(results).toContainText('<img src=x onerror="window.pwned=2">');
   await expect(results).toContainText('javascript:window.pwned=3');
@@ -43,5 +43,19 @@ test('log text with <script>, javascript: URLs and ANSI escapes shows as inert t
   expect(dialogs).toEqual([]);
   // Terminal escapes are not shown as raw control characters.
   expect(await results.textContent()).not.toContain('\u001b');
+  // A bidi override is shown for what it is, and cannot reverse the rest of the line.
+  await expect(results).toContainText('/tmp/⟨U+202E⟩exe.txt');
+  expect(await results.textContent()).not.toContain('\u202e');
+  // Combining marks stay a character tall: nothing makes the page scroll sideways.
+  expect(
+    await page.evaluate(() => {
+      const el = (
+        globalThis as unknown as {
+          document: { scrollingElement: { scrollWidth: number; clientWidth: number } };
+        }
+      ).document.scrollingElement;
+      return el.scrollWidth - el.clientWidth;
+    }),
+  ).toBeLessThanOrEqual(0);
   await page.screenshot({ path: artifact('hostile-text-inert.png'), fullPage: true });
 });

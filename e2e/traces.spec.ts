@@ -6,6 +6,7 @@ import { TimelinePage } from './pages/TimelinePage.ts';
 
 interface TimelineJson {
   extent: { from: number; to: number };
+  activity?: { from: number; to: number };
   lanes: { id: string }[];
   marks: { lane: string }[];
   spans: { name: string; lane: string; depth: number; t0: number; t1: number; node: string | null }[];
@@ -37,11 +38,12 @@ test('a request timeline shows apiserver and kubelet spans beside its log lines,
   expect(tl.spans.find((s) => s.name === 'etcdserverpb.KV/Txn')!.depth).toBe(3);
 
   // Clicking the syncPod bar opens its attributes and events. The bar's x follows from the initial
-  // view (the request's extent with 4% air each side); its row is found by hovering down the lane.
+  // view (the operation's activity with 4% air each side); its row is found by hovering down the lane.
   const sync = tl.spans.find((s) => s.name === 'syncPod')!;
-  const pad = (tl.extent.to - tl.extent.from) * 0.04;
-  const from = tl.extent.from - pad;
-  const to = tl.extent.to + pad;
+  const frame = tl.activity ?? tl.extent;
+  const pad = (frame.to - frame.from) * 0.04;
+  const from = frame.from - pad;
+  const to = frame.to + pad;
   const box = (await timeline.canvas.boundingBox())!;
   const x = box.x + (((sync.t0 + sync.t1) / 2 - from) / (to - from)) * box.width;
   const label = page
@@ -63,6 +65,10 @@ test('a request timeline shows apiserver and kubelet spans beside its log lines,
   await expect(spanDetails).toContainText('syncPod');
   await expect(spanDetails.getByRole('table', { name: 'Span attributes' })).toContainText('k8s.pod.uid');
   await expect(spanDetails.getByRole('table', { name: 'Span resource' })).toContainText('kubelet');
+  // The span selection is part of the address: a copied link opens the same span.
+  await expect(page).toHaveURL(/[?&]span=[0-9a-f]+%3A[0-9a-f]+|[?&]span=[0-9a-f]+:[0-9a-f]+/);
+  await page.reload();
+  await expect(page.getByRole('region', { name: 'Span details' })).toContainText('syncPod');
   await page.screenshot({ path: artifact('traces-span-details.png'), fullPage: true });
 
   // "Export OTLP" downloads the request as OTLP/JSON.

@@ -57,7 +57,7 @@ describe('health and headers', () => {
   it('answers unknown API routes with JSON 404', async () => {
     const { app } = setup({}, false);
     expectError(await request(app).get('/api/nope'), 404, 'not_found');
-    expectError(await request(app).post('/api/health'), 404, 'not_found');
+    expectError(await request(app).post('/api/health').set('X-Requested-By', 'kubetrail'), 404, 'not_found');
   });
 
   it('turns a malformed JSON body into 400', async () => {
@@ -72,9 +72,15 @@ describe('health and headers', () => {
     expect(ok.status).toBe(200);
     expect(ok.body).toEqual({});
     expectError(
-      await request(app).post('/v1/traces').set('Content-Type', 'text/plain').send('x'),
+      await request(app).post('/v1/traces').set('Content-Type', 'application/xml').send('<x/>'),
       415,
       'unsupported_media_type',
+    );
+    // text/plain is what a foreign page may post without asking: refused before the route.
+    expectError(
+      await request(app).post('/v1/traces').set('Content-Type', 'text/plain').send('x'),
+      403,
+      'write_header_required',
     );
   });
 });
@@ -103,7 +109,7 @@ describe('bundles', () => {
     ]) {
       expectError(await request(app).get(path), 404);
     }
-    expectError(await request(app).delete('/api/bundles/bnope'), 404);
+    expectError(await request(app).delete('/api/bundles/bnope').set('X-Requested-By', 'kubetrail'), 404);
   });
 
   it('answers 503 with Retry-After, not 500, when an ingest holds the write lock', async () => {
@@ -116,7 +122,7 @@ describe('bundles', () => {
     const ingest = openStore(file);
     ingest.db.exec('BEGIN IMMEDIATE'); // what a writing ingest holds
     try {
-      const res = await request(app).delete(B);
+      const res = await request(app).delete(B).set('X-Requested-By', 'kubetrail');
       expectError(res, 503, 'busy');
       expect(res.headers['retry-after']).toBe('5');
       // Reads go on while it writes (WAL).
@@ -125,12 +131,12 @@ describe('bundles', () => {
       ingest.db.exec('ROLLBACK');
       ingest.close();
     }
-    await request(app).delete(B).expect(204);
+    await request(app).delete(B).set('X-Requested-By', 'kubetrail').expect(204);
   });
 
   it('deletes a bundle with everything it owns', async () => {
     const { app } = setup();
-    await request(app).delete(B).expect(204);
+    await request(app).delete(B).set('X-Requested-By', 'kubetrail').expect(204);
     expectError(await request(app).get(B), 404);
     expect(BundleListSchema.parse((await request(app).get('/api/bundles')).body).bundles).toEqual([]);
   });
@@ -152,12 +158,30 @@ describe('requests', () => {
     expect(page.total).toBe(2);
   });
 
+  it('hides system requests unless asked (system=include|only), and says how many it hid', async () => {
+    const { app, store } = setup();
+    store.db.prepare('UPDATE requests SET system = 1 WHERE req_id = ?').run(SEED.otherReqId);
+    const users = RequestListSchema.parse((await request(app).get(`${B}/requests`).expect(200)).body);
+    expect(users.requests.map((r) => r.reqId)).toEqual([SEED.reqId]);
+    expect(users.systemHidden).toBe(1);
+    const all = RequestListSchema.parse(
+      (await request(app).get(`${B}/requests?system=include`).expect(200)).body,
+    );
+    expect(all.total).toBe(2);
+    const only = RequestListSchema.parse(
+      (await request(app).get(`${B}/requests?system=only`).expect(200)).body,
+    );
+    expect(only.requests.map((r) => r.reqId)).toEqual([SEED.otherReqId]);
+    expectError(await request(app).get(`${B}/requests?system=yes`), 400, 'invalid_input');
+  });
+
   it('refuses bad filters with 400', async () => {
     const { app } = setup();
     expectError(await request(app).get(`${B}/requests?outcome=maybe`), 400, 'invalid_input');
     expectError(await request(app).get(`${B}/requests?limit=0`), 400);
     expectError(await request(app).get(`${B}/requests?limit=abc`), 400);
     expectError(await request(app).get(`${B}/requests?from=yesterday`), 400);
+    expectError(await request(app).get(`${B}/requests?since=yesterday`), 400);
     expectError(await request(app).get(`${B}/requests?outcome=failed&outcome=complete`), 400);
   });
 
@@ -209,6 +233,18 @@ describe('timeline', () => {
     });
   });
 
+  it('frames the operation (until its ladder settled) and keeps later lines reachable', async () => {
+    const { app, store } = setup();
+    // The operation settled 500 ms in; its last stage is at 2.1 s, its last line at 2.2 s.
+    store.db
+      .prepare("UPDATE requests SET body = json_set(body, '$.endedAt', ?) WHERE req_id = ?")
+      .run('2024-06-10T11:35:38.620000000Z', SEED.reqId);
+    const tl = TimelineSchema.parse((await request(app).get(`${R}/timeline`).expect(200)).body);
+    expect(tl.activity).toEqual({ from: 0, to: 2100 });
+    expect(tl.extent).toEqual({ from: 0, to: 2200 });
+    expect(tl.marks.some((m) => m.recordId === 65)).toBe(true);
+  });
+
   it('buckets a dense lane when the width is small, keeping the worst line as representative', async () => {
     const { app } = setup();
     const tl = TimelineSchema.parse((await request(app).get(`${R}/timeline?width=20`).expect(200)).body);
@@ -256,8 +292,11 @@ describe('records', () => {
 
   it('turns FTS syntax errors and missing q into 400, not 500', async () => {
     const { app } = setup();
-    expectError(await request(app).get(`${B}/records?q=${encodeURIComponent('"unbalanced')}`), 400);
-    expectError(await request(app).get(`${B}/records?q=${encodeURIComponent('AND OR (')}`), 400);
+    const fts = (q: string) => `${B}/records?mode=fts&q=${encodeURIComponent(q)}`;
+    expectError(await request(app).get(fts('"unbalanced')), 400);
+    expectError(await request(app).get(fts('AND OR (')), 400);
+    expectError(await request(app).get(fts(Array(80).fill('a*').join(' OR '))), 400, 'bad_query');
+    expectError(await request(app).get(`${B}/records?q=x&mode=regex`), 400, 'invalid_input');
     expectError(await request(app).get(`${B}/records`), 400, 'invalid_input');
     expectError(await request(app).get(`${B}/records?q=x&limit=9999`), 400);
   });

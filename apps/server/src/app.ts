@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import express, { type Express } from 'express';
 import type { Store } from '@kubetrail/store';
 import { bundlesRoutes } from './bundles/bundles.routes.ts';
+import { removeStaleUploads } from './bundles/upload.ts';
 import { healthRoutes } from './health/health.routes.ts';
 import { histogramRoutes } from './histogram/histogram.routes.ts';
 import { AppError } from './http/appError.ts';
@@ -16,7 +17,11 @@ import {
   type ServerLimits,
 } from './http/context.ts';
 import { apiNotFound, errorMiddleware } from './http/errorMiddleware.ts';
+import { allowedHostNames, requestOriginGuard } from './http/requestOrigin.ts';
 import { securityHeaders } from './http/securityHeaders.ts';
+import { linesRoutes } from './lines/lines.routes.ts';
+import { inProcessRunner, type QueryRunner } from './queries/queries.ts';
+import { workerRunner } from './queries/queryRunner.ts';
 import { recordsRoutes } from './records/records.routes.ts';
 import { requestsRoutes } from './requests/requests.routes.ts';
 import { webAppRoutes } from './static/webApp.ts';
@@ -37,6 +42,18 @@ export interface CreateAppOptions {
   ingestInWorker?: boolean;
   /** Quiet time after the last OTLP batch before the live bundle is correlated again. Default 500 ms. */
   liveDebounceMs?: number;
+  /**
+   * Host names requests may address (`Host`), besides loopback and IP addresses: the address the
+   * server binds (`--host`) and `--allowed-host` names. See `http/requestOrigin.ts`.
+   */
+  hosts?: { bind?: string; allowed?: readonly string[] };
+  /**
+   * Run searches (and other queries whose cost depends on the input) in a worker thread, each
+   * within `queryBudgetMs`. Default: true for a file database, false for `:memory:`.
+   */
+  queryInWorker?: boolean;
+  /** Time budget of one search (ms). Default HTTP_QUERY_BUDGET_MS. */
+  queryBudgetMs?: number;
 }
 
 export interface KubetrailApp extends Express {
@@ -45,6 +62,8 @@ export interface KubetrailApp extends Express {
     idle(): Promise<void>;
     /** The live OTLP receiver's bundle (tests flush its pending correlation). */
     live: LiveTraces;
+    /** Where searches run (closed when the server stops). */
+    queries: QueryRunner;
   };
 }
 
@@ -54,6 +73,8 @@ export function createApp(opts: CreateAppOptions): KubetrailApp {
     opts.ingestDir ??
     join(opts.store.file === ':memory:' ? process.cwd() : dirname(opts.store.file), 'uploads');
   mkdirSync(ingestDir, { recursive: true });
+  // Uploads a killed server was receiving or ingesting are never finished: their files go now.
+  removeStaleUploads(ingestDir);
   const ctx: AppContext = {
     store: opts.store,
     ingestDir,
@@ -61,16 +82,23 @@ export function createApp(opts: CreateAppOptions): KubetrailApp {
     log: opts.log ?? consoleLogger,
     ingestInWorker: opts.ingestInWorker ?? opts.store.file !== ':memory:',
     jobs: new Set(),
+    queries:
+      (opts.queryInWorker ?? opts.store.file !== ':memory:')
+        ? workerRunner(opts.store.file, { budgetMs: opts.queryBudgetMs })
+        : inProcessRunner({ store: opts.store }, opts.queryBudgetMs),
   };
 
   const app = express() as unknown as KubetrailApp;
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('query parser', 'simple');
+  app.locals.queries = ctx.queries;
   app.locals.idle = async () => {
     while (ctx.jobs.size > 0) await Promise.allSettled([...ctx.jobs]);
   };
   app.use(securityHeaders);
+  // Before anything else answers: no DNS rebinding, no state change ordered by a foreign page.
+  app.use(requestOriginGuard(allowedHostNames(opts.hosts?.bind, opts.hosts?.allowed)));
 
   const api = express.Router();
   // Only JSON bodies are parsed; uploads (POST /api/bundles) stream their raw body themselves.
@@ -89,6 +117,7 @@ export function createApp(opts: CreateAppOptions): KubetrailApp {
   api.use('/bundles', bundlesRoutes(ctx));
   api.use('/bundles', requestsRoutes(ctx));
   api.use('/bundles', timelineRoutes(ctx));
+  api.use('/bundles', linesRoutes(ctx));
   api.use('/bundles', exportRoutes(ctx));
   api.use('/bundles', recordsRoutes(ctx));
   api.use('/bundles', histogramRoutes(ctx));

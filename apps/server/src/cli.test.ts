@@ -1,13 +1,15 @@
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { parse as parseYaml } from 'yaml';
 import {
   BundleStatusSchema,
   IngestReportSchema,
+  RequestLineSchema,
   RequestListSchema,
   SearchResultSchema,
   TimelineSchema,
@@ -44,6 +46,19 @@ function cli(args: string[], env: Record<string, string> = {}): Promise<Run> {
         ok({ code, stdout, stderr });
       },
     );
+  });
+}
+
+/** The CLI with `input` on its stdin. */
+function cliWithStdin(args: string[], input: Buffer): Promise<Run> {
+  return new Promise((ok) => {
+    const child = spawn(TSX, [CLI, ...args], { cwd: ROOT, env: { ...process.env, CI: '1' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (code) => ok({ code: code ?? 1, stdout, stderr }));
+    child.stdin.end(input);
   });
 }
 
@@ -136,6 +151,61 @@ describe('kubetrail ingest', () => {
     expect(unknown.code).toBe(2);
   });
 
+  it('checks its input paths before it creates a database', async () => {
+    const db = join(mkdtempSync(join(tmpdir(), 'kubetrail-nodb-')), 'data', 'kubetrail.db');
+    const r = await cli(['ingest', join(CORPUS, 'audit2rbac/demo.log'), '/nonexistent/x.tgz', '--db', db]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/no such file or directory: \/nonexistent\/x\.tgz/);
+    expect(existsSync(db)).toBe(false);
+  });
+
+  it('reads a bundle from stdin with -, and prints its report as YAML with -o yaml', async () => {
+    const db = freshDb();
+    const r = await cliWithStdin(
+      ['ingest', '-', '--db', db, '-o', 'yaml'],
+      readFileSync(join(CORPUS, 'audit2rbac/demo.log')),
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const report = IngestJson.parse(parseYaml(r.stdout));
+    expect(report.status).toBe('ready');
+    expect(report.files[0]).toMatchObject({ format: 'audit' });
+    expect(report.totals.records).toBeGreaterThan(10);
+    // The same content by path is the same bundle.
+    const again = IngestJson.parse(
+      JSON.parse(
+        (await cli(['ingest', join(CORPUS, 'audit2rbac/demo.log'), '--db', db, '-o', 'json'])).stdout,
+      ),
+    );
+    expect(again).toMatchObject({ bundleId: report.bundleId, reused: true });
+  });
+
+  it('shows file names and log text with escape sequences and newlines made visible, not obeyed', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kubetrail-tty-'));
+    const name = 'evil\u001b]0;pwned\u0007\nfake line.log';
+    writeFileSync(
+      join(dir, name),
+      'I0610 11:35:40.000001       1 kubelet.go:2434] "SyncLoop ADD" note="\u001b[31mred\u001b[0m \u202eexe.txt"\n',
+    );
+    const db = freshDb();
+    const r = await cli(['ingest', dir, '--db', db, '--year', '2024']);
+    expect(r.code, r.stderr).toBe(0);
+    // eslint-disable-next-line no-control-regex -- no control character may reach the terminal
+    expect(r.stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202e]/);
+    // A directory's file names have their control characters replaced when the tree is walked
+    // (treeWalk.ts), before anything is stored or printed.
+    expect(r.stdout).toContain('evil\ufffd]0;pwned\ufffd\ufffdfake line.log');
+    const search = await cli(['search', 'red', '--db', db]);
+    expect(search.stdout).not.toContain('\u001b');
+    expect(search.stdout).not.toContain('\u202e');
+    expect(search.stdout).toContain('\\x1b[31m[red]\\x1b[0m \\u202eexe.txt');
+  });
+
+  it('documents its exit codes in --help', async () => {
+    const r = await cli(['--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/Exit codes:\s+0\s+done\s+1\s+it failed[^\n]*\n\s+2\s+it was called wrong/);
+  });
+
   it('takes the line-length and decompressed-size limits as flags', async () => {
     const db = freshDb();
     const dir = mkdtempSync(join(tmpdir(), 'kubetrail-limits-'));
@@ -222,11 +292,73 @@ describe('kubetrail requests / timeline / search', () => {
     expect(SearchResultSchema.parse(JSON.parse(search.stdout)).total).toBeGreaterThan(0);
   });
 
+  it('prints every line of a request, raw and in time order, or as JSON lines; timeline --json carries them whole', async () => {
+    const list = RequestListSchema.parse(JSON.parse((await cli(['requests', '--db', db, '--json'])).stdout));
+    const req = list.requests.find((r) => r.outcome === 'failed') ?? list.requests[0]!;
+    const [raw, json, wide, tl] = await Promise.all([
+      cli(['lines', req.reqId, '--db', db]),
+      cli(['lines', req.reqId, '--db', db, '--json']),
+      cli(['lines', req.reqId, '--db', db, '-o', 'wide', '--errors']),
+      cli(['timeline', req.reqId, '--db', db, '-o', 'json']),
+    ]);
+    expect(raw.code, raw.stderr).toBe(0);
+    const lines = json.stdout
+      .trim()
+      .split('\n')
+      .map((l) => RequestLineSchema.parse(JSON.parse(l)));
+    expect(lines).toHaveLength(req.records);
+    const times = lines.map((l) => l.record.ts ?? '');
+    expect([...times].sort()).toEqual(times);
+    // Plain output is the raw lines themselves, one record after the other.
+    expect(raw.stdout).toBe(lines.map((l) => `${l.record.raw}\n`).join(''));
+    expect(
+      wide.stdout
+        .trim()
+        .split('\n')
+        .every((l) => /^\S+\s+(error|fatal)\s+\S+\s+/.test(l)),
+    ).toBe(true);
+    const timeline = TimelineSchema.extend({ lines: z.array(RequestLineSchema) }).parse(
+      JSON.parse(tl.stdout),
+    );
+    expect(timeline.lines.map((l) => l.record.raw)).toEqual(lines.map((l) => l.record.raw));
+    expect(Math.max(...timeline.lines.map((l) => l.record.raw.length))).toBeGreaterThan(200);
+  });
+
+  it('filters requests as kubectl users expect: --outcome, --namespace, --user, --since, --system, -o wide', async () => {
+    const all = RequestListSchema.parse(
+      JSON.parse((await cli(['requests', '--db', db, '-o', 'json'])).stdout),
+    );
+    const failed = all.requests.filter((r) => r.outcome === 'failed');
+    const [byOutcome, byNs, bySince, byDuration, wide, yaml, badSince, badSystem] = await Promise.all([
+      cli(['requests', '--db', db, '--outcome', 'failed', '--json']),
+      cli(['requests', '--db', db, '--namespace', 'no-such-namespace', '--json']),
+      cli(['requests', '--db', db, '--since', all.requests.at(-1)!.startedAt, '--json']),
+      cli(['requests', '--db', db, '--since', '1000d', '--system', '--json']),
+      cli(['requests', '--db', db, '-o', 'wide']),
+      cli(['requests', '--db', db, '-o', 'yaml']),
+      cli(['requests', '--db', db, '--since', 'yesterday']),
+      cli(['requests', '--db', db, '--system', 'maybe']),
+    ]);
+    expect(RequestListSchema.parse(JSON.parse(byOutcome.stdout)).requests.map((r) => r.reqId)).toEqual(
+      failed.map((r) => r.reqId),
+    );
+    expect(RequestListSchema.parse(JSON.parse(byNs.stdout)).total).toBe(0);
+    expect(RequestListSchema.parse(JSON.parse(bySince.stdout)).requests.map((r) => r.reqId)).toEqual([
+      all.requests.at(-1)!.reqId,
+    ]);
+    expect(RequestListSchema.parse(JSON.parse(byDuration.stdout)).total).toBeGreaterThanOrEqual(all.total);
+    expect(wide.stdout).toMatch(/reqID\s+started\s+duration\s+user\s+agent\s+from\s+what/);
+    expect(RequestListSchema.parse(parseYaml(yaml.stdout)).total).toBe(all.total);
+    expect(badSince.code).toBe(2);
+    expect(badSince.stderr).toMatch(/--since: expected an RFC 3339 time or a duration/);
+    expect(badSystem.code).toBe(2);
+  });
+
   it('fails clearly on unknown ids, bad queries and missing databases', async () => {
     const [tl, bundle, fts, nodb] = await Promise.all([
       cli(['timeline', 'no-such-request', '--db', db]),
       cli(['requests', '--bundle', 'bnope', '--db', db]),
-      cli(['search', '"unbalanced', '--db', db]),
+      cli(['search', '"unbalanced', '--fts', '--db', db]),
       cli(['requests', '--db', resolve(db, '../nothing-here.db')]),
     ]);
     expect(tl.code).toBe(1);

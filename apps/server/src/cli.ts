@@ -3,33 +3,58 @@
  * The `kubetrail` command: serve, ingest, requests, timeline, search.
  * Exit codes: 0 ok, 1 failure, 2 usage error. Expected errors print one line on stderr.
  */
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { createWriteStream, existsSync, mkdtempSync, realpathSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { stringify as toYaml } from 'yaml';
 import { z } from 'zod';
 import {
   BundleStatusSchema,
+  formatNs,
+  parseRfc3339Ns,
   IngestReportSchema,
+  OutcomeSchema,
   RecordsQuerySchema,
+  RequestLineSchema,
+  RequestLinesQuerySchema,
   RequestListSchema,
   RequestsQuerySchema,
   SearchResultSchema,
+  SEVERITIES,
   TimelineQuerySchema,
   TimelineSchema,
   type Request,
+  type RequestLine,
+  type RequestsQuery,
 } from '@kubetrail/model';
 import { DEFAULT_LIMITS, type Limits } from '@kubetrail/parsers';
 import { INGEST_BUSY_TIMEOUT_MS, openStore, StoreError, type Store } from '@kubetrail/store';
-import { formatIngestReport, formatRequests, formatSearch, formatTimeline } from './cli/format.ts';
+import {
+  formatIngestReport,
+  formatLine,
+  formatRequests,
+  formatSearch,
+  formatTimeline,
+} from './cli/format.ts';
+import { cellText } from './cli/terminal.ts';
 import { createProgressReporter } from './cli/progress.ts';
 import { AppError } from './http/appError.ts';
 import { DEFAULT_SERVER_LIMITS } from './http/context.ts';
 import { formatSize, parseSize } from './http/sizeArg.ts';
-import { IngestInputError, ingestPaths, ingestsInFlight } from '@kubetrail/ingest';
+import {
+  DEFAULT_STORAGE_LIMITS,
+  IngestInputError,
+  ingestPaths,
+  ingestsInFlight,
+  type StorageLimits,
+} from '@kubetrail/ingest';
 import { startServer, webDistBuilt, type RunningServer } from './server.ts';
 import { parseTimeZone } from '@kubetrail/ingest';
 import { VERSION } from './health/health.service.ts';
+import { requestLines } from './lines/lines.service.ts';
 import { searchRecords } from './records/records.service.ts';
 import { buildTimeline } from './timeline/timeline.service.ts';
 import { exportRequestOtlp } from './traces/export.service.ts';
@@ -41,14 +66,77 @@ export class CliError extends Error {}
 
 export const DEFAULT_DB = './data/kubetrail.db';
 export const resolveDbPath = (opt?: string): string => resolve(opt ?? process.env.KUBETRAIL_DB ?? DEFAULT_DB);
-export const DEFAULT_WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
+/** The built web app: beside the sources' app, or inside the compiled package (`dist/web`). */
+export const DEFAULT_WEB_DIST = fileURLToPath(
+  import.meta.url.endsWith('.ts')
+    ? new URL('../../web/dist', import.meta.url)
+    : new URL('./web', import.meta.url),
+);
 
-/** Prints exactly one JSON document, validated with the model's schema first. */
-function printJson<S extends z.ZodType>(schema: S, value: z.input<S>): void {
+/** How long a CLI search may run (ms): longer than the server's, nobody else is waiting. */
+const CLI_QUERY_BUDGET_MS = 60_000;
+
+type Format = 'text' | 'wide' | 'json' | 'yaml';
+interface OutputFlags {
+  output?: 'json' | 'yaml' | 'wide';
+  json?: boolean;
+}
+const formatOf = (o: OutputFlags): Format => (o.json ? 'json' : (o.output ?? 'text'));
+
+/** Prints exactly one JSON (or YAML) document, validated with the model's schema first. */
+function printDoc<S extends z.ZodType>(schema: S, value: z.input<S>, format: 'json' | 'yaml' = 'json'): void {
   const parsed = schema.safeParse(value);
   if (!parsed.success) throw new Error(`output failed validation: ${parsed.error.message}`);
-  process.stdout.write(`${JSON.stringify(parsed.data, null, 2)}\n`);
+  process.stdout.write(format === 'yaml' ? toYaml(parsed.data) : `${JSON.stringify(parsed.data, null, 2)}\n`);
 }
+
+/** `timeline -o json|yaml`: the timeline and every line of the request, whole and in time order. */
+const TimelineWithLinesSchema = TimelineSchema.extend({ lines: z.array(RequestLineSchema) });
+
+/** Every line of a request, a page at a time (`lines`, `timeline -o json`). */
+function* allLines(
+  store: Store,
+  bundleId: string,
+  reqId: string,
+  q: { errorsOnly?: boolean; grep?: string; fts?: boolean },
+): Generator<RequestLine> {
+  for (let offset = 0; ;) {
+    const page = requestLines(
+      { store },
+      bundleId,
+      reqId,
+      RequestLinesQuerySchema.parse({
+        offset,
+        limit: 1000,
+        errorsOnly: q.errorsOnly ? '1' : undefined,
+        q: q.grep,
+        mode: q.fts ? 'fts' : 'literal',
+      }),
+      CLI_QUERY_BUDGET_MS,
+    );
+    yield* page.lines;
+    if (page.partial) throw new CliError('the search ran out of time: narrow it (--errors, more words)');
+    offset += page.lines.length;
+    if (page.lines.length === 0 || (!page.capped && offset >= page.total)) return;
+  }
+}
+
+/** `--since 30m`: that long before the bundle's last line; anything else is an RFC 3339 time, as given. */
+export function sinceTime(value: string, bundleEnd: string | null): string {
+  const parts = [...value.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h|d)/g)];
+  if (parts.length === 0 || parts.map((p) => p[0]).join('') !== value) return value;
+  const end = bundleEnd === null ? null : parseRfc3339Ns(bundleEnd);
+  if (end === null) throw new CliError('--since with a duration needs a bundle whose lines have times');
+  const unit: Record<string, number> = { ms: 1e6, s: 1e9, m: 60e9, h: 3600e9, d: 86400e9 };
+  const ns = parts.reduce((n, p) => n + BigInt(Math.round(Number(p[1]) * (unit[p[2] ?? 's'] ?? 1e9))), 0n);
+  return formatNs(end - ns);
+}
+
+const EXIT_CODES = `
+Exit codes:
+  0  done
+  1  it failed: nothing to read, an unknown bundle or request, a database problem (one line on stderr)
+  2  it was called wrong: an unknown command or option, a bad value, an invalid search`;
 
 /** Opens an existing database for reading commands (never creates one by accident). */
 function openExisting(db: string | undefined): Store {
@@ -94,11 +182,15 @@ const sizeArg =
 interface LimitFlags {
   maxDecompressed?: number;
   maxLine?: number;
+  maxStored?: number;
+  minFree?: number;
 }
 
-const ingestLimits = (o: LimitFlags): Partial<Limits> => ({
+const ingestLimits = (o: LimitFlags): Partial<Limits & StorageLimits> => ({
   ...(o.maxDecompressed !== undefined ? { maxDecompressedBytes: o.maxDecompressed } : {}),
   ...(o.maxLine !== undefined ? { maxLineBytes: o.maxLine } : {}),
+  ...(o.maxStored !== undefined ? { maxStoredBytes: o.maxStored } : {}),
+  ...(o.minFree !== undefined ? { minFreeBytes: o.minFree } : {}),
 });
 
 const tzArg = (v: string): string => {
@@ -145,6 +237,16 @@ export function buildProgram(): Command {
       '--max-line <size>',
       `cut longer lines, and report them (default ${formatSize(DEFAULT_LIMITS.maxLineBytes)})`,
     ).argParser(sizeArg('--max-line'));
+  const maxStoredOption = () =>
+    new Option(
+      '--max-stored <size>',
+      'stop reading a bundle once it grew the database by about this much (default: --max-decompressed)',
+    ).argParser(sizeArg('--max-stored'));
+  const minFreeOption = () =>
+    new Option(
+      '--min-free <size>',
+      `free disk space an ingest leaves: it does not start, or stops reading, below it (default ${formatSize(DEFAULT_STORAGE_LIMITS.minFreeBytes)})`,
+    ).argParser(sizeArg('--min-free'));
 
   program
     .command('serve')
@@ -152,6 +254,12 @@ export function buildProgram(): Command {
     .addOption(dbOption())
     .option('--port <port>', 'port', intArg('--port', 0, 65535), 7788)
     .option('--host <host>', 'address to bind (loopback unless told otherwise)', '127.0.0.1')
+    .option(
+      '--allowed-host <name>',
+      'a host name clients may use besides loopback, --host and IP addresses (repeatable)',
+      (v: string, all: string[]) => [...all, v],
+      [] as string[],
+    )
     .option('--demo', 'ingest the simulator’s demo bundle if the database has none')
     .option('--web <dir>', 'built web app to serve', DEFAULT_WEB_DIST)
     .addOption(
@@ -162,6 +270,8 @@ export function buildProgram(): Command {
     )
     .addOption(maxDecompressedOption())
     .addOption(maxLineOption())
+    .addOption(maxStoredOption())
+    .addOption(minFreeOption())
     .action(async (o: ServeFlags) => {
       await serve(o);
     });
@@ -169,38 +279,93 @@ export function buildProgram(): Command {
   program
     .command('ingest')
     .description('ingest a bundle: directories, .tar, .tar.gz/.tgz, .zip, .gz or plain files')
-    .argument('<path...>', 'bundle paths (several paths make one bundle)')
+    .argument('<path...>', 'bundle paths (several paths make one bundle); - reads the bundle from stdin')
     .addOption(dbOption())
-    .option('--name <name>', 'display name')
+    .option('--name <name>', 'display name (default: the first path\'s name, "stdin" for -)')
     .option('--year <yyyy>', 'year for klog times that carry none', intArg('--year', 1970, 2200))
     .option('--tz <zone>', 'zone of klog times: UTC, +02:00, -0530 or an IANA name', tzArg)
-    .option('--json', 'print the ingest report as one JSON document')
+    .addOption(
+      new Option('-o, --output <format>', 'print the ingest report as one json or yaml document').choices([
+        'json',
+        'yaml',
+      ]),
+    )
+    .option('--json', 'same as -o json')
     .addOption(maxDecompressedOption())
     .addOption(maxLineOption())
+    .addOption(maxStoredOption())
+    .addOption(minFreeOption())
     .action(async (paths: string[], o: IngestFlags) => {
       await ingest(paths, o);
     });
 
+  const outputOption = () =>
+    new Option('-o, --output <format>', 'json or yaml (one document), or wide (more columns)').choices([
+      'json',
+      'yaml',
+      'wide',
+    ]);
+  const bundleOption = () => new Option('--bundle <id>', 'bundle id (default: the most recent ready bundle)');
+
   program
     .command('requests')
-    .description('list the requests (user operations) of a bundle')
+    .description('list the requests (user operations) of a bundle, oldest first')
     .addOption(dbOption())
-    .option('--bundle <id>', 'bundle id (default: the most recent ready bundle)')
-    .option('--json', 'print a RequestList')
-    .action((o: { db?: string; bundle?: string; json?: boolean }) =>
+    .addOption(bundleOption())
+    .addOption(new Option('--outcome <outcome>', 'only this outcome').choices(OutcomeSchema.options))
+    .option('--namespace <ns>', 'only requests touching this namespace')
+    .option('--user <user>', 'only requests by this user')
+    .option('--verb <verb>', 'only requests with this verb (create, delete, patch…)')
+    .option('--resource <resource>', 'only requests on this resource (deployments, pods…)')
+    .option('--since <time>', 'started at or after: RFC 3339, or a duration (30m, 2h) before the bundle ends')
+    .option('--until <time>', 'started at or before: RFC 3339')
+    .option('--system [which]', 'also list control-plane activity (hidden by default); "only" for it alone')
+    .addOption(outputOption())
+    .option('--json', 'same as -o json: print a RequestList')
+    .action((o: RequestsFlags) =>
       withStore(o.db, (store) => {
         const bundleId = pickBundle(store, o.bundle);
+        const system = o.system === undefined ? 'exclude' : o.system === true ? 'include' : o.system;
+        if (!['exclude', 'include', 'only'].includes(system))
+          throw new UsageError(`--system takes include, only or exclude, not ${JSON.stringify(system)}`);
+        const end = store.getBundle(bundleId)?.timeRange?.to ?? null;
+        const filter = RequestsQuerySchema.safeParse({
+          outcome: o.outcome,
+          namespace: o.namespace,
+          user: o.user,
+          verb: o.verb,
+          resource: o.resource,
+          since: o.since === undefined ? undefined : sinceTime(o.since, end),
+          until: o.until,
+          system,
+        });
+        if (!filter.success) throw new UsageError(filter.error.issues[0]?.message ?? 'bad filter');
+        for (const [name, v] of [
+          ['--since', filter.data.since],
+          ['--until', filter.data.until],
+        ] as const)
+          if (v !== undefined && parseRfc3339Ns(v) === null)
+            throw new UsageError(
+              `${name}: expected an RFC 3339 time or a duration such as 30m, got ${JSON.stringify(v)}`,
+            );
         const all: Request[] = [];
         let total = 0;
+        let systemHidden = 0;
         for (let offset = 0; ; offset += 500) {
-          const page = store.listRequests(bundleId, RequestsQuerySchema.parse({ offset, limit: 500 }));
+          const page = store.listRequests(bundleId, { ...filter.data, offset, limit: 500 });
           all.push(...page.requests);
           total = page.total;
+          systemHidden = page.systemHidden;
           if (page.requests.length === 0 || all.length >= total) break;
         }
-        if (o.json)
-          printJson(RequestListSchema, { requests: all, total, offset: 0, limit: Math.max(1, all.length) });
-        else process.stdout.write(`${formatRequests(all)}\n`);
+        const format = formatOf(o);
+        if (format === 'json' || format === 'yaml')
+          printDoc(
+            RequestListSchema,
+            { requests: all, total, systemHidden, offset: 0, limit: Math.max(1, all.length) },
+            format,
+          );
+        else process.stdout.write(`${formatRequests(all, format === 'wide', systemHidden)}\n`);
       }),
     );
 
@@ -209,7 +374,7 @@ export function buildProgram(): Command {
     .description('show one request: its stage ladder, verdict and lanes of lines')
     .argument('<reqId>', 'request id')
     .addOption(dbOption())
-    .option('--bundle <id>', 'bundle id (default: the most recent ready bundle)')
+    .addOption(bundleOption())
     .option(
       '--width <px>',
       'level of detail: lanes with more lines than this get buckets',
@@ -217,12 +382,13 @@ export function buildProgram(): Command {
       20000,
     )
     .option('--errors', 'errors only')
-    .option('--json', 'print a Timeline')
+    .addOption(outputOption())
+    .option('--json', 'same as -o json: a Timeline, with every line of the request whole in `lines`')
     .option('--otlp', 'print the request as OTLP/JSON (spans, log lines as span events), for Jaeger UI')
     .action(
       (
         reqId: string,
-        o: { db?: string; bundle?: string; width: number; errors?: boolean; json?: boolean; otlp?: boolean },
+        o: OutputFlags & { db?: string; bundle?: string; width: number; errors?: boolean; otlp?: boolean },
       ) =>
         withStore(o.db, (store) => {
           const bundleId = pickBundle(store, o.bundle);
@@ -232,35 +398,120 @@ export function buildProgram(): Command {
           }
           const query = TimelineQuerySchema.parse({ width: o.width, errorsOnly: o.errors ? '1' : undefined });
           const tl = buildTimeline({ store }, bundleId, reqId, query);
-          if (o.json) printJson(TimelineSchema, tl);
-          else process.stdout.write(`${formatTimeline(tl)}\n`);
+          const format = formatOf(o);
+          if (format === 'json' || format === 'yaml') {
+            const lines = [...allLines(store, bundleId, reqId, { errorsOnly: o.errors })];
+            printDoc(TimelineWithLinesSchema, { ...tl, lines }, format);
+          } else process.stdout.write(`${formatTimeline(tl)}\n`);
+        }),
+    );
+
+  program
+    .command('lines')
+    .description('print every line of one request, raw, in time order (grep it, or read it as text)')
+    .argument('<reqId>', 'request id')
+    .addOption(dbOption())
+    .addOption(bundleOption())
+    .option('--errors', 'errors only')
+    .option('--grep <text>', 'only lines containing this text (as typed, any case)')
+    .option('--fts', '--grep takes FTS5 syntax ("a phrase", AND/OR/NOT, prefix*)')
+    .addOption(outputOption())
+    .option('--json', 'same as -o json: one JSON object per line (record, lane, linkKind, t)')
+    .action(
+      (
+        reqId: string,
+        o: OutputFlags & { db?: string; bundle?: string; errors?: boolean; grep?: string; fts?: boolean },
+      ) =>
+        withStore(o.db, (store) => {
+          const bundleId = pickBundle(store, o.bundle);
+          const format = formatOf(o);
+          const tty = process.stdout.isTTY === true;
+          let first = true;
+          for (const line of allLines(store, bundleId, reqId, {
+            errorsOnly: o.errors,
+            grep: o.grep,
+            fts: o.fts,
+          })) {
+            const parsed = RequestLineSchema.parse(line);
+            if (format === 'json') process.stdout.write(`${JSON.stringify(parsed)}\n`);
+            else if (format === 'yaml') process.stdout.write(`${first ? '' : '---\n'}${toYaml(parsed)}`);
+            else process.stdout.write(`${formatLine(parsed, format === 'wide', tty)}\n`);
+            first = false;
+          }
         }),
     );
 
   program
     .command('search')
-    .description('full-text search over all lines of a bundle')
-    .argument('<query>', 'words, "a phrase", prefix*, AND/OR/NOT')
+    .description('search every line of a bundle, as typed (pasted text works); hits in time order')
+    .argument('<query>', 'text to find, symbols included; with --fts: words, "a phrase", prefix*, AND/OR/NOT')
     .addOption(dbOption())
-    .option('--bundle <id>', 'bundle id (default: the most recent ready bundle)')
+    .addOption(bundleOption())
+    .option('--fts', 'read the query as FTS5 syntax (advanced search)')
+    .option('--request <reqId>', 'only lines of this request')
+    .option('--component <name>', 'only lines of this component (kubelet, kube-apiserver…)')
+    .option('--node <name>', 'only lines from this node')
+    .addOption(new Option('--severity <level>', 'only lines at least this severe').choices([...SEVERITIES]))
+    .option('--from <time>', 'only lines at or after this RFC 3339 time')
+    .option('--to <time>', 'only lines at or before this RFC 3339 time')
     .option('--limit <n>', 'hits per page', intArg('--limit', 1, 500), 50)
     .option('--offset <n>', 'first hit', intArg('--offset', 0, 1_000_000), 0)
-    .option('--json', 'print a SearchResult')
-    .action(
-      (query: string, o: { db?: string; bundle?: string; limit: number; offset: number; json?: boolean }) =>
-        withStore(o.db, (store) => {
-          const bundleId = pickBundle(store, o.bundle);
-          const q = RecordsQuerySchema.safeParse({ q: query, limit: o.limit, offset: o.offset });
-          if (!q.success) throw new UsageError(`invalid query: ${q.error.issues[0]?.message ?? 'bad query'}`);
-          const res = searchRecords({ store }, bundleId, q.data);
-          if (o.json) printJson(SearchResultSchema, res);
-          else process.stdout.write(`${formatSearch(res)}\n`);
-        }),
+    .addOption(outputOption())
+    .option('--json', 'same as -o json: print a SearchResult')
+    .action((query: string, o: SearchFlags) =>
+      withStore(o.db, (store) => {
+        const bundleId = pickBundle(store, o.bundle);
+        const q = RecordsQuerySchema.safeParse({
+          q: query,
+          mode: o.fts ? 'fts' : 'literal',
+          reqId: o.request,
+          component: o.component,
+          node: o.node,
+          severity: o.severity,
+          from: o.from,
+          to: o.to,
+          limit: o.limit,
+          offset: o.offset,
+        });
+        if (!q.success) throw new UsageError(`invalid query: ${q.error.issues[0]?.message ?? 'bad query'}`);
+        const res = searchRecords({ store }, bundleId, q.data, CLI_QUERY_BUDGET_MS);
+        const format = formatOf(o);
+        if (format === 'json' || format === 'yaml') printDoc(SearchResultSchema, res, format);
+        else process.stdout.write(`${formatSearch(res)}\n`);
+      }),
     );
+  program.addHelpText('after', EXIT_CODES);
   return program;
 }
 
-interface IngestFlags extends LimitFlags {
+interface RequestsFlags extends OutputFlags {
+  db?: string;
+  bundle?: string;
+  outcome?: RequestsQuery['outcome'];
+  namespace?: string;
+  user?: string;
+  verb?: string;
+  resource?: string;
+  since?: string;
+  until?: string;
+  system?: string | true;
+}
+
+interface SearchFlags extends OutputFlags {
+  db?: string;
+  bundle?: string;
+  fts?: boolean;
+  request?: string;
+  component?: string;
+  node?: string;
+  severity?: (typeof SEVERITIES)[number];
+  from?: string;
+  to?: string;
+  limit: number;
+  offset: number;
+}
+
+interface IngestFlags extends LimitFlags, OutputFlags {
   db?: string;
   name?: string;
   year?: number;
@@ -268,7 +519,32 @@ interface IngestFlags extends LimitFlags {
   json?: boolean;
 }
 
+/** Copies stdin into a file of a fresh temporary folder (a bundle read from `-`); returns its path. */
+async function spoolStdin(): Promise<{ path: string; cleanup: () => void }> {
+  if (process.stdin.isTTY)
+    throw new UsageError('ingest -: pipe a bundle into stdin (kubetrail ingest - < bundle.tgz)');
+  const dir = mkdtempSync(join(tmpdir(), 'kubetrail-stdin-'));
+  const path = join(dir, 'stdin');
+  await pipeline(process.stdin, createWriteStream(path));
+  return { path, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
 async function ingest(paths: string[], o: IngestFlags): Promise<void> {
+  // Input paths first: a typo must not leave a new, empty database behind.
+  if (paths.filter((p) => p === '-').length > 1) throw new UsageError('ingest reads stdin (-) once');
+  for (const p of paths) {
+    if (p === '-') continue;
+    try {
+      statSync(p);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      throw new CliError(
+        `${code === 'EACCES' ? 'cannot read' : 'no such file or directory'}: ${cellText(p)} (nothing was ingested)`,
+      );
+    }
+  }
+  const stdin = paths.includes('-') ? await spoolStdin() : null;
+  const inputs = paths.map((p) => (p === '-' && stdin ? stdin.path : p));
   // A CLI ingest may share the database with a running server or another ingest: it waits for
   // their write locks rather than fail.
   const store = openStore(resolveDbPath(o.db), { busyTimeoutMs: INGEST_BUSY_TIMEOUT_MS });
@@ -277,28 +553,34 @@ async function ingest(paths: string[], o: IngestFlags): Promise<void> {
     progress.stop();
     for (const id of ingestsInFlight()) store.failBundle(id, 'ingest was interrupted (Ctrl-C)');
     store.close();
+    stdin?.cleanup();
     process.stderr.write('interrupted\n');
     process.exit(130);
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    const result = await ingestPaths(store, paths, {
-      name: o.name,
+    const result = await ingestPaths(store, inputs, {
+      name: o.name ?? (paths[0] === '-' ? 'stdin' : undefined),
       year: o.year ?? null,
       tz: o.tz ?? null,
       limits: ingestLimits(o),
       onProgress: (p) => progress.update(p),
     });
     progress.stop();
-    if (o.json) {
-      printJson(IngestJsonSchema, {
-        ...result.report,
-        bundleId: result.bundleId,
-        status: result.status,
-        error: result.error,
-        reused: result.reused,
-      });
+    const format = formatOf(o);
+    if (format === 'json' || format === 'yaml') {
+      printDoc(
+        IngestJsonSchema,
+        {
+          ...result.report,
+          bundleId: result.bundleId,
+          status: result.status,
+          error: result.error,
+          reused: result.reused,
+        },
+        format,
+      );
     } else {
       process.stdout.write(
         `${formatIngestReport(result.bundleId, result.status, result.report, result.reused)}\n`,
@@ -313,6 +595,7 @@ async function ingest(paths: string[], o: IngestFlags): Promise<void> {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     store.close();
+    stdin?.cleanup();
   }
 }
 
@@ -320,6 +603,7 @@ interface ServeFlags extends LimitFlags {
   db?: string;
   port: number;
   host: string;
+  allowedHost: string[];
   demo?: boolean;
   web: string;
   maxUpload?: number;
@@ -333,6 +617,7 @@ async function serve(o: ServeFlags): Promise<void> {
       dbFile,
       port: o.port,
       host: o.host,
+      allowedHosts: o.allowedHost,
       webDist: o.web,
       demo: o.demo,
       limits: {
@@ -368,11 +653,11 @@ export async function main(argv: string[]): Promise<number> {
       return err.exitCode === 0 ? 0 : 2;
     }
     if (err instanceof UsageError || (err instanceof StoreError && err.code === 'bad_query')) {
-      process.stderr.write(`kubetrail: ${err.message}\n`);
+      process.stderr.write(`kubetrail: ${cellText(err.message)}\n`);
       return 2;
     }
     if (err instanceof CliError || err instanceof AppError || err instanceof StoreError) {
-      process.stderr.write(`kubetrail: ${err.message}\n`);
+      process.stderr.write(`kubetrail: ${cellText(err.message)}\n`);
       return 1;
     }
     process.stderr.write(
@@ -382,7 +667,18 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+/** Whether this module is the program (not imported): npm's bin is a symlink to it. */
+function isMain(): boolean {
+  const arg = process.argv[1];
+  if (!arg) return false;
+  try {
+    return realpathSync(resolve(arg)) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isMain()) {
   const code = await main(process.argv);
   // `serve` keeps running: only exit for commands that are done.
   if (code !== 0 || process.argv[2] !== 'serve') process.exitCode = code;

@@ -14,6 +14,8 @@ export interface StartServerOptions {
   port?: number;
   /** Default 127.0.0.1: loopback unless told otherwise. */
   host?: string;
+  /** More host names requests may address (`--allowed-host`), besides loopback, `host` and IPs. */
+  allowedHosts?: readonly string[];
   webDist?: string;
   /** Ingest the simulator's demo bundle in the background when the database has no bundles. */
   demo?: boolean;
@@ -44,11 +46,17 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
   // synchronous, so waiting freezes every request; past that a write answers 503 busy (ingest
   // workers, on their own connections, wait for each other much longer).
   const store = openStore(resolve(opts.dbFile), { busyTimeoutMs: SERVER_BUSY_TIMEOUT_MS });
-  const interrupted = store.markInterrupted();
+  const interrupted = store.recoverDeadIngests().length;
   if (interrupted > 0)
     log.info(`${interrupted} bundle(s) left ingesting by a stopped process are marked failed`);
-  const app = createApp({ store, webDist: opts.webDist, log, limits: opts.limits });
   const host = opts.host ?? '127.0.0.1';
+  const app = createApp({
+    store,
+    webDist: opts.webDist,
+    log,
+    limits: opts.limits,
+    hosts: { bind: host, allowed: opts.allowedHosts },
+  });
   const server = app.listen(opts.port ?? 7788, host);
   try {
     await new Promise<void>((ok, fail) => {
@@ -86,6 +94,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
         server.close(() => r());
         server.closeAllConnections();
       });
+      await app.locals.queries.close();
       store.close();
     },
   };

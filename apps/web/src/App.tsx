@@ -6,6 +6,8 @@ import { BundlesPage } from './bundles/BundlesPage';
 import { Empty, Loading } from './components/States';
 import { RequestsPage } from './requests/RequestsPage';
 import { SearchPage } from './search/SearchPage';
+import { ThemeToggle } from './components/ThemeToggle';
+import { TimeZoneToggle } from './components/TimeZoneToggle';
 
 // The timeline (canvas, recharts) is the heaviest page: load it on first use.
 const TimelinePage = lazy(() => import('./timeline/TimelinePage').then((m) => ({ default: m.TimelinePage })));
@@ -19,6 +21,9 @@ export function App() {
           kubetrail
         </Link>
         <span className="tagline">follow one Kubernetes operation through the cluster's logs</span>
+        <span className="header-spacer" />
+        <TimeZoneToggle />
+        <ThemeToggle />
       </header>
       <main className="app-main">
         <Suspense fallback={<Loading what="page" />}>

@@ -26,6 +26,15 @@ export interface AuditCall {
   owners: { kind: string; name: string; uid: string | null }[];
   requestObject: Record<string, unknown> | null;
   responseObject: Record<string, unknown> | null;
+  /** The request URI's `fieldManager` (`kubectl-taint`, `kubectl-client-side-apply`), when given. */
+  fieldManager: string | null;
+}
+
+/** `…?fieldManager=kubectl-taint&…` → `kubectl-taint`. */
+export function fieldManagerOf(uri: string | null): string | null {
+  if (uri === null) return null;
+  const m = /[?&]fieldManager=([^&]+)/.exec(uri);
+  return m ? decodeURIComponent(m[1]!) : null;
 }
 
 const asObj = (v: unknown): Record<string, unknown> | null =>
@@ -88,6 +97,7 @@ export function readAuditCall(rec: StoredRecord): AuditCall | null {
     owners,
     requestObject: reqObj,
     responseObject: respObj,
+    fieldManager: fieldManagerOf(asStr(f['requestURI'])),
   };
 }
 

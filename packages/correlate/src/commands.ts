@@ -7,8 +7,9 @@ import { kindOfResource, touch } from './objectGraph.ts';
 import type { Op, Req, Signal } from './operation.ts';
 import { addSignal, newOp } from './operation.ts';
 import { newReq } from './requests.ts';
+import { specForCall } from './operations/index.ts';
 import { oneLine } from './stageSignals.ts';
-import { isMutatingVerb } from './users.ts';
+import { isBootstrapAgent, isMutatingVerb } from './users.ts';
 
 const MAX_CALLS = 5000;
 
@@ -34,7 +35,11 @@ export class Commands {
     // The impersonated identity is part of the client: `--as bob` and `--as alice` are two commands.
     const key = call.reqId
       ? `reqID ${call.reqId}`
-      : `${call.user}|${call.impersonatedUser ?? ''}|${call.userAgent ?? ''}|${call.sourceIps[0] ?? ''}`;
+      : `${call.user}|${call.impersonatedUser ?? ''}|${call.userAgent ?? ''}|${call.sourceIps[0] ?? ''}${
+          isBootstrapAgent(call.userAgent)
+            ? `|${call.resource ?? ''}/${call.namespace ?? ''}/${call.name ?? ''}`
+            : ''
+        }`;
     let cmd = this.open.get(key);
     // A client polling faster than the gap (a watch loop, a CI bot) would make one endless
     // command; cap it so memory stays bounded.
@@ -82,8 +87,16 @@ export class Commands {
 
   private close(cmd: Command): void {
     this.open.delete(cmd.req.groupKey ?? '');
-    const req = cmd.req;
+    let req = cmd.req;
+    const key = req.groupKey ?? '';
     if (!req.hasMutating) {
+      // kubectl waiting for what it just deleted or evicted (`drain`, `delete --wait`): GETs of
+      // those objects answered 404 belong to that command, not to a refused request of their own.
+      const previous = this.lastMutating.get(key);
+      if (previous !== undefined && cmd.calls.every((c) => !c.resource || isWaitRead(c, previous)))
+        req = this.follow(cmd, previous.req);
+    }
+    if (req === cmd.req && !req.hasMutating) {
       // A read-only command (`kubectl get`) makes the cluster do nothing, so by default it is a
       // request only when refused: a 403 is the answer to "who tried what". Its targets are the
       // objects it read; discovery calls have none.
@@ -101,6 +114,8 @@ export class Commands {
       if (main && req.idKind === 'audit') req.reqId = main.auditId;
       this.ctx.register(req);
     }
+    if (req.hasMutating && req === cmd.req)
+      this.lastMutating.set(key, { req, names: mutatedNames(cmd.calls), endNs: req.lastCallNs });
     for (const call of cmd.calls) {
       this.ctx.sink.link({
         recordId: call.recordId,
@@ -110,6 +125,21 @@ export class Commands {
       });
       this.ctx.countLink(req, call.endTs());
     }
+  }
+
+  /** Per client, its last mutating command: what it changed, and when it ended. */
+  private readonly lastMutating = new Map<string, FollowTarget>();
+
+  /** A follow-up command's calls join `into` (its audit IDs, its lines). */
+  private follow(cmd: Command, into: Req): Req {
+    for (const call of cmd.calls) {
+      into.auditIds.push(call.auditId);
+      this.ctx.auditReq.set(call.auditId, into);
+      if (call.ts > into.lastCallNs) into.lastCallNs = call.ts;
+    }
+    const f = this.lastMutating.get(cmd.req.groupKey ?? '');
+    if (f) f.endNs = into.lastCallNs;
+    return into;
   }
 
   private readTarget(req: Req, call: AuditCall): void {
@@ -155,7 +185,11 @@ export class Commands {
       // An evicted pod's replacement comes from its ReplicaSet: find it by name when not known.
       const pod = g.get('pod', ns, name) ?? g.discoverByName(ns, name) ?? g.ensure('pod', ns, name);
       if (!pod.owner) g.ownersByConvention(pod);
-      let op = req.ops.find((o) => o.operation === 'drain-node');
+      let op = req.ops.find((o) => o.operation === 'drain-node' || o.operation === 'cordon-node');
+      if (op?.operation === 'cordon-node') {
+        op.operation = 'drain-node';
+        op.verb = 'drain';
+      }
       if (!op) {
         const node = pod.nodeName ? g.ensure('node', null, pod.nodeName) : null;
         op = this.newUserOp(req, 'drain-node', call, 'drain', 'nodes', null, pod.nodeName ?? '', node);
@@ -169,21 +203,24 @@ export class Commands {
       }
       return;
     }
-    const nodePatch = res === 'nodes' && !sub && (call.verb === 'patch' || call.verb === 'update');
+    // `kubectl taint` patches the node's taints, not spec.unschedulable: not a cordon.
+    const nodePatch =
+      res === 'nodes' && !sub && (call.verb === 'patch' || call.verb === 'update') && !isTaintPatch(call);
     if (nodePatch && isUncordon(call, g.get('node', null, name), req)) {
       const node = g.ensure('node', null, name);
       node.cordoned = false;
       if (!req.ops.some((o) => o.target === node)) {
-        const op = this.newUserOp(req, 'generic', call, 'uncordon', 'nodes', null, name, node);
+        const op = this.newUserOp(req, 'uncordon-node', call, 'uncordon', 'nodes', null, name, node);
         op.api = api;
       }
       return;
     }
     if (nodePatch) {
+      // A cordon; the drain's evictions that follow in the same command make it a drain.
       const node = g.ensure('node', null, name);
       if (ok) node.cordoned = true;
-      let op = req.ops.find((o) => o.operation === 'drain-node');
-      if (!op) op = this.newUserOp(req, 'drain-node', call, 'drain', 'nodes', null, name, node);
+      let op = req.ops.find((o) => o.operation === 'drain-node' || o.operation === 'cordon-node');
+      if (!op) op = this.newUserOp(req, 'cordon-node', call, 'cordon', 'nodes', null, name, node);
       if (!op.target) {
         op.target = node;
         op.name = name;
@@ -200,43 +237,33 @@ export class Commands {
     );
     if (existing) return;
 
-    let operation: Operation = 'generic';
-    let verb = call.verb;
-    let resource = sub ? `${res}/${sub}` : res;
+    // The registry says which operation the call starts (operations/); a call no spec claims (a
+    // ConfigMap, a body-less patch) is judged on itself — a body-less patch of a workload learns
+    // what it was from its controller's first fact (inference).
+    const spec = specForCall(call);
+    const operation: Operation = spec?.operation ?? 'generic';
+    const renamed = spec !== null && (spec.verb === 'scale' || spec.verb === 'rollout');
+    const verb = renamed ? spec.verb : call.verb;
+    const resource = renamed ? spec.resource : sub ? `${res}/${sub}` : res;
     const body = call.requestObject;
-    if (res === 'deployments' && sub === 'scale' && (call.verb === 'patch' || call.verb === 'update')) {
-      operation = 'scale-deployment';
-      verb = 'scale';
-      resource = 'deployments';
-    } else if (res === 'deployments' && !sub) {
-      if (call.verb === 'create' || (call.verb === 'patch' && call.code === 201))
-        operation = 'create-deployment';
-      else if (call.verb === 'delete') operation = 'delete-deployment';
-      else if (onlyReplicas(body)) {
-        operation = 'scale-deployment';
-        verb = 'scale';
-      }
-    } else if (
-      res === 'pods' &&
-      !sub &&
-      (call.verb === 'create' || (call.verb === 'patch' && call.code === 201))
-    ) {
-      operation = 'create-pod';
-    }
     const kind = kindOfResource(res);
     const target = name ? g.ensure(kind, ns, name, ok ? call.uid : null) : null;
     const op = this.newUserOp(req, operation, call, verb, resource, ns, name, target);
     op.api = api;
+    if (ok && !target && spec !== null && call.verb === 'create') this.ctx.addNameless(op);
     if (!ok || !target) return;
 
     const replicas = asObj(asObj(body)?.['spec'])?.['replicas'];
     if (typeof replicas === 'number') op.desired = replicas;
     else if (operation === 'create-deployment' && body) op.desired = 1;
-    if (operation === 'delete-deployment') {
-      for (const rs of target.children) {
-        if (rs.kind !== 'replicaset' || rs.deletedAt !== null) continue;
-        op.replicaSets.add(rs);
-        for (const pod of rs.children) if (pod.kind === 'pod' && pod.deletedAt === null) op.pods.add(pod);
+    if (operation.startsWith('delete-')) {
+      // Everything the workload owns now is what its deletion takes down.
+      for (const c of target.children) {
+        if (c.deletedAt !== null) continue;
+        if (c.kind === 'replicaset') {
+          op.replicaSets.add(c);
+          for (const pod of c.children) if (pod.kind === 'pod' && pod.deletedAt === null) op.pods.add(pod);
+        } else if (c.kind === 'pod') op.pods.add(c);
       }
     }
     touch(target, op, call.ts);
@@ -266,7 +293,33 @@ export class Commands {
   }
 }
 
-function apiSignal(call: AuditCall): Signal {
+interface FollowTarget {
+  req: Req;
+  /** `resource ns/name` of what the command deleted, evicted or changed. */
+  names: Set<string>;
+  endNs: bigint;
+}
+
+/** How long after its command kubectl may still be waiting (drain's default timeout is unbounded; 10 min covers most). */
+const FOLLOW_NS = 600_000_000_000n;
+
+const nameKey = (resource: string, ns: string | null, name: string): string =>
+  `${resource} ${ns ?? ''}/${name}`;
+
+function mutatedNames(calls: readonly AuditCall[]): Set<string> {
+  const out = new Set<string>();
+  for (const c of calls)
+    if (isMutatingVerb(c.verb) && c.resource && c.name) out.add(nameKey(c.resource, c.namespace, c.name));
+  return out;
+}
+
+/** A GET (or watch/list) of an object the previous command deleted or evicted, soon after it. */
+function isWaitRead(c: AuditCall, f: FollowTarget): boolean {
+  if (isMutatingVerb(c.verb) || !c.resource || c.ts - f.endNs > FOLLOW_NS) return false;
+  return c.name !== null && f.names.has(nameKey(c.resource, c.namespace, c.name));
+}
+
+export function apiSignal(call: AuditCall): Signal {
   const ok = callSucceeded(call);
   return {
     stage: 'api-accepted',
@@ -286,17 +339,15 @@ function apiSignal(call: AuditCall): Signal {
  * `kubectl uncordon` patches the node too. A body says which (spec.unschedulable); without one
  * (Metadata level, httplog), a patch of a node that an earlier request cordoned is its uncordon.
  */
+function isTaintPatch(call: AuditCall): boolean {
+  if (call.fieldManager === 'kubectl-taint') return true;
+  const spec = asObj(call.requestObject?.['spec']);
+  return spec !== null && 'taints' in spec && !('unschedulable' in spec);
+}
+
 function isUncordon(call: AuditCall, node: ObjectNode | undefined, req: Req): boolean {
   const spec = asObj(call.requestObject?.['spec']);
   if (spec !== null) return spec['unschedulable'] !== true;
   if (!node?.cordoned) return false;
   return !req.ops.some((o) => o.operation === 'drain-node' && o.target === node);
-}
-
-/** A patch whose body changes nothing but spec.replicas is a scale. */
-function onlyReplicas(body: Record<string, unknown> | null): boolean {
-  if (!body) return false;
-  const keys = Object.keys(body).filter((k) => k !== 'apiVersion' && k !== 'kind' && k !== 'metadata');
-  const spec = asObj(body['spec']);
-  return keys.length === 1 && spec !== null && Object.keys(spec).length === 1 && 'replicas' in spec;
 }

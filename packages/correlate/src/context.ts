@@ -4,6 +4,7 @@ import { ImagePulls } from './imagePulls.ts';
 import { ObjectGraph, touch } from './objectGraph.ts';
 import type { Op, Req, Signal } from './operation.ts';
 import { addSignal, newOp } from './operation.ts';
+import { specOf } from './operations/index.ts';
 import { inferredReqId, newReq } from './requests.ts';
 import type { StageFinding } from './stageSignals.ts';
 
@@ -34,29 +35,8 @@ export interface FilePod {
 }
 
 const MS = 1_000_000n;
-
-/** Verb and resource shown for operations that were inferred rather than read from audit. */
-const INFERRED_SHAPE: Record<Operation, { verb: string; resource: string }> = {
-  'create-deployment': { verb: 'create', resource: 'deployments' },
-  'rollout-deployment': { verb: 'rollout', resource: 'deployments' },
-  'scale-deployment': { verb: 'scale', resource: 'deployments' },
-  'delete-deployment': { verb: 'delete', resource: 'deployments' },
-  'create-statefulset': { verb: 'create', resource: 'statefulsets' },
-  'rollout-statefulset': { verb: 'rollout', resource: 'statefulsets' },
-  'scale-statefulset': { verb: 'scale', resource: 'statefulsets' },
-  'delete-statefulset': { verb: 'delete', resource: 'statefulsets' },
-  'create-daemonset': { verb: 'create', resource: 'daemonsets' },
-  'rollout-daemonset': { verb: 'rollout', resource: 'daemonsets' },
-  'delete-daemonset': { verb: 'delete', resource: 'daemonsets' },
-  'create-job': { verb: 'create', resource: 'jobs' },
-  'cronjob-run': { verb: 'create', resource: 'jobs' },
-  'create-pod': { verb: 'create', resource: 'pods' },
-  'delete-pod': { verb: 'delete', resource: 'pods' },
-  'drain-node': { verb: 'drain', resource: 'nodes' },
-  'cordon-node': { verb: 'cordon', resource: 'nodes' },
-  'uncordon-node': { verb: 'uncordon', resource: 'nodes' },
-  generic: { verb: 'update', resource: 'deployments' },
-};
+/** How long after a nameless create its controller's first fact may come. */
+const NAMELESS_NS = 30_000n * MS;
 
 /** State shared by the passes of one correlation run. */
 export class Context {
@@ -72,6 +52,8 @@ export class Context {
   readonly gapNs: bigint;
   readonly skewNs: bigint;
   readonly filePods: ReadonlyMap<number, FilePod>;
+  /** The first time the bundle's audit calls, Events and object state show (the cluster's start, or the bundle's). */
+  firstNs: bigint | null = null;
   readonly readOnly: 'refused' | 'all' | 'none';
 
   constructor(
@@ -83,6 +65,35 @@ export class Context {
     this.skewNs = BigInt(Math.round(opts.skewMs ?? 2000)) * MS;
     this.filePods = opts.filePods ?? new Map();
     this.readOnly = opts.readOnly ?? 'refused';
+  }
+
+  /**
+   * Creates whose object name the bundle does not say (an httplog `POST …/deployments` without an
+   * audit log): the first controller fact that would start the same operation in that namespace
+   * soon after names it.
+   */
+  private readonly nameless: Op[] = [];
+
+  addNameless(op: Op): void {
+    this.nameless.push(op);
+  }
+
+  /** The nameless create `operation` of `target` was, if one is waiting; it now has its target. */
+  claimNameless(operation: Operation, target: ObjectNode, ts: bigint): Op | null {
+    const i = this.nameless.findIndex(
+      (op) =>
+        op.operation === operation &&
+        op.namespace === target.namespace &&
+        op.startNs - this.skewNs <= ts &&
+        ts - op.startNs <= NAMELESS_NS,
+    );
+    if (i < 0) return null;
+    const [op] = this.nameless.splice(i, 1);
+    op!.target = target;
+    op!.name = target.name;
+    touch(target, op!, op!.startNs);
+    touch(target, op!, ts);
+    return op!;
   }
 
   register(req: Req): void {
@@ -99,6 +110,22 @@ export class Context {
   countLink(req: Req, ts: bigint | null): void {
     req.records++;
     if (ts !== null && ts > req.endNs) req.endNs = ts;
+  }
+
+  /**
+   * The request a line's explicit reqID names: the request already known by it; else `via`, the
+   * request the line joins anyway (its audit ID, its object), which takes the id at the end
+   * (`finishRequests`) — the proposal's id is the request's id; else a request of its own.
+   */
+  explicitFor(reqId: string, ts: bigint, via: Req | null): Req {
+    const known = this.reqById.get(reqId);
+    if (known) return known;
+    if (via !== null && via.explicitId === null && via.idKind !== 'reqID') {
+      via.explicitId = reqId;
+      this.reqById.set(reqId, via);
+      return via;
+    }
+    return this.explicitReq(reqId, ts);
   }
 
   /** The request for an explicit reqID, created on first sight. */
@@ -122,7 +149,7 @@ export class Context {
       req = newReq(reqId, rec.reqId ? 'reqID' : 'inferred', ts);
       this.register(req);
     }
-    const shape = INFERRED_SHAPE[operation];
+    const shape = specOf(operation);
     const op = newOp(req, operation, {
       verb: shape.verb,
       resource: shape.resource,

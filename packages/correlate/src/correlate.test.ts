@@ -368,12 +368,18 @@ describe('joins', () => {
     const e2 = s.log(6, 'kube-controller-manager', 'syncing', {}, { reqId: 'req-123' });
     const e3 = s.log(7, 'kubelet', 'something', {}, { reqId: 'req-999' });
     const { sink, requests } = run(s);
+    // The proposal's id names the request its lines joined (SPEC §4: explicit wins): the audit
+    // request u1 takes the id req-123, and keeps its audit ID.
     expect(sink.byRecord.get(e1.id)).toMatchObject({
-      reqId: 'u1',
+      reqId: 'req-123',
       kind: 'explicit',
       evidence: 'reqID=req-123',
     });
-    expect(sink.byRecord.get(e2.id)).toMatchObject({ reqId: 'u1', kind: 'explicit' });
+    expect(sink.byRecord.get(e2.id)).toMatchObject({ reqId: 'req-123', kind: 'explicit' });
+    const renamed = requests.find((r) => r.reqId === 'req-123');
+    expect(renamed).toMatchObject({ idKind: 'reqID', auditIds: ['u1'] });
+    expect(requests.some((r) => r.reqId === 'u1')).toBe(false);
+    expect(renamed?.targets[0]).toMatchObject({ operation: 'create-deployment', name: 'web' });
     expect(sink.byRecord.get(e3.id)).toMatchObject({ reqId: 'req-999', kind: 'explicit' });
     expect(requests.find((r) => r.reqId === 'req-999')?.idKind).toBe('reqID');
   });
@@ -792,7 +798,16 @@ describe('other ladders', () => {
       operation: 'scale-deployment',
       outcome: 'complete',
     });
-    expect(stageStatus(up)).toEqual({ 'api-accepted': 'done', 'pods-created': 'done', 'pods-ready': 'done' });
+    // A scale up runs the new pods through every pod stage (no volumes were seen: skipped).
+    expect(stageStatus(up)).toEqual({
+      'api-accepted': 'done',
+      'pods-created': 'done',
+      'pods-scheduled': 'done',
+      'volumes-ready': 'skipped',
+      'images-pulled': 'done',
+      'containers-started': 'done',
+      'pods-ready': 'done',
+    });
     expect(stageStatus(down)).toEqual({
       'api-accepted': 'done',
       'pods-deleted': 'done',

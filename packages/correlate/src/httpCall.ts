@@ -1,5 +1,6 @@
 import type { StoredRecord } from '@kubetrail/model';
 import type { AuditCall } from './auditCall.ts';
+import { fieldManagerOf } from './auditCall.ts';
 
 /**
  * kube-apiserver's httplog line (`"HTTP" verb="POST" URI="/apis/apps/v1/namespaces/shop/deployments"
@@ -73,6 +74,7 @@ export function readHttpCall(rec: StoredRecord): AuditCall | null {
     owners: [],
     requestObject: null,
     responseObject: null,
+    fieldManager: fieldManagerOf(uri),
   };
 }
 

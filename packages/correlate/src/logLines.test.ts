@@ -186,8 +186,8 @@ describe('without an audit log, httplog lines stand in', () => {
     });
     const { requests } = run(s);
     expect(requests.map((r) => `${r.targets[0]!.verb} ${r.targets[0]!.operation}`)).toEqual([
-      'drain drain-node',
-      'uncordon generic',
+      'cordon cordon-node',
+      'uncordon uncordon-node',
     ]);
   });
 });

@@ -3,9 +3,11 @@ import type { Context } from './context.ts';
 import type { ControlPlane } from './controlPlane.ts';
 import { imageOfLine, normaliseImage } from './imagePulls.ts';
 import type { ObjectNode, Touch } from './objectGraph.ts';
+import { SYSTEM_NAMESPACES } from './requests.ts';
 import { chainTouchAt, prefix3, tokenShape, touchAt } from './objectGraph.ts';
 import type { Op, Req } from './operation.ts';
-import { logFinding } from './stageSignals.ts';
+import { eventFindingFor, logFinding } from './stageSignals.ts';
+import { recorderEvent } from './recorderLine.ts';
 import { isContainerId, scanFieldTokens, scanTokens } from './tokens.ts';
 
 const MAX_UNKNOWN = 8;
@@ -71,6 +73,12 @@ function hasKeys(o: Record<string, unknown>): boolean {
 }
 
 /**
+ * Messages components log on a timer for every pod they hold (the kubelet's static-pod status
+ * getter, every sync): never a step of an operation, though they name its pods.
+ */
+const HOUSEKEEPING_MESSAGES: ReadonlySet<string> = new Set(['Pod status updated']);
+
+/**
  * The per-line pass over log records. Each line is tokenised once; tokens are looked up in the
  * object graph's token map, so the cost does not grow with the number of known objects. A line
  * joins, in order of strength: its explicit reqID, its audit ID, its trace ID, or the operation
@@ -81,8 +89,6 @@ export class LogLines {
   private viaBare: boolean[] = [];
   private unknown: string[] = [];
   private ids: string[] = [];
-  /** Explicit reqIDs seen on lines that also joined an audit/inferred request. */
-  private readonly aliasOf = new Map<Req, string>();
 
   constructor(
     private readonly ctx: Context,
@@ -162,6 +168,8 @@ export class LogLines {
       else if (t) this.ctx.link(rec, t.op.req, 'inferred', `${pod.key} (container log)`);
       return;
     }
+    // Periodic housekeeping that names pods says nothing about any operation.
+    if (rec.reqId === null && HOUSEKEEPING_MESSAGES.has(rec.message)) return;
     if (this.cands.length > 0) {
       this.cands = [];
       this.viaBare = [];
@@ -233,7 +241,12 @@ export class LogLines {
     )
       this.ctx.pulls.sandboxReady(rec.node, ts, op, best.node);
     if (best.node.kind === 'pod') for (const id of this.ids) this.ctx.graph.addToken(id, best.node);
-    const f = logFinding(rec.message, fields);
+    // A component's event-recorder line (the kubelet's `"Event occurred" … reason="Failed"`) says
+    // what the Event says.
+    const recorded = rec.message === 'Event occurred' ? recorderEvent(rec) : null;
+    const f = recorded
+      ? eventFindingFor(recorded.kind.toLowerCase(), recorded)
+      : logFinding(rec.message, fields);
     if (f) {
       const pod = best.node.kind === 'pod' ? best.node : null;
       this.ctx.signal(op, pod, f, rec, ts, rec.component);
@@ -340,14 +353,16 @@ export class LogLines {
     if (pod !== undefined) return pod;
     pod = null;
     const hint = this.ctx.filePods.get(fileId);
-    if (hint) {
+    // The cluster's own pods (control plane, CNI, DNS, provisioners) log as components: their
+    // lines are read one by one, never claimed whole by the operation that started the pod.
+    if (hint && !SYSTEM_NAMESPACES.has(hint.namespace)) {
       const g = this.ctx.graph;
       const node = g.get('pod', hint.namespace, hint.name) ?? g.discoverByName(hint.namespace, hint.name);
       // Control-plane static pods and daemons are never touched by an operation: their files are
       // read line by line like any component log.
       if (node && node.kind === 'pod' && node.touches.length > 0) pod = node;
       // Not known yet (learned later from its lines): ask again next time.
-      else if (hint.namespace !== 'kube-system') return null;
+      else return null;
     }
     this.filePod.set(fileId, pod);
     return pod;
@@ -364,7 +379,10 @@ export class LogLines {
       // A bare name is enough for generated names (Pods, ReplicaSets). A chosen name (`api`, `web`)
       // is an ordinary word (`source="api"`, `/api/v1/pods`): it counts only as `namespace/name`.
       if (this.viaBare[i] && n.namespace !== null && !GENERATED.has(n.kind)) continue;
-      const t = touchAt(n, ts, this.ctx.skewNs);
+      // A claim's volume is named before it is created: until then it speaks for its claim.
+      const t =
+        touchAt(n, ts, this.ctx.skewNs) ??
+        (n.owner?.kind === 'persistentvolumeclaim' ? touchAt(n.owner, ts, this.ctx.skewNs) : null);
       if (!t) continue;
       if (!best || t.ts > best.touch.ts || (t.ts === best.touch.ts && n.kind === 'pod'))
         best = { node: n, touch: t };
@@ -391,16 +409,8 @@ export class LogLines {
   }
 
   private explicit(rec: StoredRecord, best: { node: ObjectNode; touch: Touch } | null): Req {
-    const id = rec.reqId!;
-    const known = this.ctx.reqById.get(id);
-    if (known) return known;
-    // The proposal's reqID and the audit-derived request are the same operation: alias them.
-    const via = (rec.auditId ? this.ctx.auditReq.get(rec.auditId) : undefined) ?? best?.touch.op.req;
-    if (via && via.idKind !== 'reqID' && !this.aliasOf.has(via)) {
-      this.aliasOf.set(via, id);
-      this.ctx.reqById.set(id, via);
-      return via;
-    }
-    return this.ctx.explicitReq(id, rec.ts ?? 0n);
+    // The proposal's reqID and the audit-derived (or inferred) request are the same operation.
+    const via = (rec.auditId ? this.ctx.auditReq.get(rec.auditId) : undefined) ?? best?.touch.op.req ?? null;
+    return this.ctx.explicitFor(rec.reqId!, rec.ts ?? 0n, via);
   }
 }

@@ -1,7 +1,7 @@
 import type {
   CorrelationSink,
   CorrelationSource,
-  RecordKind,
+  RecordFilter,
   RecordLink,
   SpanLink,
   StoredRecord,
@@ -24,9 +24,14 @@ export function memorySource(
 ): CorrelationSource {
   const sorted = [...records].sort(byTsId);
   return {
-    *records(filter?: { kinds?: readonly RecordKind[] }): Iterable<StoredRecord> {
+    *records(filter?: RecordFilter): Iterable<StoredRecord> {
       const kinds = filter?.kinds;
-      for (const r of sorted) if (!kinds || kinds.includes(r.kind)) yield r;
+      const components = filter?.logComponents;
+      for (const r of sorted) {
+        if (kinds && !kinds.includes(r.kind)) continue;
+        if (components && r.kind === 'log' && !components.includes(r.component)) continue;
+        yield r;
+      }
     },
     spans: () => spans,
   };
@@ -54,6 +59,10 @@ export function collectingSink(): CollectingSink {
     },
     spanLink(l) {
       spanLinks.push(l);
+    },
+    rename(from, to) {
+      for (const l of links) if (l.reqId === from) l.reqId = to;
+      for (const l of spanLinks) if (l.reqId === from) l.reqId = to;
     },
   };
 }

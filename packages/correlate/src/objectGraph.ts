@@ -22,6 +22,10 @@ export interface ObjectNode {
   deletedAt: bigint | null;
   /** Nodes: cordoned by a request seen earlier (so a later bodiless patch is the uncordon). */
   cordoned: boolean;
+  /** A later object of the same kind and name (deleted and created again: a new UID). */
+  replacedBy: ObjectNode | null;
+  /** Pods: refused by its node, evicted or preempted (it never counts among an operation's pods). */
+  rejected: boolean;
 }
 
 export interface Touch {
@@ -54,6 +58,13 @@ const SAFE_RE = /^[bcdfghjklmnpqrstvwxz2456789]+$/;
 const DIGIT_RE = /\d/;
 const isHashLike = (s: string): boolean => HASH_RE.test(s) && (DIGIT_RE.test(s) || SAFE_RE.test(s));
 const POD_SUFFIX_RE = /^[a-z0-9]{5}$/;
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** API-server UIDs; a static pod's config hash (32 hex digits) is another identity of the same pod. */
+const isUuid = (s: string): boolean => UUID_RE.test(s);
+const MAX_INCARNATIONS = 8;
+/** A provisioner's objects named after a claim's UID (local-path, most CSI external-provisioners). */
+export const PVC_UID_RE =
+  /^(?:helper-pod-(?:create|delete)-)?pvc-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
 
 export class ObjectGraph {
   readonly byKey = new Map<string, ObjectNode>();
@@ -81,7 +92,14 @@ export class ObjectGraph {
   ): ObjectNode {
     const key = objectKey(kind, namespace, name);
     let node = this.byKey.get(key);
-    if (!node) {
+    // The same name with another UID, or under a newer owner of the same name, is another object:
+    // deleted and created again (`kubectl delete` then `apply`). Each gets its own operations.
+    const recreated =
+      node !== undefined &&
+      ((uid !== null && node.uid !== null && node.uid !== uid && isUuid(uid) && isUuid(node.uid)) ||
+        (owner !== null && node.owner !== null && node.owner !== owner && node.owner.key === owner.key));
+    if (!node || recreated) {
+      const previous = node;
       node = {
         key,
         kind,
@@ -94,14 +112,23 @@ export class ObjectGraph {
         nodeName: null,
         deletedAt: null,
         cordoned: false,
+        replacedBy: null,
+        rejected: false,
       };
       this.byKey.set(key, node);
+      if (previous) {
+        previous.replacedBy = node;
+        // A StatefulSet's pod `web-0` comes back under the same StatefulSet.
+        if (!owner && previous.owner && previous.owner.replacedBy === null) owner = previous.owner;
+      }
       this.addToken(name, node);
       if (namespace) this.addToken(`${namespace}/${name}`, node);
     }
     if (uid && node.uid !== uid) {
       node.uid = uid;
       this.addToken(uid, node);
+      // Its volume, once provisioned, is named after it (`pvc-<uid>`) in provisioner and kubelet lines.
+      if (kind === 'persistentvolumeclaim') this.ensure('persistentvolume', null, `pvc-${uid}`, null, node);
     }
     if (owner && !node.owner && owner !== node) {
       node.owner = owner;
@@ -115,7 +142,14 @@ export class ObjectGraph {
     if (node.kind === 'deployment' || node.kind === 'replicaset') this.ownerPrefixes.add(prefix3(token, 0));
     const list = this.byToken.get(token);
     if (!list) this.byToken.set(token, [node]);
-    else if (!list.includes(node)) list.push(node);
+    else if (!list.includes(node)) {
+      // Keep at most a few incarnations of one name: a name recreated all day stays cheap.
+      if (list.length >= MAX_INCARNATIONS) {
+        const i = list.findIndex((n) => n.key === node.key && n.replacedBy !== null);
+        if (i >= 0) list.splice(i, 1);
+      }
+      list.push(node);
+    }
   }
 
   /**
@@ -148,6 +182,55 @@ export class ObjectGraph {
   }
 
   /**
+   * Objects controllers and provisioners name after another object, found by that convention when
+   * the owner is known: a StatefulSet's claims (`<claim>-<statefulset>-<ordinal>`), a workload's
+   * ControllerRevisions (`<statefulset|daemonset>-<hash>`), a CronJob's Jobs, and a volume provisioner's helper pods
+   * and volumes, named after the claim's UID (`helper-pod-create-pvc-<uid>`, `pvc-<uid>`).
+   * They join the owner's operation without counting as its pods.
+   */
+  byConvention(kind: string, namespace: string | null, name: string): ObjectNode | null {
+    const uid = PVC_UID_RE.exec(name)?.[1];
+    if (uid !== undefined) {
+      const claim = this.byToken.get(uid)?.find((n) => n.kind === 'persistentvolumeclaim');
+      return claim
+        ? this.ensure(kind, kind === 'persistentvolume' ? null : namespace, name, null, claim)
+        : null;
+    }
+    if (kind === 'persistentvolumeclaim') {
+      const m = /^(.+)-\d+$/.exec(name);
+      if (!m) return null;
+      const base = m[1]!;
+      for (let i = base.indexOf('-'); i > 0; i = base.indexOf('-', i + 1)) {
+        const sts = this.get('statefulset', namespace, base.slice(i + 1));
+        if (sts) return this.ensure(kind, namespace, name, null, sts);
+      }
+      return null;
+    }
+    if (kind === 'replicaset') {
+      // `<deployment>-<pod-template-hash>`: a Deployment's, named by the only convention there is.
+      const dash = name.lastIndexOf('-');
+      if (dash <= 0 || !isHashLike(name.slice(dash + 1))) return null;
+      const deploy = this.ensure('deployment', namespace, name.slice(0, dash));
+      return this.ensure(kind, namespace, name, null, deploy);
+    }
+    if (kind === 'job') {
+      // A CronJob's run: `<cronjob>-<scheduled time in minutes since the epoch>`.
+      const m = /^(.+)-(\d{7,10})$/.exec(name);
+      const cron = m ? this.get('cronjob', namespace, m[1]!) : undefined;
+      return cron ? this.ensure(kind, namespace, name, null, cron) : null;
+    }
+    if (kind === 'controllerrevision') {
+      const dash = name.lastIndexOf('-');
+      if (dash <= 0 || !isHashLike(name.slice(dash + 1))) return null;
+      const owner =
+        this.get('statefulset', namespace, name.slice(0, dash)) ??
+        this.get('daemonset', namespace, name.slice(0, dash));
+      return owner ? this.ensure(kind, namespace, name, null, owner) : null;
+    }
+    return null;
+  }
+
+  /**
    * Creates a pod's ReplicaSet and Deployment from the naming convention alone
    * (`<deployment>-<hash>-<5>`). Only for pods a user named in a call (evictions), where the
    * convention is strong evidence; never for arbitrary tokens.
@@ -166,6 +249,7 @@ export class ObjectGraph {
     let found: ObjectNode | null = null;
     for (const n of list) {
       if (n.kind !== 'deployment' && n.kind !== 'replicaset') continue;
+      if (n.replacedBy !== null) continue; // an earlier incarnation: the current one decides
       if (namespace && n.namespace !== namespace) continue;
       if (found) return null; // ambiguous across namespaces: do not guess
       found = n;

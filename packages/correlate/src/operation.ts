@@ -17,6 +17,9 @@ export interface StageState {
   last: Signal;
   /** The first failure since the last success: its text usually explains best (the pull error, not the back-off). */
   failStart: Signal | null;
+  /** The first failure before the stage was first done, and how many failures there were then. */
+  firstFail: Signal | null;
+  failsBeforeDone: number;
 }
 
 /** A user request being assembled (becomes a model `Request`). */
@@ -35,6 +38,10 @@ export interface Req {
   hasMutating: boolean;
   ops: Op[];
   records: number;
+  /** An explicit reqID seen on its lines: the request takes it as its id (the proposal's id wins). */
+  explicitId: string | null;
+  /** The control plane's own activity (bootstrap add-ons, static pods): listed apart. */
+  system: boolean;
   /** Grouping key (user, user agent, source IP) and time of its last call, for the 1 s rule. */
   groupKey: string | null;
   lastCallNs: bigint;
@@ -62,8 +69,20 @@ export interface Op {
   /** Pods created (or, for delete/scale-down/drain, affected) because of this operation. */
   pods: Set<ObjectNode>;
   replicaSets: Set<ObjectNode>;
+  /** Rollout: the ReplicaSet (or revision) it brought up; the older ones it scales down. */
+  newReplicaSet: ObjectNode | null;
+  oldReplicaSets: Set<ObjectNode>;
+  /** Pods of the older ReplicaSets (or revisions) a rollout deletes. */
+  oldPods: Set<ObjectNode>;
+  /** StatefulSet volume claims; a CronJob run's Job. */
+  claims: Set<ObjectNode>;
+  jobs: Set<ObjectNode>;
+  /** Controller facts (scalings, creations) this operation took: a scale takes one, a create its first. */
+  facts: number;
   /** Objects this operation touched (for CorrelationResult.objects). */
   objects: Set<ObjectNode>;
+  /** A later operation on the same target (set when requests are finished). */
+  supersededBy: Op | null;
   /** Stage evidence per object. */
   evidence: Map<ObjectNode | null, Map<StageId, StageState>>;
   /** Work seen under way per stage (`Pulling image …`): what a stage was doing when the logs end. */
@@ -102,7 +121,14 @@ export function newOp(
     scaleFrom: null,
     pods: new Set(),
     replicaSets: new Set(),
+    newReplicaSet: null,
+    oldReplicaSets: new Set(),
+    oldPods: new Set(),
+    claims: new Set(),
+    jobs: new Set(),
+    facts: 0,
     objects: new Set(),
+    supersededBy: null,
     evidence: new Map(),
     progress: new Map(),
     evicted: new Set(),
@@ -125,8 +151,15 @@ export function addSignal(op: Op, obj: ObjectNode | null, sig: Signal): void {
       firstDone: sig.status === 'done' ? sig : null,
       last: sig,
       failStart: sig.status === 'failed' ? sig : null,
+      firstFail: sig.status === 'failed' ? sig : null,
+      failsBeforeDone: sig.status === 'failed' ? 1 : 0,
     });
     return;
+  }
+  if (sig.status === 'failed' && !prev.firstDone) {
+    prev.failsBeforeDone++;
+    if (!prev.firstFail || (sig.ts !== null && prev.firstFail.ts !== null && sig.ts < prev.firstFail.ts))
+      prev.firstFail = sig;
   }
   if (sig.status === 'done' && !prev.firstDone) prev.firstDone = sig;
   if (prev.last.ts !== null && sig.ts !== null && sig.ts < prev.last.ts) return;

@@ -7,10 +7,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Request, StoredRecord, StoredSpan } from '@kubetrail/model';
-import { RequestSchema } from '@kubetrail/model';
+import { parseRfc3339Ns, RequestSchema } from '@kubetrail/model';
 import { classifyPath, DEFAULT_LIMITS, parseFile, readBundle } from '@kubetrail/parsers';
 import type { BundleTruth, OpTruth, ScenarioName } from '@kubetrail/simulator';
-import { generateBundle, OP_SCENARIOS, truthLines, writeBundleDir } from '@kubetrail/simulator';
+import {
+  generateBundle,
+  OP_SCENARIOS,
+  REAL_SHAPE_SCENARIOS,
+  truthLines,
+  writeBundleDir,
+} from '@kubetrail/simulator';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { FilePod } from './context.ts';
 import { correlate } from './correlate.ts';
@@ -90,14 +96,30 @@ function truthOpOf(req: Request, ops: OpTruth[]): OpTruth | null {
     if (op.auditId && req.auditIds.includes(op.auditId)) return op;
     if (op.reqId && req.reqId === op.reqId) return op;
   }
+  // Without an audit ID, by target; of several operations on one object (created, deleted and
+  // created again), the one whose start is nearest the request's.
+  const at = parseRfc3339Ns(req.startedAt)!;
+  let best: OpTruth | null = null;
+  let bestGap = 0n;
   for (const op of ops) {
     if (op.auditId) continue;
+    // An httplog line of a create names no object (`POST …/namespaces/billing/secrets`): without
+    // an audit log the name is not in the bundle, so the namespace and resource must do.
     const t = req.targets.find(
-      (x) => x.operation === op.operation && x.namespace === op.namespace && x.name === op.name,
+      (x) =>
+        x.operation === op.operation &&
+        x.namespace === op.namespace &&
+        (x.name === op.name || (x.name === '' && x.verb === op.verb && x.resource === op.resource)),
     );
-    if (t) return op;
+    if (!t) continue;
+    const d = parseRfc3339Ns(op.start)! - at;
+    const gap = d < 0n ? -d : d;
+    if (best === null || gap < bestGap) {
+      best = op;
+      bestGap = gap;
+    }
   }
-  return null;
+  return best;
 }
 
 interface Score {
@@ -108,6 +130,8 @@ interface Score {
   wrong: string[];
   missed: string[];
 }
+
+const DEBUG_MAX = Number(process.env['CORRELATE_DEBUG_MAX'] ?? 15);
 
 function score(
   p: Parsed,
@@ -135,9 +159,9 @@ function score(
     if (got !== null) {
       linked += count;
       if (got === want) correct += count;
-      else if (wrong.length < 15)
+      else if (wrong.length < DEBUG_MAX)
         wrong.push(`${path}:${line} want=${want} got=${got} | ${rec.message.slice(0, 140)}`);
-    } else if (want !== null && missed.length < 15) {
+    } else if (want !== null && missed.length < DEBUG_MAX) {
       missed.push(
         `${path}:${line} want=${want} | ${rec.message.slice(0, 140)} ${JSON.stringify(rec.fields).slice(0, 160)}`,
       );
@@ -185,11 +209,97 @@ const CASES: { name: string; scenarios: ScenarioName[]; targetLines?: number; ex
   // reqIDs on every line of every operation, with and without an audit log.
   { name: 'explicit reqIDs everywhere', scenarios: [...OP_SCENARIOS], explicitReqIds: true },
   { name: 'explicit reqIDs, no audit', scenarios: ['no-audit', ...OP_SCENARIOS], explicitReqIds: true },
+  // Shapes real bundles have: every workload kind, rollouts, failures that recover, bootstrap.
+  ...REAL_SHAPE_SCENARIOS.map((s) => ({ name: `real: ${s}`, scenarios: [s] as ScenarioName[] })),
+  ...REAL_SHAPE_SCENARIOS.map((s) => ({
+    name: `real, no audit: ${s}`,
+    scenarios: ['no-audit', s] as ScenarioName[],
+  })),
+  // Kivi's collections: the Events list, each kubelet's journal and the scheduler log, nothing else.
+  { name: 'events-only', scenarios: ['events-only', ...OP_SCENARIOS] },
+  ...REAL_SHAPE_SCENARIOS.map((s) => ({
+    name: `real, events only: ${s}`,
+    scenarios: ['events-only', s] as ScenarioName[],
+  })),
+  // The controller manager of kind ≥ 1.29 and minikube, which logs no Events ("Finished syncing"
+  // lines instead), with no audit log and no Event objects.
+  {
+    name: 'no audit, no Events, kcm without events',
+    scenarios: ['no-audit', 'kcm-no-events', 'no-events-json', ...OP_SCENARIOS],
+  },
+  ...REAL_SHAPE_SCENARIOS.map((s) => ({
+    name: `real, no audit, no Events, kcm without events: ${s}`,
+    scenarios: ['no-audit', 'kcm-no-events', 'no-events-json', s] as ScenarioName[],
+  })),
+  ...(process.env['CORRELATE_CASE']
+    ? [
+        {
+          name: `only: ${process.env['CORRELATE_CASE']}`,
+          scenarios: process.env['CORRELATE_CASE'].split(',') as ScenarioName[],
+        },
+      ]
+    : []),
+  {
+    name: 'real, Metadata audit, kubelet events',
+    scenarios: ['metadata-audit', 'kubelet-events', ...REAL_SHAPE_SCENARIOS],
+  },
+  {
+    name: 'real, no audit, events by name, v1 UIDs',
+    scenarios: ['no-audit', 'events-by-name', 'v1-uids', 'kubelet-events', ...REAL_SHAPE_SCENARIOS],
+  },
+  { name: 'real, events only', scenarios: ['events-only', ...REAL_SHAPE_SCENARIOS] },
+  { name: 'real, controller manager without events', scenarios: ['kcm-no-events', ...REAL_SHAPE_SCENARIOS] },
+  {
+    name: 'real, no audit, no Events, kcm without events',
+    scenarios: ['no-audit', 'kcm-no-events', 'no-events-json', ...REAL_SHAPE_SCENARIOS],
+  },
 ];
+
+/**
+ * Cases the correlator does not get right yet, and why. Each runs as `it.fails`: it must keep
+ * failing, so fixing one turns its test red until it is taken off this list (a gap cannot be
+ * closed silently, nor reopened).
+ */
+const KNOWN_GAPS: Record<string, string> = {
+  // Events alone cannot tell a rollout whose new pods never become ready (so the old ReplicaSet is
+  // never scaled down) from a create: `Scaled up replica set NEW to 1` is all there is.
+  'real, events only: rollout-missing-secret': 'rollout read as create (no scale-down to show it)',
+  'real, events only': 'as above, in the combined bundle',
+  // The older default scenarios' shapes with Events only: a scale without its ScalingReplicaSet
+  // history, a drain with no NodeNotSchedulable Event, a delete of a Deployment whose pods are
+  // also deleted by name.
+  'events-only': 'default scenarios: scale read as create, drain and a delete misread',
+  // No audit, no Event objects and a controller manager that logs no Events: pods are found only
+  // through Events today; the kubelet's SyncLoop ADD and the scheduler's bind lines are not yet
+  // facts that start or drive operations (kind ≥ 1.29 at default verbosity logs even less).
+  'no audit, no Events, kcm without events': 'pods found only through Events',
+  'real, no audit, no Events, kcm without events': 'pods found only through Events',
+  ...Object.fromEntries(
+    [
+      'bootstrap',
+      'rollout',
+      'rollout-missing-secret',
+      'rollout-secret-recovers',
+      'unschedulable-retries',
+      'statefulset',
+      'statefulset-scale',
+      'daemonset',
+      'job',
+      'cronjob-run',
+      'bare-pod',
+      'drain-uncordon',
+      'deployment-lifecycle',
+      'cordon-uncordon',
+      'delete-reapply',
+      'taint-reject-loop',
+    ].map((s) => [`real, no audit, no Events, kcm without events: ${s}`, 'pods found only through Events']),
+  ),
+};
 
 describe('simulator scenarios', () => {
   for (const c of CASES) {
-    it(c.name, async () => {
+    const test = KNOWN_GAPS[c.name] !== undefined ? it.fails : it;
+    test(c.name, async () => {
       const { truth, result, s, reqOp } = await runScenario(c.scenarios, {
         ...(c.targetLines ? { targetLines: c.targetLines } : {}),
         ...(c.explicitReqIds ? { explicitReqIds: true } : {}),
@@ -207,12 +317,19 @@ describe('simulator scenarios', () => {
         lines.push(
           `  ${op.key}: want ${want} got ${got}${target?.stoppedAt ? ` (${target.stoppedAt.reason})` : ''}`,
         );
-        if (got !== want) problems.push(`${op.key}: want ${want} got ${got}`);
+        if (got !== want) {
+          problems.push(`${op.key}: want ${want} got ${got}`);
+          if (process.env['CORRELATE_DEBUG'] && req)
+            for (const t of req.targets)
+              lines.push(
+                `      ${req.reqId} ${t.operation} ${t.namespace}/${t.name} ${t.outcome}: ${t.stages.map((x) => `${x.id}=${x.status}`).join(' ')}`,
+              );
+        }
       }
       const extra = result.requests.filter((r) => !reqOp.get(r.reqId));
       if (extra.length > 0)
         lines.push(
-          `  unmatched requests: ${extra.map((r) => `${r.reqId} ${r.targets.map((t) => `${t.verb} ${t.resource} ${t.namespace}/${t.name}`).join(',')}`).join('; ')}`,
+          `  unmatched requests: ${extra.map((r) => `${r.reqId} ${r.targets.map((t) => `${t.verb} ${t.resource} ${t.namespace}/${t.name} [${t.operation} ${t.outcome}]`).join(',')}`).join('; ')}`,
         );
       if (process.env['CORRELATE_DEBUG'])
         lines.push(

@@ -1,5 +1,6 @@
 import type { StageId } from '@kubetrail/model';
 import type { KubeEvent } from './kubeEvent.ts';
+import { CONTROLLER_SYNCED } from './recorderLine.ts';
 
 /** What a record says about one stage of one object, before it is routed to an operation. */
 export interface StageFinding {
@@ -66,9 +67,53 @@ export function eventFinding(ev: KubeEvent): StageFinding | null {
     case 'ReplicaSetCreateError':
       return failed('replicaset-created', oneLine(msg));
     default:
+      // The node's kubelet refused the pod at admission (`OutOfcpu`, `TaintToleration`,
+      // `NodeAffinity`…): it never runs there; the pod ends Failed and its controller makes another.
+      if (isAdmissionRejection(ev.reason)) return failed('pods-scheduled', oneLine(msg));
       if (/ProgressDeadlineExceeded|exceeded its progress deadline/.test(msg))
         return failed('deployment-available', oneLine(msg));
       return null;
+  }
+}
+
+/**
+ * What an Event says about a stage, by the kind of object it is about: Jobs complete or fail,
+ * claims get provisioned, nodes go (un)schedulable, controllers fail to create; the pod Events
+ * (`eventFinding`) for the rest.
+ */
+export function eventFindingFor(kind: string, ev: KubeEvent): StageFinding | null {
+  const msg = oneLine(ev.message);
+  switch (`${kind} ${ev.reason}`) {
+    case 'job Completed':
+      return done('job-complete', msg);
+    case 'job BackoffLimitExceeded':
+    case 'job DeadlineExceeded':
+    case 'job PodFailurePolicy':
+      return failed('job-complete', msg);
+    case 'cronjob SuccessfulCreate':
+      return done('job-created', msg);
+    case 'cronjob FailedCreate':
+      return failed('job-created', msg);
+    case 'persistentvolumeclaim ProvisioningSucceeded':
+      return done('pvcs-bound', msg);
+    case 'persistentvolumeclaim ProvisioningFailed':
+    case 'persistentvolumeclaim FailedBinding':
+      return failed('pvcs-bound', msg);
+    case 'node NodeNotSchedulable':
+      return done('node-cordoned', msg);
+    case 'node NodeSchedulable':
+      return done('node-uncordoned', msg);
+    case 'statefulset FailedCreate':
+    case 'daemonset FailedCreate':
+    case 'job FailedCreate':
+    case 'replicaset FailedCreate':
+      return failed('pods-created', msg);
+    case `replicaset ${CONTROLLER_SYNCED}`:
+      return done('replicaset-created', msg);
+    case 'daemonset FailedPlacement':
+      return failed('pods-scheduled', msg);
+    default:
+      return eventFinding(ev);
   }
 }
 
@@ -124,8 +169,23 @@ const LOG_RULES: LogRule[] = [
     make: (t, _f, err) => failed('images-pulled', oneLine(withErr(t, err))),
   },
   {
-    test: (t) => /StartContainer for .* returns successfully/.test(t),
+    // The kubelet's startup tracker: the pod is running with every container started.
+    test: (t) =>
+      /StartContainer for .* returns successfully/.test(t) || t.includes('Observed pod startup duration'),
     make: (t) => done('containers-started', oneLine(t)),
+  },
+  {
+    // The pod worker's summary of a failed sync: its `err` says which stage failed.
+    test: (t) => t.startsWith('Error syncing pod'),
+    make: (t, _f, err) => {
+      const e = err ?? t;
+      if (/ErrImagePull|ImagePullBackOff|ErrImageNeverPull|InvalidImageName/.test(e))
+        return failed('images-pulled', oneLine(e));
+      if (/CreateContainerConfigError|CreateContainerError|RunContainerError/.test(e))
+        return failed('containers-started', oneLine(e));
+      if (/CrashLoopBackOff/.test(e)) return failed('pods-ready', oneLine(e));
+      return null;
+    },
   },
   {
     test: (t) => /CreateContainerConfigError|CreateContainerError|RunContainerError/.test(t),
@@ -236,3 +296,22 @@ export function deploymentStatusFinding(body: Record<string, unknown> | null): S
 
 const asObj = (v: unknown): Record<string, unknown> | null =>
   v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
+
+/** Reasons of a kubelet's admission failure (`lifecycle/predicate.go`): the pod is rejected. */
+const ADMISSION_RE =
+  /^(OutOf[a-z-]+|NodeAffinity|NodeName|TaintToleration|NodeSelectorMismatching|UnexpectedAdmissionError|NodePorts|InvalidNodeInfo|NodeShutdown|PodOSNotSupported|PodOSSelectorNodeLabelDoesNotMatch)$/;
+
+export const isAdmissionRejection = (reason: string): boolean => ADMISSION_RE.test(reason);
+
+/**
+ * Events after which a pod is gone or will never run: rejected at admission, evicted, marked for
+ * deletion by the taint manager. Such pods no longer count among an operation's pods.
+ */
+export function endsPod(reason: string): boolean {
+  return (
+    isAdmissionRejection(reason) ||
+    reason === 'Evicted' ||
+    reason === 'TaintManagerEviction' ||
+    reason === 'Preempted'
+  );
+}

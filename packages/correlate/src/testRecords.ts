@@ -96,6 +96,7 @@ export class Story {
       name: string;
       type?: string;
       component?: string;
+      uid?: string;
     },
   ): StoredRecord {
     return this.add({
@@ -111,7 +112,7 @@ export class Story {
         reason: e.reason,
         message: e.message,
         type: e.type ?? 'Normal',
-        involvedObject: { kind: e.kind, namespace: e.namespace, name: e.name },
+        involvedObject: { kind: e.kind, namespace: e.namespace, name: e.name, uid: e.uid },
         source: { component: e.component ?? 'kubelet' },
       },
       reqId: null,

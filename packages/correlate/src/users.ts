@@ -43,3 +43,13 @@ export function componentOfUser(username: string, userAgent: string | null): str
 const MUTATING = new Set(['create', 'update', 'patch', 'delete', 'deletecollection']);
 
 export const isMutatingVerb = (verb: string): boolean => MUTATING.has(verb);
+
+/**
+ * Cluster installers (`kubeadm init`'s addon phase, minikube's addon manager): one run creates
+ * CoreDNS, kube-proxy and more within a second. Each object they create is an operation of its own
+ * (listed as system requests), not one request with every add-on as a target.
+ */
+const BOOTSTRAP_AGENT = /^(kubeadm|minikube|k3s|rke2|kops|eksctl)\//i;
+
+export const isBootstrapAgent = (userAgent: string | null): boolean =>
+  userAgent !== null && BOOTSTRAP_AGENT.test(userAgent);

@@ -1,36 +1,33 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { lstat, readdir } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
+import { lstat } from 'node:fs/promises';
+import { walkTree, type TreeItem } from '@kubetrail/parsers';
 
 /** Bundle ids are `b` + the first 16 hex chars of a sha256: the same content gives the same id anywhere. */
 export const bundleIdFromDigest = (hex: string): string => `b${hex.slice(0, 16)}`;
 
 export const BUNDLE_ID_PATTERN = /^b[0-9a-f]{16}$/;
 
-async function hashFile(file: string): Promise<string> {
+async function hashFile(file: string | Buffer): Promise<string> {
   const hash = createHash('sha256');
   for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
   return hash.digest('hex');
 }
 
-/** Regular files under `dir`, recursively, as sorted `/`-separated relative paths (symlinks not followed). */
-async function listFiles(dir: string): Promise<{ rel: string; abs: string; size: number }[]> {
-  const out: { rel: string; abs: string; size: number }[] = [];
-  const walk = async (d: string): Promise<void> => {
-    for (const ent of await readdir(d, { withFileTypes: true })) {
-      const abs = join(d, ent.name);
-      if (ent.isDirectory()) await walk(abs);
-      else if (ent.isFile()) {
-        const st = await lstat(abs);
-        out.push({ rel: relative(dir, abs).split(sep).join('/'), abs, size: st.size });
-      }
-    }
-  };
-  await walk(dir);
-  return out.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
-}
+/** Kinds of entries the digest never covered (the bundle reader refuses them too). */
+const IGNORED = /^(symlink|fifo|socket|device file) refused/;
 
+/**
+ * What a directory's digest covers, sorted: its regular files, and the paths that could not be
+ * read (a permission, a path past the system limit), so such a tree still gets an id, the same
+ * every time. Symlinks, fifos, devices and sockets are left out, as before.
+ */
+async function listTree(dir: string): Promise<TreeItem[]> {
+  // Links are refused here (the default), so only files and problems come back.
+  return (await walkTree(dir, () => null)).filter(
+    (t) => t.kind === 'file' || (t.kind === 'problem' && !IGNORED.test(t.reason)),
+  );
+}
 export interface PathDigest {
   /** sha256 hex of the content (see `contentDigest`). */
   digest: string;
@@ -47,9 +44,20 @@ export async function contentDigest(path: string): Promise<PathDigest> {
   if (st.isDirectory()) {
     const hash = createHash('sha256');
     let bytes = 0;
-    for (const f of await listFiles(path)) {
-      hash.update(`${f.rel}\0${await hashFile(f.abs)}\n`);
-      bytes += f.size;
+    for (const f of await listTree(path)) {
+      let digest: string;
+      if (f.kind === 'problem') digest = `!${f.reason}`;
+      else if (f.kind === 'link') digest = `@${f.target}`;
+      else {
+        try {
+          digest = await hashFile(f.abs);
+          bytes += (await lstat(f.abs)).size;
+        } catch (err) {
+          digest = `!${(err as NodeJS.ErrnoException).code ?? 'unreadable'}`;
+        }
+      }
+      // The name's own bytes: a name that is not UTF-8 hashes as it is on disk.
+      hash.update(Buffer.concat([f.relBytes, Buffer.from(`\0${digest}\n`)]));
     }
     return { digest: hash.digest('hex'), bytes };
   }
@@ -67,7 +75,15 @@ export async function bundleIdForPaths(paths: readonly string[]): Promise<{ id: 
   return { id: bundleIdFromDigest(hash.digest('hex')), bytes };
 }
 
-/** Total bytes of the regular files under `dir` (no hashing). */
+/** Total bytes of the regular files under `dir` that can be read (no hashing). */
 export async function directoryBytes(dir: string): Promise<number> {
-  return (await listFiles(dir)).reduce((n, f) => n + f.size, 0);
+  let total = 0;
+  for (const f of await listTree(dir)) {
+    if (f.kind === 'file')
+      total += await lstat(f.abs).then(
+        (st) => st.size,
+        () => 0,
+      );
+  }
+  return total;
 }

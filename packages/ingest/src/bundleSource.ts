@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { basename, dirname } from 'node:path';
 import { crc32 } from 'node:zlib';
@@ -11,10 +12,12 @@ import {
   parseFile,
   readBundle,
   readFileHead,
+  RecordRedactor,
   scanInFileEvidence,
   sectionedLayout,
   SNIFF_BYTES,
   splitSections,
+  timeOutOfRange,
   transcodeUtf16,
   type BundleItem,
   type BundleTimeEvidence,
@@ -108,12 +111,24 @@ export async function* readSource(
   paths: readonly string[],
   opts: SourceOptions,
 ): AsyncGenerator<SourceEvent[]> {
-  const source = new Source(opts);
+  const source = new Source(opts, paths.length === 1 && isSingleFile(paths[0]!));
   try {
     for (const path of paths) yield* source.readPath(path);
     yield* source.readDeferred();
   } finally {
     await source.dispose();
+  }
+}
+
+/**
+ * A bundle that is one plain log file (`kubelet.log.gz`, not an archive): nothing else will come
+ * to date it, so nothing of it waits (or is spooled to disk) for the rest.
+ */
+function isSingleFile(path: string): boolean {
+  try {
+    return statSync(path).isFile() && !/\.(tar|tgz|tar\.gz|tar\.zst|zip)$/i.test(path);
+  } catch {
+    return false;
   }
 }
 
@@ -227,7 +242,11 @@ class Source {
   /** Each node's first full-dated time. */
   private readonly nodeFirst = new Map<string, bigint>();
 
-  constructor(private readonly opts: SourceOptions) {
+  constructor(
+    private readonly opts: SourceOptions,
+    /** The bundle is one plain file: its members never wait for others (see `isSingleFile`). */
+    private readonly alone = false,
+  ) {
     this.tzSpec = opts.tz ? parseTimeZone(opts.tz) : null;
   }
 
@@ -412,6 +431,8 @@ class Source {
 
   /** Whether a member must wait for the rest of the bundle, and why. */
   private deferReason(m: Member, a: HeadAnalysis): DeferReason | null {
+    // A sectioned file's sections (minikube logs) still wait for the sections that date them.
+    if (this.alone && !m.section) return null;
     if (m.hints.content === 'journal') return 'journal';
     if (a.kind !== 'lines') return null;
     if (a.yearless && a.inFile?.year == null) return 'dating';
@@ -429,7 +450,12 @@ class Source {
     let sections = 0;
     for await (const s of splitSections(body, layout)) {
       sections++;
-      const path = `${m.path} › ${s.head.name}${s.head.name === 'text' || /^(json|[a-z]+)$/.test(s.head.name) ? ` (line ${m.lineOffset + s.firstLine})` : ''}`;
+      // Names that can repeat in one file (prose between parts, a dump's lists of several
+      // namespaces without a namespace in their name) take their line to stay unique.
+      const repeats =
+        s.head.name === 'text' ||
+        (layout === 'cluster-info-stream' && !s.head.name.startsWith('logs ') && !s.head.name.includes('/'));
+      const path = `${m.path} › ${s.head.name}${repeats ? ` (line ${m.lineOffset + s.firstLine})` : ''}`;
       yield* this.readMember({
         path,
         hints: s.head.hints,
@@ -539,6 +565,8 @@ class Source {
 
     let info: FileInfo | null = null;
     let error: string | null = readError;
+    // Every record and span is redacted here, before anything is stored (SPEC §9).
+    const redactor = new RecordRedactor();
     const off = m.lineOffset;
     try {
       for (;;) {
@@ -578,6 +606,13 @@ class Source {
                 break;
               }
               if (off !== 0) r.line += off;
+              const badTime = timeOutOfRange(r.ts);
+              if (badTime !== null) {
+                flush();
+                out.push({ type: 'skip', line: r.line, reason: badTime });
+                break;
+              }
+              redactor.record(r);
               if (
                 info?.wrapper === 'journald' &&
                 info.component !== null &&
@@ -591,14 +626,15 @@ class Source {
               break;
             }
             case 'span':
-              spans.push(ev.span);
+              spans.push(redactor.span(ev.span));
               break;
             case 'skip':
               flush();
+              // A reason may quote the input (an unknown `kind`, a span name): redacted like it.
               out.push({
                 type: 'skip',
                 line: ev.skip.line === null ? null : ev.skip.line + off,
-                reason: ev.skip.reason,
+                reason: redactor.text(ev.skip.reason),
               });
               break;
             case 'progress':

@@ -99,6 +99,31 @@ describe('CorrelationSpill', () => {
     expect(one.fields).toEqual({ n: one.id });
   });
 
+  it('reads only the log lines of the components a filter names (RecordFilter.logComponents)', () => {
+    const spill = new CorrelationSpill();
+    spills.push(spill);
+    const rows: { id: number; kind: RecordKind; component: string }[] = [
+      { id: 0, kind: 'log', component: 'kubelet' },
+      { id: 1, kind: 'log', component: 'kube-controller-manager' },
+      { id: 2, kind: 'event', component: 'kubelet' },
+      { id: 3, kind: 'audit', component: 'kube-apiserver' },
+      { id: 4, kind: 'log', component: 'kube-scheduler' },
+    ];
+    spill.beginSegment();
+    for (const r of rows) spill.add(r.id, 0, values(BigInt(r.id), r.kind, `m${r.id}`), r.component, null);
+    spill.finish();
+    const source = spill.source(() => []);
+    const ids = (filter: Parameters<typeof source.records>[0]) =>
+      [...source.records(filter)].map((r) => r.id);
+    expect(ids({ kinds: ['log', 'event', 'audit'], logComponents: ['kube-controller-manager'] })).toEqual([
+      1, 2, 3,
+    ]);
+    expect(ids({ kinds: ['log'], logComponents: ['kubelet', 'kube-scheduler'] })).toEqual([0, 4]);
+    // Without `log` among the kinds, or without kinds, the components change nothing.
+    expect(ids({ kinds: ['event'], logComponents: ['kube-scheduler'] })).toEqual([2]);
+    expect(ids({ logComponents: ['kube-scheduler'] })).toEqual([0, 1, 2, 3, 4]);
+  });
+
   it('keeps any message as it was, separators and empty strings included', () => {
     const spill = new CorrelationSpill();
     spills.push(spill);

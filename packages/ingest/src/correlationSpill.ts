@@ -462,8 +462,15 @@ export class CorrelationSpill {
     return c;
   }
 
-  /** Records of the given kinds (all when none given), in (ts, id) order. */
-  *records(kinds?: readonly RecordKind[]): Generator<StoredRecord> {
+  /**
+   * Records of the given kinds (all when none given), in (ts, id) order; with `logComponents` and
+   * `log` among the kinds, only the log lines of those components (`RecordFilter`).
+   */
+  *records(kinds?: readonly RecordKind[], logComponents?: readonly string[]): Generator<StoredRecord> {
+    const components =
+      kinds !== undefined && kinds.includes('log') && logComponents !== undefined
+        ? new Set(logComponents)
+        : null;
     const wanted = kinds === undefined ? 31 : kinds.reduce((m, k) => m | KIND_BIT[KIND_CODE[k]]!, 0);
     const heap: Cursor[] = [];
     const less = (a: Cursor, b: Cursor): boolean => a.ts < b.ts || (a.ts === b.ts && a.id < b.id);
@@ -498,7 +505,8 @@ export class CorrelationSpill {
     }
     while (heap.length > 0) {
       const c = heap[0]!;
-      yield c.record;
+      if (components === null || c.record.kind !== 'log' || components.has(c.record.component))
+        yield c.record;
       if (c.next()) down(0);
       else {
         const last = heap.pop()!;
@@ -513,7 +521,7 @@ export class CorrelationSpill {
   /** A correlation source over the spilled records and the bundle's spans. */
   source(spans: () => Iterable<StoredSpan>): CorrelationSource {
     return {
-      records: (filter) => this.records(filter?.kinds),
+      records: (filter) => this.records(filter?.kinds, filter?.logComponents),
       spans,
     };
   }

@@ -11,3 +11,14 @@ export { readSource } from './bundleSource.ts';
 export type { SourceEvent, SourceOptions } from './bundleSource.ts';
 export { parseTimeZone, resolveOffsetMinutes, zoneOffsetMinutes } from './timeZone.ts';
 export type { TimeZoneSpec } from './timeZone.ts';
+export { recoverDeadIngestsQuietly } from './ingestRecovery.ts';
+export {
+  DEFAULT_STORAGE_LIMITS,
+  freeBytes,
+  humanBytes,
+  lowSpaceReason,
+  READING_SHARE,
+  StorageGuard,
+  storageLimits,
+} from './storageGuard.ts';
+export type { StorageLimits } from './storageGuard.ts';

@@ -1,5 +1,5 @@
 import { open, stat } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { basename, dirname } from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { correlate, type FilePod } from '@kubetrail/correlate';
 import {
@@ -9,6 +9,7 @@ import {
   type IngestProgress,
   type IngestReport,
   type IngestStage,
+  type Request,
   type Skip,
   type TimeRule,
 } from '@kubetrail/model';
@@ -17,6 +18,8 @@ import type { BufferedCorrelation, BundleWriter, RecordValues, Store } from '@ku
 import { bundleIdForPaths, directoryBytes } from './bundleId.ts';
 import { CorrelationSpill } from './correlationSpill.ts';
 import { hintsOf, readSource, type SourceEvent, type SourceOptions } from './bundleSource.ts';
+import { recoverDeadIngestsQuietly } from './ingestRecovery.ts';
+import { lowSpaceReason, StorageGuard, storageLimits, type StorageLimits } from './storageGuard.ts';
 import { parseTimeZone, type TimeZoneSpec } from './timeZone.ts';
 
 export interface IngestOptions {
@@ -28,7 +31,8 @@ export interface IngestOptions {
   tz?: string | null;
   /** Minutes east of UTC for zone-less klog times. Default 0 (UTC). */
   tzOffsetMinutes?: number;
-  limits?: Partial<Limits>;
+  /** Reader limits (decompressed size, line length) and storage limits (stored size, free space). */
+  limits?: Partial<Limits & StorageLimits>;
   /** Called at most every `progressIntervalMs` (default 100 ms), and at every stage change. */
   onProgress?: (p: IngestProgress) => void;
   progressIntervalMs?: number;
@@ -123,6 +127,7 @@ export async function ingestPaths(
     return { ...(await running), reused: true };
   }
 
+  recoverDeadIngestsQuietly(store);
   const existing = store.getBundle(bundleId);
   if (existing?.status === 'ready') {
     opts.onBegin?.();
@@ -133,7 +138,22 @@ export async function ingestPaths(
       `bundle ${bundleId} is being ingested by another process; wait for it, or delete it if that process died`,
     );
   }
-  store.beginBundle({ id: bundleId, name: opts.name ?? basename(paths[0] ?? 'bundle'), sizeBytes });
+  const lowSpace =
+    store.file === ':memory:' ? null : lowSpaceReason(dirname(store.file), storageLimits(opts.limits));
+  if (lowSpace !== null) throw new IngestInputError(lowSpace);
+  // Held until the bundle's status is final: it tells other processes this ingest is alive.
+  const lease = store.acquireIngestLease();
+  try {
+    store.beginBundle({
+      id: bundleId,
+      name: opts.name ?? basename(paths[0] ?? 'bundle'),
+      sizeBytes,
+      lease: lease.token,
+    });
+  } catch (err) {
+    lease.release();
+    throw err;
+  }
   const job = new IngestJob(store, bundleId, paths, opts, tzSpec).run();
   inflight.set(key, job);
   opts.onBegin?.();
@@ -141,6 +161,7 @@ export async function ingestPaths(
     return await job;
   } finally {
     inflight.delete(key);
+    lease.release();
   }
 }
 
@@ -252,7 +273,9 @@ class IngestJob {
       await this.readAll();
 
       if (this.report.files.every((f) => f.error !== null) && this.report.totals.records === 0) {
-        const why = this.report.skips[0]?.reason ?? 'no files';
+        // A file's own error says most (`empty file; corrupt gzip: …`), else the first skip.
+        const why =
+          this.report.files.find((f) => f.error)?.error ?? this.report.skips[0]?.reason ?? 'no files';
         return this.fail(`nothing could be read from this bundle (${why})`);
       }
 
@@ -268,6 +291,7 @@ class IngestJob {
       const correlation = this.correlate();
       await fts;
       this.report.totals.requests = this.saveCorrelation(correlation);
+      if (correlation) this.explainNoOperations(correlation.result.requests);
 
       this.finishReport();
       this.store.finishBundle(this.bundleId, this.report);
@@ -323,6 +347,36 @@ class IngestJob {
     }
   }
 
+  /**
+   * A bundle with no user operation says why: which sources of operations it holds and which it
+   * lacks (most real bundles have no audit log; some have no Events either), and how many system
+   * operations are listed apart.
+   */
+  private explainNoOperations(requests: readonly Request[]): void {
+    if (requests.some((r) => !r.system)) return;
+    const files = this.report.files.filter((f) => f.records > 0);
+    const has = (test: (f: FileReport) => boolean): boolean => files.some(test);
+    const sources: [string, boolean][] = [
+      ['audit log', has((f) => f.format === 'audit')],
+      ['Kubernetes Events', has((f) => f.format === 'k8s-event')],
+      ['object state', has((f) => f.format === 'k8s-object' || f.format === 'table')],
+      ['controller-manager log', has((f) => f.component === 'kube-controller-manager')],
+      ['scheduler log', has((f) => f.component === 'kube-scheduler')],
+      ['kubelet logs', has((f) => f.component === 'kubelet')],
+    ];
+    const present = sources.filter(([, p]) => p).map(([n]) => n);
+    const missing = sources.filter(([, p]) => !p).map(([n]) => n);
+    const system = requests.length;
+    this.report.notes.push(
+      `no user operations found: the bundle has ${present.length > 0 ? present.join(', ') : 'none of the sources operations come from'}` +
+        `${missing.length > 0 ? `; it has no ${missing.join(', no ')}` : ''}` +
+        ` — operations come from calls, Events, controller lines and object state, and none of them shows a user's change` +
+        (system > 0
+          ? `; ${system} system operation${system === 1 ? '' : 's'} (bootstrap, add-ons) are listed apart`
+          : ''),
+    );
+  }
+
   private correlationFailed(err: unknown): void {
     this.report.notes.push(
       `correlation failed (${message(err)}): records are stored and searchable, no requests`,
@@ -342,11 +396,22 @@ class IngestJob {
       limits: this.limits,
     };
     const source = readSource(this.paths, sourceOpts);
+    // The full-text index is built after reading, from the text spilled meanwhile: counted as read.
+    const storage = new StorageGuard(
+      this.store,
+      storageLimits(this.opts.limits),
+      () => this.writer?.fts.chars ?? 0,
+    );
     let sinceYield = 0;
     for await (const batch of source) {
       for (const ev of batch) {
         this.onEvent(ev);
         if (ev.type === 'records') sinceYield += ev.rows.length;
+      }
+      const stop = storage.check();
+      if (stop !== null) {
+        this.stopReading(stop);
+        break;
       }
       this.progress(false);
       if (sinceYield >= YIELD_EVERY_RECORDS) {
@@ -356,6 +421,14 @@ class IngestJob {
       }
     }
     if (this.open) this.closeEntry(null);
+  }
+
+  /** Reading stops early (disk limits): the file being read says so, and the report. */
+  private stopReading(reason: string): void {
+    const path = this.open?.path ?? this.currentFile ?? basename(this.paths[0] ?? 'bundle');
+    this.addSkip({ file: path, line: null, reason });
+    this.report.totals.skipped++;
+    this.report.notes.push(reason);
   }
 
   private onEvent(ev: SourceEvent): void {

@@ -129,9 +129,19 @@ export interface StoredSpan extends ParsedSpan {
   id: number;
 }
 
+/** Which records a correlation pass reads. */
+export interface RecordFilter {
+  kinds?: readonly RecordKind[];
+  /**
+   * With `kinds` including `log`: only the log lines of these components (others of the listed
+   * kinds are all read). The controller manager's lines are a small share of a bundle.
+   */
+  logComponents?: readonly string[];
+}
+
 /** Read access to one bundle's stored data, for correlation. Iterators are in (ts, id) order. */
 export interface CorrelationSource {
-  records(filter?: { kinds?: readonly RecordKind[] }): Iterable<StoredRecord>;
+  records(filter?: RecordFilter): Iterable<StoredRecord>;
   spans(): Iterable<StoredSpan>;
 }
 
@@ -153,6 +163,12 @@ export interface SpanLink {
 export interface CorrelationSink {
   link(link: RecordLink): void;
   spanLink(link: SpanLink): void;
+  /**
+   * Every link written so far (and later) with request id `from` belongs to `to`: a request whose
+   * lines turned out to carry an explicit reqID takes that id. Optional for sinks that write as
+   * they go; correlation then leaves ids as they were.
+   */
+  rename?(from: string, to: string): void;
 }
 
 /** The outcome of a correlation pass: the requests (API shape). Links went to the sink. */

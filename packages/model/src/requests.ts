@@ -171,6 +171,8 @@ export type Request = z.infer<typeof RequestSchema>;
 export const RequestListSchema = z.object({
   requests: z.array(RequestSchema),
   total: z.number().int().nonnegative(),
+  /** System requests that match the other filters but were left out (`system=exclude`). */
+  systemHidden: z.number().int().nonnegative().default(0),
   offset: z.number().int().nonnegative(),
   limit: z.number().int().positive(),
 });

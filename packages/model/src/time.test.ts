@@ -16,4 +16,11 @@ describe('time', () => {
     expect(parseRfc3339Ns('2024-02-30T10:00:00Z')).toBeNull();
     expect(parseRfc3339Ns('2024-02-10T25:00:00Z')).toBeNull();
   });
+  it('reads years 0001–0099 as written, not as 1901–1999', () => {
+    const ms = (s: string): number => Number(parseRfc3339Ns(s)! / 1_000_000n);
+    expect(new Date(ms('0001-06-10T11:35:40Z')).getUTCFullYear()).toBe(1);
+    expect(new Date(ms('0050-02-28T00:00:00Z')).getUTCFullYear()).toBe(50);
+    expect(parseRfc3339Ns('0050-02-30T00:00:00Z')).toBeNull();
+    expect(formatNs(parseRfc3339Ns('1999-12-31T23:59:59Z')!)).toBe('1999-12-31T23:59:59.000000000Z');
+  });
 });

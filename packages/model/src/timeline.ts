@@ -79,8 +79,13 @@ export const TimelineSchema = z.object({
   /** The window actually returned (ms since origin). */
   from: z.number(),
   to: z.number(),
-  /** The request's full extent (ms since origin), for the overview. */
+  /** Everything the request holds (ms since origin): its lines too, also those after it settled. */
   extent: z.object({ from: z.number(), to: z.number() }),
+  /**
+   * The operation itself (ms since origin): from its start until its ladder settled (`endedAt`, or
+   * its last stage if later). The first view frames this; `extent` stays reachable.
+   */
+  activity: z.object({ from: z.number(), to: z.number() }).optional(),
   lanes: z.array(LaneSchema),
   marks: z.array(MarkSchema),
   buckets: z.array(BucketSchema),

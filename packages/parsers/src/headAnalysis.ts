@@ -3,6 +3,7 @@ import type { PathHints } from './bundle/types.ts';
 import type { InFileEvidence, LocalStamp } from './dating/inFileEvidence.ts';
 import { firstLocalStamp, inFileEvidence } from './dating/inFileEvidence.ts';
 import { parseCriLine } from './lines/criLine.ts';
+import { SniffHead } from './lines/fileHead.ts';
 import { parseJournaldLine } from './lines/journaldLine.ts';
 import { parseKlogHeader } from './lines/klogLine.ts';
 import type { LineMode } from './lines/linePipeline.ts';
@@ -37,12 +38,14 @@ export async function readFileHead(
 ): Promise<{ chunks: Buffer[]; bytes: number; eof: boolean }> {
   const chunks: Buffer[] = [];
   let bytes = 0;
-  let newline = false;
   let eof = false;
   let timed = false;
   let checked = 0;
+  // At least the sniff window and one whole line; past a first line over the limit, the line
+  // after it (else a JSON-lines file whose first line is too long reads as one JSON document).
+  const probe = new SniffHead(SNIFF_BYTES, maxLine);
   for (;;) {
-    const enough = bytes >= SNIFF_BYTES && (newline || bytes > maxLine);
+    const enough = !probe.needsMore();
     if (enough) {
       if (!timed && bytes > checked) {
         // Only the new part is searched (from the last line start before it).
@@ -61,7 +64,7 @@ export async function readFileHead(
     if (b.length === 0) continue;
     chunks.push(b);
     bytes += b.length;
-    if (!newline && b.indexOf(10) !== -1) newline = true;
+    probe.push(b);
   }
   return { chunks, bytes, eof };
 }
@@ -114,7 +117,9 @@ export function analyzeHead(
   if (head.length === 0) return { kind: 'empty' };
   const binary = binaryReason(head);
   if (binary !== null) return { kind: 'binary', reason: binary };
-  const window = head.subarray(0, Math.min(head.length, Math.max(SNIFF_BYTES, maxLine + 1)));
+  const probe = new SniffHead(SNIFF_BYTES, maxLine);
+  probe.push(head);
+  const window = head.subarray(0, Math.min(head.length, probe.windowBytes()));
   const parts = window.toString('utf8').split('\n');
   const wholeWindow = eof && window.length === head.length;
   if (!wholeWindow && parts.length > 1) parts.pop();
@@ -176,6 +181,7 @@ function timedLines(head: Buffer, maxLine: number): string[] {
 /** A line that carries a time of its own (any shape this package reads). */
 function hasOwnTime(l: string): boolean {
   return (
+    /^\[[A-Z][a-z]{2}\d{1,2} \d\d:\d\d\]/.test(l) ||
     parseKlogHeader(l) !== null ||
     parseJournaldLine(l) !== null ||
     parseCriLine(l) !== null ||

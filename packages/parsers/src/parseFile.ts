@@ -13,6 +13,7 @@ import { JsonItemStream } from './lines/jsonDocument.ts';
 import { isK8sEvent } from './lines/k8sEvent.ts';
 import { isK8sObject, kindOfResource } from './lines/k8sObject.ts';
 import type { YearSource } from './lines/klogTime.ts';
+import { LeadingNuls } from './lines/fileHead.ts';
 import { LineSplitter } from './lines/lineSplitter.ts';
 import type { FilePlan, LineMode } from './lines/linePipeline.ts';
 import { LinePipeline } from './lines/linePipeline.ts';
@@ -97,6 +98,14 @@ function fixedTimeRule(plan: LinePlan): TimeRule {
  * given, else from the file's own head and the legacy options.
  */
 export async function* parseFile(
+  input: AsyncIterable<unknown>,
+  opts: FileParseOptions,
+): AsyncGenerator<FileEvent[]> {
+  const nuls = new LeadingNuls(input);
+  yield* nuls.annotate(parseText(nuls.input, opts));
+}
+
+async function* parseText(
   input: AsyncIterable<unknown>,
   opts: FileParseOptions,
 ): AsyncGenerator<FileEvent[]> {

@@ -10,6 +10,9 @@ import type { FlushedEvent } from './epoch.ts';
 import { EVENTS_PATH, Epoch } from './epoch.ts';
 import type { LogFormat } from './klog.ts';
 import { writeNoise } from './noise.ts';
+import { controllerManagerStarts } from './flows/controllerManager.ts';
+import type { Layout } from './layout.ts';
+import { eventsOnlyLayout, fileStamp, kindLayout, unwrapCri, withoutEvents } from './layout.ts';
 import { hash32, Rng } from './rng.ts';
 import { BOOTSTRAP_SECONDS, NODE_SCENARIOS, runRealScenario } from './realScenarios.ts';
 import type {
@@ -85,11 +88,12 @@ export function generateBundle(opts: BundleOptions = {}): SimBundle {
     if (!known.includes(s)) throw new Error(`unknown scenario: ${String(s)}`);
   }
   const has = (s: ScenarioName): boolean => scenarios.includes(s);
-  const audit: AuditLevel = has('no-audit')
-    ? 'none'
-    : has('metadata-audit')
-      ? 'Metadata'
-      : (opts.audit ?? 'RequestResponse');
+  const audit: AuditLevel =
+    has('no-audit') || has('events-only')
+      ? 'none'
+      : has('metadata-audit')
+        ? 'Metadata'
+        : (opts.audit ?? 'RequestResponse');
   const startTime = opts.startTime ?? DEFAULT_START;
   parseTimeUs(startTime);
   const opScenarios = scenarios.filter(
@@ -171,17 +175,23 @@ export function runBundle(sim: SimBundle, sink: BundleSink): BundleTruth {
   let eventsOpen = false;
   let pendingEvent: { text: string; op: number } | null = null;
   const has = (m: ScenarioName): boolean => o.scenarios.includes(m);
+  // Which files the bundle keeps, under which names (a kind export unless a modifier says otherwise).
+  const eventsOnly = has('events-only');
+  let layout: Layout = eventsOnly ? eventsOnlyLayout(fileStamp(startUs + windowUs)) : kindLayout;
+  if (has('no-events-json')) layout = withoutEvents(layout);
+  const eventsPlace = layout(EVENTS_PATH, 'events', null);
   // `kubectl get events -o json` lists by namespace and name: the whole List is sorted at the end.
   const byName = has('events-by-name');
   const allEvents: FlushedEvent[] = [];
   const booting = sim.opScenarios.includes('bootstrap');
   const eventLines = (text: string, op: number): void => {
+    if (!eventsPlace) return;
     const lines = text.split('\n');
-    sink.append(EVENTS_PATH, `${lines.join('\n')}\n`);
+    sink.append(eventsPlace.path, `${lines.join('\n')}\n`);
     truth.add(
-      EVENTS_PATH,
-      'events',
-      null,
+      eventsPlace.path,
+      eventsPlace.component,
+      eventsPlace.node,
       lines.map(() => op),
     );
   };
@@ -201,6 +211,7 @@ export function runBundle(sim: SimBundle, sink: BundleSink): BundleTruth {
       v1Uids: has('v1-uids'),
       kubeletEvents: has('kubelet-events'),
       uniqueEventNames: byName,
+      kcmNoEvents: has('kcm-no-events'),
     });
     let rr = 0;
     const schedulable = cluster.workers.map((w) => w.name);
@@ -238,11 +249,19 @@ export function runBundle(sim: SimBundle, sink: BundleSink): BundleTruth {
         });
       }
     }
+    // A controller manager whose log holds no Events: its log starts when it started.
+    if (ep.kcmNoEvents && e === 0) {
+      const at = ep.kcmStartedUs === null ? ep.startUs + 100_000 : ep.kcmStartedUs - 1_000_000;
+      const known = booting ? [] : systemReplicaSets(cluster);
+      controllerManagerStarts(ep, at, [...known, ...ep.replicaSets.filter((rs) => rs.createdUs < at)]);
+    }
     if (o.noise > 0) writeNoise(ep, o.noise);
     const { files, events } = ep.flush();
     for (const f of files) {
-      sink.append(f.path, `${f.lines.join('\n')}\n`);
-      truth.add(f.path, f.component, f.node, f.ops);
+      const p = layout(f.path, f.component, f.node);
+      if (!p) continue;
+      sink.append(p.path, `${(p.unwrapCri ? f.lines.map(unwrapCri) : f.lines).join('\n')}\n`);
+      truth.add(p.path, p.component, p.node, f.ops);
     }
     // events.json is one pretty-printed List: a comma can only be written once the next item is known.
     if (byName) allEvents.push(...events);
@@ -286,14 +305,45 @@ export function runBundle(sim: SimBundle, sink: BundleSink): BundleTruth {
       '{\n    "apiVersion": "v1",\n    "items": [],\n    "kind": "List",\n    "metadata": {\n        "resourceVersion": ""\n    }\n}',
       -1,
     );
+  const files = truth.files_();
   return {
     seed: o.seed,
     from: rfc3339Nano(startUs, 0),
     to: rfc3339Nano(startUs + epochs * windowUs, 0),
     lines: truth.lines,
-    ops,
-    files: truth.files_(),
+    // An operation none of whose lines the bundle keeps is not in it.
+    ops: eventsOnly ? keepVisibleOps(ops, files) : ops,
+    files,
   };
+}
+
+/** The ReplicaSets a running kind cluster has (CoreDNS, the local-path provisioner). */
+function systemReplicaSets(cluster: Cluster): { ns: string; name: string }[] {
+  const rsOf = (pod: string): string => pod.slice(0, pod.lastIndexOf('-'));
+  const dns = cluster.systemPods.find((p) => p.component === 'coredns');
+  return [
+    ...(dns ? [{ ns: dns.ns, name: rsOf(dns.name) }] : []),
+    { ns: cluster.localPath.ns, name: rsOf(cluster.localPath.name) },
+  ];
+}
+
+/** Drops the operations no line refers to and renumbers the rest (in place in `files`). */
+function keepVisibleOps(ops: OpTruth[], files: FileTruth[]): OpTruth[] {
+  const seen = new Set<number>();
+  for (const f of files) for (let i = 2; i < f.segments.length; i += 3) seen.add(f.segments[i] ?? -1);
+  const renumber = new Map<number, number>();
+  const kept: OpTruth[] = [];
+  for (const op of ops) {
+    if (!seen.has(op.index)) continue;
+    renumber.set(op.index, kept.length);
+    kept.push({ ...op, index: kept.length });
+  }
+  for (const f of files)
+    for (let i = 2; i < f.segments.length; i += 3) {
+      const old = f.segments[i] ?? -1;
+      if (old >= 0) f.segments[i] = renumber.get(old) ?? -1;
+    }
+  return kept;
 }
 
 const indent = (text: string): string =>

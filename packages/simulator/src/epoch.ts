@@ -69,9 +69,15 @@ export interface InvolvedObject {
   kind: string;
   namespace: string;
   name: string;
+  /** '' when the reference carries none (see `handBuilt`). */
   uid: string;
   apiVersion: string;
   fieldPath?: string;
+  /**
+   * An ObjectReference a controller builds by hand from a namespace and name (the taint eviction
+   * controller's): no UID, no resourceVersion in the Event.
+   */
+  handBuilt?: boolean;
 }
 
 export interface EventSpec {
@@ -87,6 +93,15 @@ export interface EventSpec {
   /** events.k8s.io/v1 action (scheduler events). */
   action?: string;
   op: number;
+  /**
+   * Pass the Event through client-go's EventCorrelator as a real recorder does (default false, so
+   * the existing scenarios keep their output): the spam filter (a token bucket of 25 per source and
+   * object, one more every 5 minutes) drops the rest, and from the 10th distinct message of one
+   * reason on one object within 10 minutes the messages are combined into one Event
+   * (`(combined from similar events): …`) whose count grows. The recorder's log line is written
+   * either way.
+   */
+  correlate?: boolean;
 }
 
 interface EventAgg {
@@ -139,6 +154,12 @@ export interface EpochOptions {
    * listing sorted by name needs.
    */
   uniqueEventNames?: boolean;
+  /**
+   * kube-controller-manager as v1.29+ runs it at default verbosity (kind ≥ 1.29, `minikube logs`):
+   * it logs no Event it records and no line above V(0), and logs the ReplicaSet controller's
+   * `"Finished syncing"` lines (see `flows/controllerManager.ts`).
+   */
+  kcmNoEvents?: boolean;
 }
 
 export class Epoch {
@@ -169,6 +190,17 @@ export class Epoch {
    */
   quietUntilUs: number;
   private uidSeq = 0;
+  readonly kcmNoEvents: boolean;
+  /**
+   * ReplicaSets that exist before the window (`existing` Deployments), for the controller
+   * manager's start-up resync; kept only with `kcmNoEvents`.
+   */
+  readonly replicaSets: { ns: string; name: string; createdUs: number }[] = [];
+  /** When the bootstrap's kube-controller-manager took its lease (µs), null without bootstrap. */
+  kcmStartedUs: number | null = null;
+  /** client-go EventCorrelator state for Events with `correlate` (spam buckets, similar messages). */
+  private readonly spam = new Map<string, { tokens: number; atUs: number }>();
+  private readonly similar = new Map<string, { messages: Set<string>; lastUs: number }>();
   /** When nodes were cordoned (µs; `toUs` Infinity while still cordoned). */
   private readonly cordons: { node: string; fromUs: number; toUs: number }[] = [];
 
@@ -186,6 +218,7 @@ export class Epoch {
     this.v1Uids = o.v1Uids ?? false;
     this.kubeletEvents = o.kubeletEvents ?? false;
     this.uniqueEventNames = o.uniqueEventNames ?? false;
+    this.kcmNoEvents = o.kcmNoEvents ?? false;
     this.quietUntilUs = o.startUs;
     this.spans = o.traces
       ? new SpanRecorder(new Rng(hash32(0x7ace + o.index * 65599)), (path, component, node, us, text, op) =>
@@ -288,6 +321,8 @@ export class Epoch {
     this.component('kube-apiserver', CONTROL_PLANE, us, e, op);
   }
   kcm(us: number, e: KlogEntry, op: number): void {
+    // At default verbosity only V(0) lines and errors are written.
+    if (this.kcmNoEvents && e.sev === 'I' && (e.v ?? 0) > 0) return;
     this.component('kube-controller-manager', CONTROL_PLANE, us, e, op);
   }
   scheduler(us: number, e: KlogEntry, op: number): void {
@@ -439,26 +474,13 @@ export class Epoch {
   /** A Kubernetes Event; repeats of the same (object, reason, message) raise its count. */
   event(e: EventSpec): void {
     if (e.us >= this.endUs) return;
-    const key = `${e.obj.uid}|${e.obj.fieldPath ?? ''}|${e.reason}|${e.message}|${e.source}|${e.op}`;
-    const agg = this.events.get(key);
-    if (agg) {
-      agg.count++;
-      agg.lastUs = Math.max(agg.lastUs, e.us);
-      agg.firstUs = Math.min(agg.firstUs, e.us);
-      agg.rv = Number(this.nextRv());
-    } else {
-      this.events.set(key, {
-        spec: e,
-        firstUs: e.us,
-        lastUs: e.us,
-        count: 1,
-        uid: this.rng.uuid(),
-        rv: Number(this.nextRv()),
-        nameNs: this.uniqueEventNames ? 1 + (this.eventSeq++ % 999) : 0,
-      });
-    }
+    const stored = e.correlate ? this.correlateEvent(e) : { key: this.eventKey(e), spec: e };
+    if (stored) this.store(stored.key, stored.spec);
     // kube-controller-manager's event broadcaster logs every event it records (event.go).
-    if (e.source.endsWith('-controller') || e.source === 'garbage-collector-controller') {
+    if (
+      !this.kcmNoEvents &&
+      (e.source.endsWith('-controller') || e.source === 'garbage-collector-controller')
+    ) {
       this.kcm(
         e.us + 200,
         {
@@ -503,6 +525,63 @@ export class Epoch {
     }
   }
 
+  private eventKey(e: EventSpec): string {
+    return `${e.obj.uid}|${e.obj.name}|${e.obj.fieldPath ?? ''}|${e.reason}|${e.message}|${e.source}|${e.op}`;
+  }
+
+  private store(key: string, e: EventSpec): void {
+    const agg = this.events.get(key);
+    if (agg) {
+      agg.count++;
+      agg.lastUs = Math.max(agg.lastUs, e.us);
+      agg.firstUs = Math.min(agg.firstUs, e.us);
+      agg.rv = Number(this.nextRv());
+      // A combined Event shows its latest message.
+      if (key.startsWith('combined|')) agg.spec = e;
+    } else {
+      this.events.set(key, {
+        spec: e,
+        firstUs: e.us,
+        lastUs: e.us,
+        count: 1,
+        uid: this.rng.uuid(),
+        rv: Number(this.nextRv()),
+        nameNs: this.uniqueEventNames ? 1 + (this.eventSeq++ % 999) : 0,
+      });
+    }
+  }
+
+  /**
+   * client-go's EventCorrelator (`tools/record/events_cache.go`): the source+object spam filter,
+   * then the aggregator by reason. Returns what is stored, or null when the Event is dropped.
+   */
+  private correlateEvent(e: EventSpec): { key: string; spec: EventSpec } | null {
+    const o = e.obj;
+    const spamKey = [e.source, e.host ?? '', o.kind, o.namespace, o.name, o.uid, o.apiVersion].join('|');
+    const bucket = this.spam.get(spamKey) ?? { tokens: SPAM_BURST, atUs: e.us };
+    bucket.tokens = Math.min(SPAM_BURST, bucket.tokens + (e.us - bucket.atUs) / SPAM_REFILL_US);
+    bucket.atUs = e.us;
+    this.spam.set(spamKey, bucket);
+    if (bucket.tokens < 1) return null;
+    bucket.tokens -= 1;
+    const aggKey = `${spamKey}|${e.type}|${e.reason}|${e.op}`;
+    let rec = this.similar.get(aggKey);
+    if (!rec || e.us - rec.lastUs > SIMILAR_WINDOW_US) {
+      rec = { messages: new Set(), lastUs: e.us };
+      this.similar.set(aggKey, rec);
+    }
+    rec.messages.add(e.message);
+    rec.lastUs = e.us;
+    if (rec.messages.size < SIMILAR_MAX) return { key: this.eventKey(e), spec: e };
+    // Keep the set just under the limit, as the aggregator's PopAny does.
+    const first = rec.messages.values().next().value;
+    if (first !== undefined) rec.messages.delete(first);
+    return {
+      key: `combined|${aggKey}`,
+      spec: { ...e, message: `(combined from similar events): ${e.message}` },
+    };
+  }
+
   /** Sorts and renders the window. Files are returned in path order. */
   flush(): { files: FlushedFile[]; events: FlushedEvent[] } {
     const files: FlushedFile[] = [];
@@ -536,6 +615,12 @@ export class Epoch {
     return { files, events };
   }
 }
+
+/** client-go's EventCorrelator defaults: spam burst and refill, aggregation window and threshold. */
+const SPAM_BURST = 25;
+const SPAM_REFILL_US = 300_000_000;
+const SIMILAR_WINDOW_US = 600_000_000;
+const SIMILAR_MAX = 10;
 
 const KINDS: Record<string, string> = {
   pods: 'Pod',
@@ -571,8 +656,8 @@ function renderEvent(a: EventAgg): Record<string, unknown> {
   involved.kind = e.obj.kind;
   involved.name = e.obj.name;
   if (e.obj.namespace) involved.namespace = e.obj.namespace;
-  involved.resourceVersion = String(a.rv - 7);
-  involved.uid = e.obj.uid;
+  if (!e.obj.handBuilt) involved.resourceVersion = String(a.rv - 7);
+  if (e.obj.uid) involved.uid = e.obj.uid;
   const name = eventName(a);
   const meta = {
     creationTimestamp: rfc3339Sec(a.firstUs),

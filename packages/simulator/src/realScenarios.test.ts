@@ -85,7 +85,13 @@ const VARIANTS: [string, ScenarioName[]][] = [
   ['metadata-audit', ['metadata-audit']],
   ['json-logging', ['json-logging']],
   ['real-shape modifiers', ['events-by-name', 'kubelet-events', 'v1-uids']],
+  ['events-only', ['events-only']],
+  ['no audit, no Events, kcm without events', ['no-audit', 'kcm-no-events', 'no-events-json']],
 ];
+
+/** The Kivi-shaped file names of a one-window bundle that starts at the default time. */
+const KIVI_STAMP = '2024-06-10T11:40:00';
+const KIVI_EVENTS = `${KIVI_STAMP}-events.log.txt`;
 
 describe('real-shape scenarios: rendering and truth', () => {
   for (const s of REAL_SHAPE_SCENARIOS) {
@@ -101,8 +107,15 @@ describe('real-shape scenarios: rendering and truth', () => {
         }
         expect(r.truth.files.map((f) => f.path).sort()).toEqual([...r.files.keys()].sort());
         expect(r.truth.lines).toBe(total);
+        const eventsOnly = mods.includes('events-only');
+        const noAudit = mods.includes('no-audit') || eventsOnly;
+        const noEvents = mods.includes('no-events-json');
         // Well-formed files.
-        expect(() => JSON.parse(r.files.get(EVENTS_PATH) ?? '') as unknown).not.toThrow();
+        if (noEvents) expect(r.files.has(EVENTS_PATH)).toBe(false);
+        else
+          expect(
+            () => JSON.parse(r.files.get(eventsOnly ? KIVI_EVENTS : EVENTS_PATH) ?? '') as unknown,
+          ).not.toThrow();
         for (const e of audit(r)) expect(e.auditID).toMatch(/^[0-9a-f-]{36}$/);
         if (mods.includes('json-logging')) {
           for (const l of (r.files.get('kind-worker/kubelet.log') ?? '').split('\n').filter(Boolean))
@@ -122,7 +135,8 @@ describe('real-shape scenarios: rendering and truth', () => {
         const apiCalls = done(r);
         for (const o of ops) {
           expect(o.scenario).toBe(s);
-          expect(o.key).toMatch(/^[a-z]+ [a-z]+ ([a-z0-9-]+\/)?[a-z0-9-]+$/);
+          // A second operation with the same key (the same command run again) gets ` #2`.
+          expect(o.key).toMatch(/^[a-z]+ [a-z]+ ([a-z0-9-]+\/)?[a-z0-9-]+( #\d+)?$/);
           expect(OperationSchema.safeParse(o.operation).success, o.operation).toBe(true);
           expect(o.system, o.key).toBe(s === 'bootstrap');
           if (o.outcome === 'complete') {
@@ -135,10 +149,14 @@ describe('real-shape scenarios: rendering and truth', () => {
           expect(Date.parse(o.start)).toBeLessThan(Date.parse(r.truth.to));
           // Lines from several components belong to it: a workload operation is visible without
           // audit too. (A Secret's creation is only the API server's: its audit events and httplog.)
+          // (Without Event objects, a cordon is the API server's lines alone.)
           const comps = perOp.get(o.key) ?? new Set();
-          const least = (o.operation === 'generic' ? 2 : 3) - (mods.includes('no-audit') ? 1 : 0);
+          const least = Math.max(
+            1,
+            (o.operation === 'generic' ? 2 : 3) - (noAudit ? 1 : 0) - (eventsOnly || noEvents ? 1 : 0),
+          );
           expect(comps.size, `${o.key}: ${[...comps].join(',')}`).toBeGreaterThanOrEqual(least);
-          if (mods.includes('no-audit')) {
+          if (noAudit) {
             expect(o.auditId).toBeNull();
             expect(comps.has('audit')).toBe(false);
           } else {
@@ -155,7 +173,12 @@ describe('real-shape scenarios: rendering and truth', () => {
             expect(first?.responseStatus?.code).toBe(o.code);
           }
         }
-        if (mods.includes('no-audit')) expect(r.files.has(AUDIT_PATH)).toBe(false);
+        if (noAudit) expect(r.files.has(AUDIT_PATH)).toBe(false);
+        if (eventsOnly)
+          for (const path of r.files.keys())
+            expect(path).toMatch(
+              /^2024-06-10T11:40:00-(events|kubelet-kind-[a-z0-9-]+|scheduler)\.log\.txt$/,
+            );
       });
     }
   }
@@ -167,6 +190,17 @@ describe('real-shape scenarios: rendering and truth', () => {
     expect(a.truth).toEqual(b.truth);
     for (const s of REAL_SHAPE_SCENARIOS) expect(OP_SCENARIOS as readonly string[]).not.toContain(s);
     expect(generateBundle().opScenarios).toEqual(OP_SCENARIOS);
+  });
+
+  it('writes whole-microsecond times when every real shape is crowded into one window', () => {
+    // Times halfway to the window's end used to fall on half microseconds (`…:15.911412.5000Z`).
+    for (const seed of [7, 8, 9]) {
+      const r = renderBundle(
+        generateBundle({ seed, noise: 0, scenarios: ['kcm-no-events', ...REAL_SHAPE_SCENARIOS] }),
+      );
+      for (const o of r.truth.ops) expect(o.start, o.key).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z$/);
+      for (const e of audit(r)) expect(e.stageTimestamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/);
+    }
   });
 
   it('stamps an explicit reqID on every component line of every real-shape operation', () => {
@@ -610,6 +644,251 @@ describe('real-shape scenarios: what each writes', () => {
     expect(file(r, '/kube-proxy/0.log').split('\n')[0]).toContain('"Using iptables proxy"');
   });
 
+  it('delete-reapply: apply, delete, apply again — same names, new UIDs, the garbage collector records no Event', () => {
+    const r = run(['delete-reapply']);
+    expect(r.truth.ops.map((o) => `${o.key} ${o.operation} ${o.outcome} ${o.stoppedAt ?? '-'}`)).toEqual([
+      'create deployments default/php-apache create-deployment failed pods-scheduled',
+      'delete deployments default/php-apache delete-deployment complete -',
+      'create deployments default/php-apache #2 create-deployment failed pods-scheduled',
+    ]);
+    const [c1, d, c2] = r.truth.ops as [OpTruth, OpTruth, OpTruth];
+    for (const c of [c1, c2])
+      expect(c).toMatchObject({
+        stoppedComponent: 'kube-scheduler',
+        reason: "didn't match pod topology spread constraints",
+      });
+    // The user's DELETE, then the garbage collector's (no preconditions from kubectl).
+    const del = done(r).find((e) => e.auditID === d.auditId);
+    expect([del?.verb, del?.requestURI, del?.user.username]).toEqual([
+      'delete',
+      '/apis/apps/v1/namespaces/default/deployments/php-apache',
+      'kubernetes-admin',
+    ]);
+    expect(
+      done(r)
+        .filter((e) => e.user.username === 'system:serviceaccount:kube-system:generic-garbage-collector')
+        .map((e) => e.objectRef?.resource),
+    ).toEqual(['replicasets', ...Array<string>(6).fill('pods')]);
+    // Same Deployment and ReplicaSet names both times, two UIDs each.
+    const scaling = byReason(r, 'ScalingReplicaSet');
+    expect(scaling.map((e) => e.message)).toEqual([scaling[0]?.message, scaling[0]?.message]);
+    expect(scaling[0]?.message).toMatch(/^Scaled up replica set php-apache-[a-z0-9]+ to 6$/);
+    expect(new Set(scaling.map((e) => e.involvedObject.uid)).size).toBe(2);
+    const created = byReason(r, 'SuccessfulCreate');
+    expect(created).toHaveLength(12);
+    expect(new Set(created.map((e) => e.involvedObject.name)).size).toBe(1);
+    expect(new Set(created.map((e) => e.involvedObject.uid)).size).toBe(2);
+    // One pod of six never fits, each time.
+    const misfits = byReason(r, 'FailedScheduling').filter((e) => !e.message.startsWith('skip'));
+    expect(misfits).toHaveLength(2);
+    for (const e of misfits)
+      expect(e.message).toMatch(
+        /^0\/3 nodes are available: 1 node\(s\) didn't match pod topology spread constraints \(missing required label\), /,
+      );
+    // The delete: no `Deleted pod`, the kubelets stop the five running pods, the scheduler skips the sixth.
+    expect(byReason(r, 'SuccessfulDelete')).toEqual([]);
+    const killing = byReason(r, 'Killing');
+    expect(killing.map((e) => e.message)).toEqual(Array<string>(5).fill('Stopping container php-apache'));
+    for (const e of killing) {
+      expect(at(e)).toBeGreaterThanOrEqual(Math.floor(Date.parse(d.start) / 1000) * 1000);
+      expect(at(e)).toBeLessThan(Date.parse(c2.start));
+    }
+    const skip = byReason(r, 'FailedScheduling').filter((e) => e.message.startsWith('skip'));
+    expect(skip.map((e) => e.message)).toEqual([
+      `skip schedule deleting pod: default/${misfits[0]?.involvedObject.name ?? ''}`,
+    ]);
+    const lines = lineOps(r);
+    const ownerOf = (text: string): (string | null)[] =>
+      lines.filter((l) => l.file === EVENTS_PATH && l.text.includes(text)).map((l) => l.op);
+    expect(new Set(ownerOf('"message": "skip schedule deleting pod'))).toEqual(new Set([d.key]));
+    expect(new Set(ownerOf('"message": "Stopping container php-apache"'))).toEqual(new Set([d.key]));
+    expect(
+      lines.filter((l) => l.text.includes('"Killing container with a grace period"')).map((l) => l.op),
+    ).toEqual(Array<string>(5).fill(d.key));
+  });
+
+  it('taint-reject-loop: a node that refuses every pod of a pinned Deployment, one every ~0.2 s', () => {
+    const r = run(['taint-reject-loop']);
+    const [taint, create] = r.truth.ops as [OpTruth, OpTruth];
+    expect(taint).toMatchObject({
+      key: 'taint nodes kind-worker',
+      operation: 'generic',
+      verb: 'patch',
+      resource: 'nodes',
+      outcome: 'complete',
+    });
+    expect(create).toMatchObject({
+      key: 'create deployments default/php-pinned',
+      outcome: 'failed',
+      stoppedAt: 'pods-scheduled',
+      stoppedComponent: 'kubelet',
+      reason: 'Predicate TaintToleration failed',
+    });
+    const patch = done(r).find((e) => e.auditID === taint.auditId) as AuditEvent & {
+      requestObject?: unknown;
+    };
+    expect(patch.requestURI).toBe('/api/v1/nodes/kind-worker?fieldManager=kubectl-taint');
+    expect(patch.requestObject).toEqual({
+      spec: { taints: [{ effect: 'NoExecute', key: 'key1', value: 'value1' }] },
+    });
+    // In the logs' last ~45 s, as Kivi's collection stopped mid-loop.
+    expect(Date.parse(r.truth.to) - Date.parse(taint.start)).toBeLessThan(46_000);
+    expect(Date.parse(create.start) - Date.parse(taint.start)).toBeGreaterThan(3_000);
+    const podCreates = done(r).filter(
+      (e) => e.verb === 'create' && e.objectRef?.resource === 'pods' && !e.objectRef.subresource,
+    );
+    const pods = podCreates.length;
+    expect(pods).toBeGreaterThan(100);
+    expect(r.files.get(AUDIT_PATH)).toContain('"nodeName":"kind-worker"');
+    // No scheduler involved; each pod refused by the kubelet and marked by the taint eviction controller.
+    expect(byReason(r, 'Scheduled')).toEqual([]);
+    const refused = byReason(r, 'TaintToleration');
+    expect(refused.length).toBeGreaterThanOrEqual(pods - 1);
+    for (const e of refused) {
+      expect([e.type, e.message, e.source]).toEqual([
+        'Warning',
+        'Predicate TaintToleration failed',
+        { component: 'kubelet', host: 'kind-worker' },
+      ]);
+    }
+    const marked = byReason(r, 'TaintManagerEviction');
+    expect(marked.length).toBeGreaterThanOrEqual(pods - 1);
+    for (const e of marked) {
+      expect(e.message).toBe(`Marking for deletion Pod default/${e.involvedObject.name}`);
+      // A reference built from a namespace and name: no UID, no resourceVersion.
+      expect(e.involvedObject).toEqual({
+        apiVersion: 'v1',
+        kind: 'Pod',
+        name: e.involvedObject.name,
+        namespace: 'default',
+      });
+      expect(e.source).toEqual({ component: 'taint-eviction-controller' });
+    }
+    // The recorder's correlator: nine single Events, then one combined; the spam filter stops at 25.
+    const createdEvents = byReason(r, 'SuccessfulCreate');
+    const single = createdEvents.filter((e) => e.message.startsWith('Created pod: '));
+    const combined = createdEvents.filter((e) =>
+      e.message.startsWith('(combined from similar events): Created pod: '),
+    );
+    expect(single.map((e) => e.count)).toEqual(Array<number>(9).fill(1));
+    expect(combined.map((e) => e.count)).toEqual([16]);
+    const kubelet = file(r, 'kind-worker/kubelet.log');
+    expect(
+      kubelet.match(
+        /"Predicate failed on Pod" pod="default\/php-pinned-[a-z0-9]+-[a-z0-9]{5}" err="Predicate TaintToleration failed"/g,
+      )?.length,
+    ).toBeGreaterThanOrEqual(pods - 1);
+    expect(file(r, 'kube-controller-manager/0.log')).toMatch(
+      /taint_eviction\.go:\d+\] "Deleting pod" controller="taint-eviction-controller" pod="default\/php-pinned-/,
+    );
+    expect(r.files.get('kind-worker2/kubelet.log') ?? '').not.toContain('php-pinned');
+  });
+
+  it('events-only: only the Events list, the kubelet journals and the scheduler log, under Kivi names', () => {
+    const scenarios: ScenarioName[] = ['delete-reapply', 'taint-reject-loop'];
+    const kind = run([...scenarios, 'no-audit'], 21, 30);
+    const kivi = run([...scenarios, 'events-only'], 21, 30);
+    expect([...kivi.files.keys()].sort()).toEqual(
+      [
+        KIVI_EVENTS,
+        `${KIVI_STAMP}-kubelet-kind-control-plane.log.txt`,
+        `${KIVI_STAMP}-kubelet-kind-worker.log.txt`,
+        `${KIVI_STAMP}-kubelet-kind-worker2.log.txt`,
+        `${KIVI_STAMP}-scheduler.log.txt`,
+      ].sort(),
+    );
+    // The same cluster as the kind export: the kept files hold the same lines.
+    expect(kivi.files.get(KIVI_EVENTS)).toBe(kind.files.get(EVENTS_PATH));
+    expect(kivi.files.get(`${KIVI_STAMP}-kubelet-kind-worker.log.txt`)).toBe(
+      kind.files.get('kind-worker/kubelet.log'),
+    );
+    const scheduler = kivi.files.get(`${KIVI_STAMP}-scheduler.log.txt`) ?? '';
+    expect(scheduler.split('\n')[0]).toMatch(/^I0610 \d\d:\d\d:\d\d\.\d{6} +1 schedule_one\.go:\d+\] /);
+    expect(scheduler).toBe(
+      file(kind, 'kube-scheduler/0.log')
+        .split('\n')
+        .map((l) => l.replace(/^\S+ stderr F /, ''))
+        .join('\n'),
+    );
+    // Lines and operations the bundle no longer holds are not in its truth: the taint was an API call only.
+    expect(kivi.truth.files.map((f) => f.path).sort()).toEqual([...kivi.files.keys()].sort());
+    expect(kivi.truth.ops.map((o) => o.key)).toEqual(
+      kind.truth.ops.map((o) => o.key).filter((k) => !k.startsWith('taint')),
+    );
+    for (const o of kivi.truth.ops) expect(o.auditId).toBeNull();
+    const lines = lineOps(kivi);
+    for (const o of kivi.truth.ops)
+      expect(
+        lines.some((l) => l.op === o.key),
+        o.key,
+      ).toBe(true);
+    expect(kivi.truth.files.find((f) => f.path.endsWith('-scheduler.log.txt'))).toMatchObject({
+      component: 'kube-scheduler',
+      node: null,
+    });
+  });
+
+  it('kcm-no-events: no "Event occurred", "Finished syncing" per ReplicaSet sync, a start-up resync of what exists', () => {
+    const r = run(['rollout', 'delete-reapply', 'no-audit', 'kcm-no-events', 'no-events-json']);
+    expect(r.files.has(EVENTS_PATH)).toBe(false);
+    expect(r.files.has(AUDIT_PATH)).toBe(false);
+    const kcm = lineOps(r).filter((l) => l.file.endsWith('/kube-controller-manager/0.log'));
+    const text = (l: { text: string }): string => l.text.replace(/^\S+ stderr F /, '');
+    // Default verbosity: the leader election's Event is the only one it logs, nothing above V(0).
+    expect(kcm.filter((l) => l.text.includes('"Event occurred"')).map((l) => l.op)).toEqual([null]);
+    expect(kcm.find((l) => l.text.includes('reason="LeaderElection"'))).toBeDefined();
+    expect(kcm.filter((l) => /"Too (few|many) replicas"/.test(l.text))).toEqual([]);
+    // The log starts with the process: caches synced, then every existing ReplicaSet resynced (noise).
+    expect(text(kcm[0] ?? { text: '' })).toMatch(/serving\.go:\d+\] Generated self-signed cert in-memory$/);
+    const synced = kcm.findIndex((l) => l.text.endsWith('Caches are synced for ReplicaSet'));
+    expect(synced).toBeGreaterThan(0);
+    const finished = kcm
+      .map((l, i) => ({ ...l, i, key: /key="([^"]+)"/.exec(l.text)?.[1] ?? '' }))
+      .filter((l) => l.text.includes('"Finished syncing"'));
+    for (const l of finished)
+      expect(text(l)).toMatch(
+        /^I0610 [\d:.]+ +1 replica_set\.go:679\] "Finished syncing" logger="replicaset-controller" kind="ReplicaSet" key="[a-z0-9-]+\/[a-z0-9-]+" duration="[\d.]+(µs|ms)"$/,
+      );
+    const firstOwned = finished.find((l) => l.op !== null);
+    const resync = finished.filter((l) => l.i > synced && firstOwned !== undefined && l.i < firstOwned.i);
+    expect(new Set(resync.map((l) => l.key.split('/')[0]))).toEqual(
+      new Set(['kube-system', 'local-path-storage', 'shop']),
+    );
+    for (const l of resync) expect(l.op).toBeNull();
+    // Several syncs per ReplicaSet change, each the operation's.
+    const [c1, d, c2] = r.truth.ops.filter((o) => o.scenario === 'delete-reapply') as [
+      OpTruth,
+      OpTruth,
+      OpTruth,
+    ];
+    const php = finished.filter((l) => l.key.startsWith('default/php-apache-'));
+    expect(new Set(php.map((l) => l.key)).size).toBe(1);
+    for (const o of [c1, d, c2])
+      expect(php.filter((l) => l.op === o.key).length, o.key).toBeGreaterThanOrEqual(o === d ? 2 : 6);
+    expect(php.every((l) => l.op !== null)).toBe(true);
+    expect(
+      finished.some(
+        (l) => l.key.startsWith('shop/storefront-') && l.op === 'rollout deployments shop/storefront',
+      ),
+    ).toBe(true);
+  });
+
+  it('kcm-no-events with json-logging: the sync lines in component-base JSON', () => {
+    const r = run(['delete-reapply', 'kcm-no-events', 'json-logging']);
+    const line = file(r, 'kube-controller-manager/0.log')
+      .split('\n')
+      .map((l) => l.replace(/^\S+ stderr F /, ''))
+      .find((l) => l.includes('"Finished syncing"') && l.includes('php-apache'));
+    expect(JSON.parse(line ?? '{}')).toMatchObject({
+      caller: 'replicaset/replica_set.go:679',
+      msg: 'Finished syncing',
+      v: 0,
+      logger: 'replicaset-controller',
+      kind: 'ReplicaSet',
+      key: expect.stringMatching(/^default\/php-apache-[a-z0-9]+$/) as string,
+    });
+  });
+
   it('events-by-name: listed like kubectl get events (namespace, name), a ReplicaSet before its Deployment', () => {
     const r = run(['deployment-lifecycle', 'image-pull-recovers', 'events-by-name']);
     const items = events(r);
@@ -650,6 +929,9 @@ describe('the real-shapes preset', () => {
     const expected = new Map<string, string>([
       ['rollout deployments shop/payments', 'failed containers-started'],
       ['create deployments analytics/spark-driver', 'failed pods-scheduled'],
+      ['create deployments default/php-apache', 'failed pods-scheduled'],
+      ['create deployments default/php-apache #2', 'failed pods-scheduled'],
+      ['create deployments default/php-pinned', 'failed pods-scheduled'],
     ]);
     for (const o of r.truth.ops)
       expect(`${o.outcome} ${o.stoppedAt ?? ''}`.trim(), o.key).toBe(expected.get(o.key) ?? 'complete');

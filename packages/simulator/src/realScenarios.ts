@@ -19,10 +19,11 @@ import {
   minutesOf,
   runJob,
 } from './flows/job.ts';
+import { garbageCollectDeployment, kubectlDeleteDeployment } from './flows/garbageCollector.ts';
 import { applyCreate, applyPatch, create, del, RES, scale, update } from './flows/kubectl.ts';
 import { evictPods, setUnschedulable } from './flows/node.ts';
 import type { Pod, Workload } from './flows/objects.ts';
-import { deploymentBody, makeWorkload, podBody, workloadBody } from './flows/objects.ts';
+import { deploymentBody, makeWorkload, podBody, replicaSetBody, workloadBody } from './flows/objects.ts';
 import {
   controllerRevision,
   makeStatefulSet,
@@ -30,6 +31,7 @@ import {
   statefulSetOwner,
   statefulSetSpec,
 } from './flows/statefulset.ts';
+import { rejectedPodLoop, taintNode } from './flows/taintLoop.ts';
 import type { PullError, StartOptions } from './flows/workload.ts';
 import {
   condition,
@@ -242,6 +244,17 @@ function createDeployment(
   return { doneUs: workloadAvailable(ep, w, index, last + ep.rng.int(5_000, 40_999), ready), pods: res.pods };
 }
 
+/**
+ * The first instant from `us` (in 1 s steps, at most a minute later) at which some worker takes
+ * new pods: a user applying while every worker is cordoned would see pods Pending for that alone.
+ */
+function whenSchedulable(c: ScenarioContext, us: number): number {
+  const free = (t: number): boolean =>
+    workers(c).some((w) => c.ep.schedulable(w, t) && c.ep.schedulable(w, t + 2 * S));
+  for (let t = us; t < us + 60 * S; t += S) if (free(t)) return t;
+  return us;
+}
+
 /** A node the scheduler may use at `us`. */
 const pick = (c: ScenarioContext, us: number): string => (c.pickNodeAt ? c.pickNodeAt(us) : c.pickNode());
 
@@ -350,7 +363,10 @@ function secretRecovers(c: ScenarioContext, t0: number): void {
     t0,
   );
   // Someone notices and creates the Secret a couple of minutes later (never after the window's middle).
-  const fixAt = Math.min(t0 + ep.rng.int(100, 140) * S, t0 + Math.max(20 * S, (ep.endUs - t0) / 2));
+  const fixAt = Math.min(
+    t0 + ep.rng.int(100, 140) * S,
+    t0 + Math.max(20 * S, Math.floor((ep.endUs - t0) / 2)),
+  );
   const r = rollout(
     c,
     index,
@@ -452,7 +468,10 @@ function imagePullRecovers(c: ScenarioContext, t0: number): void {
     },
   };
   // The registry answers again a few minutes later (never after the window's middle).
-  const upAt = Math.min(t0 + ep.rng.int(150, 190) * S, t0 + Math.max(20 * S, (ep.endUs - t0) / 2));
+  const upAt = Math.min(
+    t0 + ep.rng.int(150, 190) * S,
+    t0 + Math.max(20 * S, Math.floor((ep.endUs - t0) / 2)),
+  );
   const r = createDeployment(c, index, actor, w, t0, (p) => ({
     pullFailsUntilUs: upAt,
     pullError,
@@ -964,6 +983,7 @@ function barePod(c: ScenarioContext, t0: number): void {
   if (ready === null) return;
   // `kubectl delete pod debug` a little later: a separate operation.
   const t1 = ready + ep.rng.int(30, 60) * S;
+  if (t1 >= ep.endUs) return;
   const index2 = op(
     c,
     {
@@ -1020,6 +1040,7 @@ function cordonUncordon(c: ScenarioContext, t0: number): void {
   setAudit(c, i1, on.auditId);
   const cordoned = ep.cordon(node, on.doneUs);
   const t1 = on.seenUs + ep.rng.int(20, 40) * S;
+  if (t1 >= ep.endUs) return;
   const i2 = op(
     c,
     {
@@ -1097,6 +1118,7 @@ function drainUncordon(c: ScenarioContext, t0: number): void {
     'kube-scheduler',
   );
   const t1 = lastGone + ep.rng.int(30, 50) * S;
+  if (t1 >= ep.endUs) return;
   const i2 = op(
     c,
     {
@@ -1150,6 +1172,8 @@ function lifecycle(c: ScenarioContext, t0: number): void {
   settle(c, i1, made.doneUs, 'pods-ready', 'kubelet');
   if (made.doneUs === null) return;
   const t1 = made.doneUs + ep.rng.int(40, 70) * S;
+  // A command after the logs end is not in the bundle: it is no operation of its truth.
+  if (t1 >= ep.endUs) return;
   const i2 = op(
     c,
     {
@@ -1169,6 +1193,7 @@ function lifecycle(c: ScenarioContext, t0: number): void {
   settle(c, i2, r.doneUs, 'pods-ready', 'kubelet');
   if (r.doneUs === null) return;
   const t2 = r.doneUs + ep.rng.int(20, 40) * S;
+  if (t2 >= ep.endUs) return;
   const i3 = op(
     c,
     {
@@ -1221,6 +1246,364 @@ function bootstrapScenario(c: ScenarioContext, t0: number): void {
   ep.quietUntilUs = Math.max(ep.quietUntilUs, end);
 }
 
+/** The scheduler's verdict on the pod a topology spread cannot place (Kivi C3's, v1.30 wording). */
+function spreadMisfit(c: ScenarioContext): string {
+  const nodes = c.ep.cluster.nodes.length;
+  const workers = c.ep.cluster.workers.length;
+  return `0/${nodes} nodes are available: 1 node(s) didn't match pod topology spread constraints (missing required label), 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, ${workers} node(s) didn't match pod topology spread constraints. preemption: 0/${nodes} nodes are available: 1 Preemption is not helpful for scheduling, ${workers} No preemption victims found for incoming pod.`;
+}
+
+/** Apache's first lines in a `registry.k8s.io/hpa-example` container. */
+function apacheLines(c: ScenarioContext, index: number, p: Pod): (s: number) => void {
+  return (s) => {
+    const u = s + 40_000;
+    const d = new Date(Math.floor(u / 1000));
+    const [wd = 'Mon', dd = '10', mon = 'Jun', yyyy = '2024'] = d.toUTCString().split(/[ ,]+/);
+    const stamp = `[${wd} ${mon} ${dd} ${d.toISOString().slice(11, 19)}.${String(u % 1_000_000).padStart(6, '0')} ${yyyy}]`;
+    const fqdn = `AH00558: apache2: Could not reliably determine the server's fully qualified domain name, using ${p.ip}. Set the 'ServerName' directive globally to suppress this message`;
+    appLines(c, index, p, [
+      fqdn,
+      fqdn,
+      `${stamp} [mpm_prefork:notice] [pid 1] AH00163: Apache/2.4.10 (Debian) PHP/5.6.14 configured -- resuming normal operations`,
+      `${stamp} [core:notice] [pid 1] AH00094: Command line: 'apache2 -D FOREGROUND'`,
+    ])(s);
+  };
+}
+
+interface SpreadResult {
+  /** When the misfit pod's `FailedScheduling` was recorded (null: not before the logs end). */
+  failedUs: number | null;
+  running: Pod[];
+  pending: Pod[];
+}
+
+/**
+ * `kubectl apply` of `w` (replicas under topology spread constraints) where one pod never fits:
+ * the others run, it stays Pending with `why` and is retried every 5 minutes (the scheduler's
+ * flush of unschedulable pods) until `untilUs`. The Deployment is Available (25 % may be
+ * unavailable) but never done progressing; past its progress deadline it says so.
+ */
+function spreadApply(
+  c: ScenarioContext,
+  index: number,
+  actor: Actor,
+  w: Workload,
+  t0: number,
+  why: string,
+  untilUs: number,
+): SpreadResult | null {
+  const ep = c.ep;
+  w.uid = ep.uid(t0);
+  const created = kubectlCreateDeployment(c, index, actor, w, t0, null);
+  if (created === null) return null;
+  w.rsUid = ep.uid(created);
+  const rs = createReplicaSet(ep, w, index, created + ep.rng.int(8_000, 20_999), w.replicas);
+  const progressing = condition(
+    'Progressing',
+    'True',
+    'ReplicaSetUpdated',
+    `ReplicaSet "${w.rsName}" is progressing.`,
+    rs,
+  );
+  putDeploymentStatus(ep, w, index, rs + 2 * MS, {
+    observedGeneration: 1,
+    replicas: w.replicas,
+    updatedReplicas: w.replicas,
+    unavailableReplicas: w.replicas,
+    conditions: [
+      condition(
+        'Available',
+        'False',
+        'MinimumReplicasUnavailable',
+        'Deployment does not have minimum availability.',
+        rs,
+      ),
+      progressing,
+    ],
+  });
+  const res = replicaSetCreatesPods(ep, w, index, rs + ep.rng.int(3_000, 10_999), w.replicas, 0);
+  const misfit = ep.rng.int(0, res.pods.length - 1);
+  const out: SpreadResult = { failedUs: null, running: [], pending: [] };
+  let last = 0;
+  res.pods.forEach((p, i) => {
+    const at = p.createdUs + ep.rng.int(2_000, 9_999);
+    if (i === misfit) {
+      schedulePod(ep, p, index, at, null, why);
+      if (at + 400 < ep.endUs) out.failedUs = at + 400;
+      out.pending.push(p);
+      return;
+    }
+    const bound = schedulePod(ep, p, index, at, pick(c, at));
+    if (bound === null) return;
+    out.running.push(p);
+    const r = kubeletStartsPod(ep, p, index, bound, null, { app: apacheLines(c, index, p) });
+    if (r !== null) last = Math.max(last, r);
+  });
+  const ready = out.running.length;
+  const available = condition(
+    'Available',
+    'True',
+    'MinimumReplicasAvailable',
+    'Deployment has minimum availability.',
+    last,
+  );
+  const status = (conditions: unknown[]): Record<string, unknown> => ({
+    observedGeneration: 1,
+    replicas: w.replicas,
+    updatedReplicas: w.replicas,
+    readyReplicas: ready,
+    availableReplicas: ready,
+    unavailableReplicas: w.replicas - ready,
+    conditions,
+  });
+  if (last > 0) {
+    const t = last + ep.rng.int(5_000, 40_999);
+    const rsc = ep.cluster.actors.controller('replicaset-controller');
+    const rsStatus = update(
+      ep,
+      index,
+      rsc,
+      RES.replicasets,
+      w.ns,
+      w.rsName,
+      w.rsUid,
+      t,
+      replicaSetBody(w, ep.nextRv(), w.replicas, {
+        replicas: w.replicas,
+        fullyLabeledReplicas: w.replicas,
+        readyReplicas: ready,
+        availableReplicas: ready,
+        observedGeneration: 1,
+      }),
+      'status',
+    );
+    putDeploymentStatus(
+      ep,
+      w,
+      index,
+      rsStatus.doneUs + ep.rng.int(2_000, 10_999),
+      status([available, progressing]),
+    );
+  }
+  const end = Math.min(untilUs, ep.endUs);
+  for (const p of out.pending) {
+    const step = (): number => ep.rng.int(300_000, 305_000) * MS;
+    for (let t = (out.failedUs ?? end) + step(); t < end; t += step()) {
+      ep.scheduler(
+        t,
+        {
+          sev: 'I',
+          caller: 'scheduler/schedule_one.go:1055',
+          msg: 'Unable to schedule pod; no fit; waiting',
+          v: 2,
+          kv: [
+            ['pod', { kobj: `${w.ns}/${p.name}` }],
+            ['err', why],
+          ],
+        },
+        index,
+      );
+      ep.event({
+        us: t + 400,
+        obj: { kind: 'Pod', namespace: w.ns, name: p.name, uid: p.uid, apiVersion: 'v1' },
+        type: 'Warning',
+        reason: 'FailedScheduling',
+        message: why,
+        source: 'default-scheduler',
+        op: index,
+      });
+    }
+  }
+  const deadline = w.createdUs + (w.progressDeadlineSeconds + 1) * S;
+  if (last > 0 && deadline < end)
+    putDeploymentStatus(
+      ep,
+      w,
+      index,
+      deadline,
+      status([
+        available,
+        condition(
+          'Progressing',
+          'False',
+          'ProgressDeadlineExceeded',
+          `ReplicaSet "${w.rsName}" has timed out progressing.`,
+          deadline,
+        ),
+      ]),
+    );
+  return out;
+}
+
+/** A create that registered a failure must have recorded it before the logs end. */
+function failedBefore(c: ScenarioContext, index: number, failedUs: number | null, stage: StageId): void {
+  const o = c.ep.ops[index];
+  if (!o || failedUs !== null) return;
+  o.outcome = 'incomplete';
+  o.stoppedAt = stage;
+  o.reason = null;
+}
+
+/**
+ * Kivi C3: `kubectl apply` of default/php-apache (6 replicas, one never fits the spread), `kubectl
+ * delete deploy/php-apache` minutes later, then the same apply again: the same Deployment and
+ * ReplicaSet names (same pod template, same hash) with new UIDs. The garbage collector's delete
+ * records no `Deleted pod` Events; the kubelets' `Killing` and the scheduler's `skip schedule
+ * deleting pod` show it.
+ */
+function deleteReapply(c: ScenarioContext, t0: number): void {
+  const ep = c.ep;
+  const actor = ep.cluster.actors.admin;
+  const name = n(c, 'php-apache');
+  const why = spreadMisfit(c);
+  const head = (verb: 'create' | 'delete'): OpHead => ({
+    scenario: 'delete-reapply',
+    key: `${verb} deployments default/${name}`,
+    operation: verb === 'create' ? 'create-deployment' : 'delete-deployment',
+    verb,
+    resource: 'deployments',
+    namespace: 'default',
+    name,
+    actor,
+    code: verb === 'create' ? 201 : 200,
+  });
+  const misfit = "didn't match pod topology spread constraints";
+  const make = (at: number): Workload => {
+    const w = makeWorkload(ep.rng, {
+      ns: 'default',
+      name,
+      replicas: 6,
+      image: 'registry.k8s.io/hpa-example',
+      container: 'php-apache',
+      readinessPath: null,
+      createdUs: at,
+    });
+    w.labels = { foo: 'bar' };
+    return w;
+  };
+  t0 = whenSchedulable(c, t0);
+  if (t0 >= ep.endUs) return;
+  // Minutes apart, but inside the window: the delete a third of the way, the re-apply a fifth later.
+  const room = ep.endUs - t0;
+  const t1 = t0 + Math.max(20 * S, Math.min(ep.rng.int(150 * S, 200 * S), Math.round(room * 0.35)));
+  const w = make(t0);
+  const i1 = failingOp(c, head('create'), t0, 'pods-scheduled', 'kube-scheduler', misfit);
+  const first = spreadApply(c, i1, actor, w, t0, why, t1);
+  if (first === null) return;
+  failedBefore(c, i1, first.failedUs, 'pods-scheduled');
+  if (t1 >= ep.endUs) return;
+  const i2 = op(c, head('delete'), t1);
+  const d = kubectlDeleteDeployment(ep, i2, actor, w, t1);
+  setAudit(c, i2, d.auditId);
+  const gone = garbageCollectDeployment(
+    ep,
+    i2,
+    w,
+    first.running,
+    first.pending,
+    d.doneUs + ep.rng.int(15_000, 60_999),
+  );
+  settle(c, i2, gone < ep.endUs ? gone : null, 'containers-killed', 'kubelet');
+  const t2 = whenSchedulable(
+    c,
+    gone + Math.max(15 * S, Math.min(ep.rng.int(60 * S, 90 * S), Math.round(room * 0.2))),
+  );
+  if (t2 >= ep.endUs) return;
+  // The same manifest: same names and pod-template hash, new objects.
+  const again: Workload = { ...make(t2), hash: w.hash, rsName: w.rsName };
+  const i3 = failingOp(c, head('create'), t2, 'pods-scheduled', 'kube-scheduler', misfit);
+  const second = spreadApply(c, i3, actor, again, t2, why, ep.endUs);
+  if (second !== null) failedBefore(c, i3, second.failedUs, 'pods-scheduled');
+}
+
+/**
+ * Kivi C7: `kubectl taint nodes kind-worker key1=value1:NoExecute`, then `kubectl apply` of a
+ * 1-replica Deployment pinned to that node (`nodeName`). The node refuses every pod; the taint
+ * eviction controller deletes it; the ReplicaSet makes another, several a second, until the logs
+ * end (the scenario runs in the window's last 40 s, as Kivi's collection stopped mid-loop).
+ */
+function taintRejectLoop(c: ScenarioContext, t0: number): void {
+  const ep = c.ep;
+  // Not the admin: delete-reapply's re-apply may come within a second of the taint in a crowded window.
+  const actor = ep.cluster.actors.bob;
+  const node = 'kind-worker';
+  const tTaint = Math.max(t0, ep.endUs - ep.rng.int(38 * S, 45 * S));
+  if (tTaint >= ep.endUs - 3 * S) return;
+  const i1 = op(
+    c,
+    {
+      scenario: 'taint-reject-loop',
+      key: `taint nodes ${node}${ep.suffix}`,
+      operation: 'generic',
+      verb: 'patch',
+      resource: 'nodes',
+      namespace: null,
+      name: node,
+      actor,
+      code: 200,
+    },
+    tTaint,
+  );
+  const taint = taintNode(ep, i1, actor, node, tTaint, { key: 'key1', value: 'value1', effect: 'NoExecute' });
+  setAudit(c, i1, taint.auditId);
+  // No pod without a toleration may go there any more.
+  ep.cordon(node, taint.doneUs);
+  const tApply = taint.doneUs + ep.rng.int(4, 6) * S;
+  if (tApply >= ep.endUs - 2 * S) return;
+  const name = n(c, 'php-pinned');
+  const w = makeWorkload(ep.rng, {
+    ns: 'default',
+    name,
+    replicas: 1,
+    image: 'registry.k8s.io/hpa-example',
+    container: 'php-apache',
+    readinessPath: null,
+    createdUs: tApply,
+  });
+  w.nodeName = node;
+  const i2 = failingOp(
+    c,
+    {
+      scenario: 'taint-reject-loop',
+      key: `create deployments default/${name}`,
+      operation: 'create-deployment',
+      verb: 'create',
+      resource: 'deployments',
+      namespace: 'default',
+      name,
+      actor,
+      code: 201,
+    },
+    tApply,
+    'pods-scheduled',
+    'kubelet',
+    'Predicate TaintToleration failed',
+  );
+  w.uid = ep.uid(tApply);
+  const created = kubectlCreateDeployment(c, i2, actor, w, tApply, null);
+  if (created === null) return;
+  w.rsUid = ep.uid(created);
+  const rs = createReplicaSet(ep, w, i2, created + ep.rng.int(8_000, 20_999), 1);
+  putDeploymentStatus(ep, w, i2, rs + 2 * MS, {
+    observedGeneration: 1,
+    replicas: 1,
+    updatedReplicas: 1,
+    unavailableReplicas: 1,
+    conditions: [
+      condition(
+        'Available',
+        'False',
+        'MinimumReplicasUnavailable',
+        'Deployment does not have minimum availability.',
+        rs,
+      ),
+      condition('Progressing', 'True', 'ReplicaSetUpdated', `ReplicaSet "${w.rsName}" is progressing.`, rs),
+    ],
+  });
+  const loop = rejectedPodLoop(ep, i2, w, node, rs + ep.rng.int(3_000, 10_999));
+  failedBefore(c, i2, loop.firstRejectUs, 'pods-scheduled');
+}
+
 /** Runs one real-shape scenario at t0. */
 export function runRealScenario(c: ScenarioContext, name: RealShapeScenarioName, t0: number): void {
   switch (name) {
@@ -1254,6 +1637,10 @@ export function runRealScenario(c: ScenarioContext, name: RealShapeScenarioName,
       return lifecycle(c, t0);
     case 'bootstrap':
       return bootstrapScenario(c, t0);
+    case 'delete-reapply':
+      return deleteReapply(c, t0);
+    case 'taint-reject-loop':
+      return taintRejectLoop(c, t0);
   }
 }
 
@@ -1264,4 +1651,8 @@ export const BOOTSTRAP_SECONDS = 60;
  * Scenarios that cordon nodes run before the others (at their own start times), so that the
  * others' pods are never scheduled onto a node while it is cordoned.
  */
-export const NODE_SCENARIOS: readonly RealShapeScenarioName[] = ['cordon-uncordon', 'drain-uncordon'];
+export const NODE_SCENARIOS: readonly RealShapeScenarioName[] = [
+  'cordon-uncordon',
+  'drain-uncordon',
+  'taint-reject-loop',
+];

@@ -332,7 +332,7 @@ describe('scenarios', () => {
     for (const e of scheduled) expect(e.message).toMatch(/ to kind-worker2$/);
     expect(r.files.get('kind-worker/kubelet.log')).toContain('"Killing container with a grace period"');
     expect(r.files.get('kind-worker/containerd.log')).toContain('StopPodSandbox for');
-    expect(op(r, 'uncordon nodes kind-worker').operation).toBe('generic');
+    expect(op(r, 'uncordon nodes kind-worker').operation).toBe('uncordon-node');
   });
 
   it('scale-deployment: the scale patch, a ScalingReplicaSet from 2 to 4, two new pods', () => {

@@ -6,6 +6,7 @@ import type { Operation, Outcome, StageId } from '@kubetrail/model';
 import { rfc3339Nano } from './clock.ts';
 import type { Actor } from './cluster.ts';
 import type { Epoch } from './epoch.ts';
+import { rememberReplicaSet } from './flows/controllerManager.ts';
 import type { Pod, VolumeClaim, Workload } from './flows/objects.ts';
 import { deploymentBody, makePod, makeWorkload, replicaSetBody, podBody } from './flows/objects.ts';
 import type { PodFailure } from './flows/workload.ts';
@@ -66,6 +67,8 @@ export const REAL_SHAPE_SCENARIOS = [
   'drain-uncordon',
   'deployment-lifecycle',
   'cordon-uncordon',
+  'delete-reapply',
+  'taint-reject-loop',
 ] as const;
 export type RealShapeScenarioName = (typeof REAL_SHAPE_SCENARIOS)[number];
 
@@ -73,9 +76,20 @@ export type RealShapeScenarioName = (typeof REAL_SHAPE_SCENARIOS)[number];
  * Modifiers for real-bundle shapes: `events-by-name` lists events.json the way `kubectl get events
  * -o json` does (by namespace and name, not by time); `v1-uids` gives objects of the real-shape
  * scenarios time-based v1 UUIDs (as Kubernetes ≤ 1.1x did); `kubelet-events` makes the kubelets log
- * every Event they record (`"Event occurred"`), as kind's kubelets do.
+ * every Event they record (`"Event occurred"`), as kind's kubelets do; `events-only` keeps only
+ * what the Kivi collections hold (the Events list, each kubelet's journal, the scheduler's log: see
+ * `layout.ts`); `kcm-no-events` writes the controller manager as v1.29+ runs at default verbosity
+ * (no `"Event occurred"`, the ReplicaSet controller's `"Finished syncing"` lines, its start-up
+ * resync); `no-events-json` leaves out `cluster/events.json` (a bare kind export).
  */
-export const REAL_SHAPE_MODIFIERS = ['events-by-name', 'v1-uids', 'kubelet-events'] as const;
+export const REAL_SHAPE_MODIFIERS = [
+  'events-by-name',
+  'v1-uids',
+  'kubelet-events',
+  'events-only',
+  'kcm-no-events',
+  'no-events-json',
+] as const;
 
 export type ScenarioName =
   (typeof SCENARIOS)[number] | RealShapeScenarioName | (typeof REAL_SHAPE_MODIFIERS)[number];
@@ -331,6 +345,7 @@ export function existing(
     container: name,
     createdUs: ep.startUs - 3600 * sec,
   });
+  rememberReplicaSet(ep, w.ns, w.rsName, w.createdUs);
   const pods: Pod[] = [];
   for (let i = 0; i < replicas; i++) {
     const p = makePod(ep.rng, w, w.createdUs);
@@ -493,7 +508,7 @@ function drainNode(c: ScenarioContext, t0: number): void {
     {
       scenario: 'drain-node',
       key: `uncordon nodes ${target}${ep.suffix}`,
-      operation: 'generic',
+      operation: 'uncordon-node',
       verb: 'patch',
       resource: 'nodes',
       namespace: null,

@@ -1,8 +1,13 @@
 import type { Bundle, BundleDetail, IngestProgress, IngestReport } from '@kubetrail/model';
-import { toBundle, toReport, type BundleRow } from './rows.ts';
-import { ridRange, SQL } from './sql.ts';
+import { IngestLease, leaseHeld, removeLeaseFile } from './ingestLease.ts';
+import { parseJson, toBundle, toReport, type BundleRow } from './rows.ts';
+import { LEASE_SQL, ridRange, SQL } from './sql.ts';
 import { StoreError } from './storeError.ts';
 import type { StoreContext } from './storeContext.ts';
+
+/** Why a recovered bundle failed. */
+const INTERRUPTED =
+  'ingest was interrupted: the process writing it stopped before it finished; upload or ingest it again';
 
 /** Bundles: their rows, status, progress and report; deleting one with everything it owns. */
 export class BundleRepository {
@@ -22,28 +27,39 @@ export class BundleRepository {
     return row ? { ...toBundle(row), report: toReport(row) } : null;
   }
 
-  /** Starts a bundle in status `ingesting`. A failed bundle of the same id is replaced. */
-  beginBundle(b: { id: string; name: string; sizeBytes: number }): void {
-    const existing = this.ctx.bundleRow(b.id);
-    if (existing && existing.status !== 'failed') {
-      throw new StoreError('conflict', `bundle ${b.id} already exists (${existing.status})`);
-    }
-    if (existing) this.deleteBundle(b.id);
-    const progress: IngestProgress = {
-      stage: 'reading',
-      bytesRead: 0,
-      bytesTotal: b.sizeBytes || null,
-      records: 0,
-      files: 0,
-      currentFile: null,
-    };
-    this.ctx.db.prepare(SQL.insertBundle).run({
-      id: b.id,
-      name: b.name,
-      createdAt: new Date().toISOString(),
-      sizeBytes: b.sizeBytes,
-      progress: JSON.stringify(progress),
-    });
+  /**
+   * Starts a bundle in status `ingesting`, under a new key (never one used before). A failed bundle
+   * of the same id is replaced. `lease`: the token of the ingest's `IngestLease`, which tells
+   * other processes it is alive.
+   */
+  beginBundle(b: { id: string; name: string; sizeBytes: number; lease?: string }): void {
+    const db = this.ctx.db;
+    db.transaction(() => {
+      const existing = this.ctx.bundleRow(b.id);
+      if (existing && existing.status !== 'failed') {
+        throw new StoreError('conflict', `bundle ${b.id} already exists (${existing.status})`);
+      }
+      if (existing) this.deleteBundle(b.id);
+      const progress: IngestProgress = {
+        stage: 'reading',
+        bytesRead: 0,
+        bytesTotal: b.sizeBytes || null,
+        records: 0,
+        files: 0,
+        currentFile: null,
+      };
+      const key = db.prepare(LEASE_SQL.nextKey).pluck().safeIntegers(true).get() as bigint;
+      db.prepare(SQL.insertBundle).run({
+        key,
+        id: b.id,
+        name: b.name,
+        createdAt: new Date().toISOString(),
+        sizeBytes: b.sizeBytes,
+        progress: JSON.stringify(progress),
+        lease: b.lease ?? null,
+      });
+      db.prepare(LEASE_SQL.takeKey).run(key);
+    }).immediate();
   }
 
   updateProgress(id: string, progress: IngestProgress): void {
@@ -83,40 +99,93 @@ export class BundleRepository {
     });
   }
 
-  /** At start-up: bundles left `ingesting` by a process that died are marked failed. */
-  markInterrupted(): number {
-    return this.ctx.db.prepare(SQL.markInterrupted).run().changes;
-  }
-
   /** Deletes a bundle and everything it owns, in one transaction. */
   deleteBundle(id: string): boolean {
     const row = this.ctx.bundleRow(id);
     if (!row) return false;
-    const key = row.key;
     this.ctx.db
       .transaction(() => {
-        // The index is contentless (migration 0007): its entries go by rowid, however far a build got.
-        this.ctx.db.prepare(SQL.deleteFts).run(ridRange(key));
-        this.ctx.db.prepare(SQL.deleteRecords).run(ridRange(key));
-        this.ctx.db.prepare(SQL.deleteBlocks).run(ridRange(key));
-        for (const sql of [
-          SQL.deleteTimes,
-          SQL.deleteLinks,
-          SQL.deleteLinkLanes,
-          SQL.deleteLinkColumns,
-          SQL.deleteSpanLinks,
-          SQL.deleteObjects,
-          SQL.deleteRequests,
-          SQL.deleteSpans,
-          SQL.deleteFiles,
-          SQL.deleteBundle,
-        ]) {
-          this.ctx.db.prepare(sql).run(key);
-        }
+        this.deleteOwnedRows(row);
+        this.ctx.db.prepare(SQL.deleteFiles).run(row.key);
+        this.ctx.db.prepare(SQL.deleteBundle).run(row.key);
       })
       .immediate();
     this.ctx.pendingFts.get(id)?.remove();
     this.ctx.pendingFts.delete(id);
     return true;
+  }
+
+  /** Everything a bundle owns but its row and file rows (inside the caller's transaction). */
+  private deleteOwnedRows(row: BundleRow): void {
+    const key = row.key;
+    // The index is contentless (migration 0009): its entries go by rowid, however far a build got.
+    this.ctx.db.prepare(SQL.deleteFts).run(ridRange(key));
+    this.ctx.db.prepare(SQL.deleteRecords).run(ridRange(key));
+    this.ctx.db.prepare(SQL.deleteBlocks).run(ridRange(key));
+    for (const sql of [
+      SQL.deleteTimes,
+      SQL.deleteLinks,
+      SQL.deleteLinkLanes,
+      SQL.deleteLinkColumns,
+      SQL.deleteSpanLinks,
+      SQL.deleteObjects,
+      SQL.deleteRequests,
+      SQL.deleteSpans,
+    ]) {
+      this.ctx.db.prepare(sql).run(key);
+    }
+  }
+
+  // ── disk use (ADR 0012) ───────────────────────────────────────────────────────────────────
+
+  /**
+   * Bytes the database's pages hold (page count less free pages, times the page size), as this
+   * connection sees it, its own open transaction included: what an ingest's growth is measured in.
+   */
+  usedBytes(): number {
+    const pages = this.ctx.db.pragma('page_count', { simple: true }) as number;
+    const free = this.ctx.db.pragma('freelist_count', { simple: true }) as number;
+    const size = this.ctx.db.pragma('page_size', { simple: true }) as number;
+    return (pages - free) * size;
+  }
+
+  // ── ingest liveness (ADR 0011) ─────────────────────────────────────────────────────────────
+
+  /** A new lease for an ingest of this database: pass its token to `beginBundle`, release it after. */
+  acquireIngestLease(): IngestLease {
+    return IngestLease.acquire(this.ctx.file);
+  }
+
+  /**
+   * Bundles left `ingesting` by a process that is gone (nobody holds their lease) are marked
+   * failed, and what they had written is deleted so its space is reused (kill/recover cycles do not
+   * grow the file). Safe to call any time, from any process: a live ingest, here or elsewhere,
+   * holds its lease and is left alone. Returns the ids recovered.
+   */
+  recoverDeadIngests(): string[] {
+    const db = this.ctx.db;
+    const rows = db.prepare(LEASE_SQL.ingesting).all() as { id: string; lease: string | null }[];
+    const recovered: string[] = [];
+    for (const r of rows) {
+      if (r.lease !== null && leaseHeld(this.ctx.file, r.lease)) continue;
+      const done = db
+        .transaction(() => {
+          const row = this.ctx.bundleRow(r.id);
+          if (!row || row.status !== 'ingesting' || row.lease !== r.lease) return false;
+          this.deleteOwnedRows(row);
+          db.prepare(SQL.deleteFiles).run(row.key);
+          db.prepare(LEASE_SQL.markDead).run({
+            key: row.key,
+            lease: r.lease,
+            error: INTERRUPTED,
+            progress: JSON.stringify({ ...parseJson<IngestProgress>(row.progress), stage: 'failed' }),
+          });
+          return true;
+        })
+        .immediate();
+      if (r.lease !== null) removeLeaseFile(this.ctx.file, r.lease);
+      if (done) recovered.push(r.id);
+    }
+    return recovered;
   }
 }

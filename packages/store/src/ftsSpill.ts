@@ -35,6 +35,8 @@ export class FtsSpill {
   private closed = false;
   /** Records added. */
   count = 0;
+  /** Characters of text added: what the full-text index will be built from. */
+  chars = 0;
 
   add(message: string, logFields: string | null): void {
     const line = RESERVED.test(message)
@@ -42,6 +44,7 @@ export class FtsSpill {
       : `${message}\u0001${logFields ?? '\u0003'}\u0000`;
     this.parts.push(line);
     this.size += line.length;
+    this.chars += line.length;
     this.count++;
     if (this.size >= WRITE_CHUNK) this.flush();
   }

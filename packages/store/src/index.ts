@@ -9,6 +9,7 @@ export type {
 } from './store.ts';
 export { BundleWriter, recordValues, type RecordValues } from './bundleWriter.ts';
 export { StoreError } from './storeError.ts';
+export { IngestLease } from './ingestLease.ts';
 export type { BufferedCorrelation } from './linkBuffer.ts';
 export { toFtsQuery } from './ftsQuery.ts';
 export { loadMigrations, migrate } from './migrate.ts';

@@ -5,7 +5,7 @@ import { laneSig } from './laneSig.ts';
 import { loadMigrations, migrate } from './migrate.ts';
 import { LINK_LANES_SQL } from './sql.ts';
 
-// The lane signature computed as a record is written (migration 0007) must equal the one sql.ts
+// The lane signature computed as a record is written (migration 0009) must equal the one sql.ts
 // LANE_SIG computes from stored columns (bundles written before), record for record.
 const CASES: [RecordKind, string, string | null, string | null, Record<string, unknown> | null][] = [
   ['log', 'kubelet', 'kind-worker', 'kubelet.go:1', { pod: 'a' }],

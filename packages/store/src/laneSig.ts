@@ -10,7 +10,7 @@ const pick = (o: Record<string, unknown>, key: string): unknown => (key in o ? o
  * kube-controller-manager; laneFields keeps just the fields lanes read (an audit record's user, an
  * Event's source, a controller-manager line's logger and object kind), never the whole `fields`.
  * The same value as sql.ts `LANE_SIG` computes from the columns of records stored with their
- * fields (bundles ingested before migration 0007), here from the parsed record as it is written.
+ * fields (bundles ingested before migration 0009), here from the parsed record as it is written.
  */
 /** Signatures that depend on kind, component and node alone (most log lines), by those three. */
 const plain = new Map<string, string>();

@@ -37,6 +37,20 @@ export class LinkBuffer {
     this.kind[i] = Math.max(0, KINDS.indexOf(l.kind));
   }
 
+  /** Links pushed with request id `from` (before or after) read as `to`. */
+  rename(from: string, to: string): void {
+    const i = this.reqIndex.get(from);
+    if (i === undefined) {
+      LinkBuffer.intern(this.reqIds, this.reqIndex, to);
+      return;
+    }
+    this.reqIds[i] = to;
+    this.reqIndex.delete(from);
+    // Later pushes of either id go to the same slot (a pre-existing `to` keeps its own slot).
+    if (!this.reqIndex.has(to)) this.reqIndex.set(to, i);
+    this.reqIndex.set(from, i);
+  }
+
   private grow(): void {
     const n = this.record.length * 2;
     const record = new Float64Array(n);

@@ -1,7 +1,7 @@
 import { brotliCompressSync, brotliDecompressSync, constants } from 'node:zlib';
 
 /**
- * Raw text in compressed blocks (migration 0007, ADR 0040): records' texts are appended in the
+ * Raw text in compressed blocks (migration 0009, ADR 0040): records' texts are appended in the
  * order they are written, joined by newlines, and each ~64 KiB of text is compressed as one block.
  * A record keeps its block number and where its text is in the block's decoded text.
  */
@@ -101,6 +101,31 @@ export class BlockCache {
     return text === null ? null : text.slice(pos, pos + len);
   }
 
+  /** Whether block `block` of bundle `bundleId` is decoded here (then `text` reads nothing). */
+  has(bundleId: string, block: number): boolean {
+    return this.blocks.has(`${bundleId}\u0000${block}`);
+  }
+
+  /**
+   * Decodes and keeps a block read by the caller (a search reads blocks in its own statement: the
+   * connection cannot run another one meanwhile).
+   */
+  put(bundleId: string, block: number, codec: number, data: Buffer): void {
+    const id = `${bundleId}\u0000${block}`;
+    if (!this.blocks.has(id)) this.keep(id, decompressBlock(codec, data));
+  }
+
+  private keep(id: string, text: string): void {
+    this.blocks.set(id, text);
+    this.chars += text.length;
+    while (this.chars > this.maxChars && this.blocks.size > 1) {
+      const oldest = this.blocks.keys().next();
+      if (oldest.done) break;
+      this.chars -= this.blocks.get(oldest.value)?.length ?? 0;
+      this.blocks.delete(oldest.value);
+    }
+  }
+
   private block(bundleId: string, key: bigint, block: number): string | null {
     const id = `${bundleId}\u0000${block}`;
     const hit = this.blocks.get(id);
@@ -112,14 +137,7 @@ export class BlockCache {
     const row = this.load(key, block);
     if (row === undefined) return null;
     const text = decompressBlock(row.codec, row.data);
-    this.blocks.set(id, text);
-    this.chars += text.length;
-    while (this.chars > this.maxChars && this.blocks.size > 1) {
-      const oldest = this.blocks.keys().next();
-      if (oldest.done) break;
-      this.chars -= this.blocks.get(oldest.value)?.length ?? 0;
-      this.blocks.delete(oldest.value);
-    }
+    this.keep(id, text);
     return text;
   }
 

@@ -7,7 +7,7 @@ import type { FileInfo, ParsedRecord } from '@kubetrail/model';
 import { loadMigrations, migrate } from './migrate.ts';
 import { openStore } from './store.ts';
 
-// Issue 14 item 5: a database written before migration 0007 (record text in columns, an
+// Issue 14 item 5: a database written before migration 0009 (record text in columns, an
 // external-content full-text index) keeps working when this version opens it, next to bundles
 // written with raw text in blocks.
 
@@ -25,11 +25,16 @@ const auditLine = (stage: string, extra: object = {}) =>
     ...extra,
   });
 
-/** A database at migration 0006 holding one correlated bundle, written as that version wrote it. */
-function oldDatabase(): string {
-  const file = join(mkdtempSync(join(tmpdir(), 'kt-0007-')), 'old.db');
+/**
+ * A database at migration `upto` (0006: before ingest leases; 0008: what main wrote before raw text
+ * blocks) holding one correlated bundle, written as that version wrote it.
+ */
+function oldDatabase(upto: number): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'kt-0009-')), 'old.db');
   const db = new Database(file);
-  migrate(db, loadMigrations().slice(0, 6));
+  const migrations = loadMigrations().slice(0, upto);
+  expect(migrations.at(-1)?.id).toBe(upto);
+  migrate(db, migrations);
   db.exec(`INSERT INTO bundles (key, id, name, status, created_at, fts_built, lanes_built, columns_built)
     VALUES (1, 'old', 'old', 'ready', 'x', 1, 1, 1)`);
   db.exec(`INSERT INTO files (bundle, file_id, path, format, wrapper, component, node)
@@ -74,6 +79,10 @@ function oldDatabase(): string {
   );
   db.exec(`INSERT INTO links (bundle, req_id, record, kind, evidence, ts, severity, lane)
     VALUES (1, 'r1', 0, 'inferred', 'pod shop/web-1', ${T0}, 1, 1)`);
+  db.prepare(
+    `INSERT INTO requests (bundle, req_id, started_ns, ended_ns, outcome, user, verbs, resources, namespaces,
+      search, body) VALUES (1, 'r1', ?, ?, 'succeeded', 'alice', ' create ', ' deployments ', ' shop ', 'r1', ?)`,
+  ).run(T0, T0 + 1n, JSON.stringify({ reqId: 'r1', user: 'alice' }));
   db.close();
   return file;
 }
@@ -107,9 +116,15 @@ const klog = (line: number, text: string): ParsedRecord => ({
   spanId: null,
 });
 
-describe('a database from before raw text blocks (migration 0007)', () => {
+describe.each([
+  [6, 'before ingest leases'],
+  [8, 'as main wrote it before raw text blocks'],
+])('a database at migration %i (%s), opened with raw text blocks (migration 0009)', (upto) => {
   it('reads, searches and deletes its bundles as before, beside bundles written in blocks', () => {
-    const store = openStore(oldDatabase());
+    const store = openStore(oldDatabase(upto));
+    expect(store.listRequests('old', { sort: 'time', offset: 0, limit: 10 }).requests).toEqual([
+      { reqId: 'r1', user: 'alice' },
+    ]);
     const old = store.getRecord('old', 0)!;
     expect(old).toMatchObject({ message: 'SyncLoop ADD', fields: { pods: ['shop/web-1'] } });
     expect(old.raw).toContain('kubelet.go:1]');
@@ -118,10 +133,16 @@ describe('a database from before raw text blocks (migration 0007)', () => {
       responseStatus: { code: 201 },
       stages: ['RequestReceived', 'ResponseComplete'],
     });
-    const hits = store.searchRecords('old', { q: 'web-1', offset: 0, limit: 10 });
+    const hits = store.searchRecords('old', { q: 'web-1', mode: 'fts', offset: 0, limit: 10 });
     expect(hits.hits.map((h) => [h.record.id, h.snippet, h.reqIds])).toEqual([
       [0, 'SyncLoop ADD  {"pods":["shop/\u0002web-1\u0003"]}', ['r1']],
     ]);
+    // Literal search reads the text in the row's columns.
+    expect(
+      store
+        .searchRecords('old', { q: 'ADD" pods=["shop/web-1', offset: 0, limit: 10 })
+        .hits.map((h) => h.record.id),
+    ).toEqual([0]);
     expect(store.requestRecords('old', 'r1').map((r) => r.message)).toEqual(['SyncLoop ADD']);
     const w = { fromNs: T0 - 1n, toNs: T0 + 10n };
     const sigs = store.requestLaneSigs('old', 'r1');
@@ -141,9 +162,16 @@ describe('a database from before raw text blocks (migration 0007)', () => {
       fields: { pods: ['shop/web-2'] },
       raw: klog(1, 'SyncLoop UPDATE').raw,
     });
-    expect(store.searchRecords('new', { q: 'SyncLoop', offset: 0, limit: 10 }).hits[0]?.snippet).toBe(
-      '\u0002SyncLoop\u0003 UPDATE',
-    );
+    expect(
+      store.searchRecords('new', { q: 'SyncLoop', mode: 'fts', offset: 0, limit: 10 }).hits[0]?.snippet,
+    ).toBe('\u0002SyncLoop\u0003 UPDATE');
+    // Literal search reads the raw text from its block, and the key/values parsed again from it
+    // (`"pods":[…]` is how the key/values read, not how the line was written).
+    for (const q of ['UPDATE" pods=["shop/web-2"]', '"pods":["shop/web-2"]'])
+      expect(store.searchRecords('new', { q, offset: 0, limit: 10 }).hits.map((h) => h.record.id)).toEqual([
+        0,
+      ]);
+    expect(store.searchRecords('new', { q: '"pods":["shop/web-3"]', offset: 0, limit: 10 }).total).toBe(0);
 
     expect(store.deleteBundle('old')).toBe(true);
     expect(store.searchRecords('new', { q: 'SyncLoop', offset: 0, limit: 10 }).total).toBe(1);

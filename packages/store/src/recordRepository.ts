@@ -7,6 +7,7 @@ import {
   type LinkKind,
   type LogRecord,
   type ParsedSpan,
+  type RecordFilter,
   type RecordKind,
   type Severity,
   type StoredRecord,
@@ -82,7 +83,7 @@ class LazyStoredRecord implements StoredRecord {
 
   /**
    * `row`: the columns of `SQL.correlationRecords…`, in order, as better-sqlite3 returns them raw;
-   * `text`: reads the text of a record stored in a block (migration 0007).
+   * `text`: reads the text of a record stored in a block (migration 0009).
    */
   constructor(
     row: CorrelationRow,
@@ -180,8 +181,12 @@ export class RecordRepository {
       yield { ...toLogRecord(bundleId, r, this.ctx.texts.of(bundleId, key, r)), tsNs: r.ts };
   }
 
-  /** Up to `n` records either side of `id` from the same file, the record itself included. */
-  neighbours(bundleId: string, id: number, n = 5): LogRecord[] {
+  /**
+   * Up to `n` records either side of `id` in time among the lines of its file (a file window of
+   * 3n either side, sorted by time: audit logs are written when calls complete, so file order is
+   * not time order), the record itself included, each with the requests it belongs to.
+   */
+  neighbours(bundleId: string, id: number, n = 5): (LogRecord & { reqIds: string[] })[] {
     if (!isRecordId(id)) return [];
     const key = this.ctx.bundleKey(bundleId);
     const row = this.ctx.db.prepare(SQL.recordById).safeIntegers(true).get(ridOf(key, id)) as
@@ -192,10 +197,25 @@ export class RecordRepository {
       .safeIntegers(true)
       .all({
         fileId: row.file_id,
-        lo: ridOf(key, Math.max(0, id - n)),
-        hi: ridOf(key, id + n),
+        lo: ridOf(key, Math.max(0, id - 3 * n)),
+        hi: ridOf(key, id + 3 * n),
       }) as RecordRow[];
-    return rows.map((r) => toLogRecord(bundleId, r, this.ctx.texts.of(bundleId, key, r)));
+    const NONE = -(2n ** 63n);
+    rows.sort((a, b) => {
+      const d = (a.ts ?? NONE) - (b.ts ?? NONE);
+      return d < 0n ? -1 : d > 0n ? 1 : Number(a.id - b.id);
+    });
+    const at = rows.findIndex((r) => Number(r.id) === id);
+    const window = rows.slice(Math.max(0, at - n), at + n + 1);
+    const reqIds = new Map<number, string[]>();
+    for (const l of this.ctx.db
+      .prepare<[bigint, string], { record: number; req_id: string }>(SQL.recordLinksMany)
+      .all(key, JSON.stringify(window.map((r) => Number(r.id)))))
+      reqIds.set(l.record, [...(reqIds.get(l.record) ?? []), l.req_id].sort());
+    return window.map((r) => ({
+      ...toLogRecord(bundleId, r, this.ctx.texts.of(bundleId, key, r)),
+      reqIds: reqIds.get(Number(r.id)) ?? [],
+    }));
   }
 
   recordLinks(bundleId: string, id: number): Link[] {
@@ -225,6 +245,10 @@ export class RecordRepository {
     const recordsStmt = reader.prepare(SQL.correlationRecords).safeIntegers(true).raw(true);
     const ofKindsStmt = reader.prepare(SQL.correlationRecordsOfKinds).safeIntegers(true).raw(true);
     const controlStmt = reader.prepare(SQL.correlationControlRecordsOfKinds).safeIntegers(true).raw(true);
+    const componentsStmt = reader
+      .prepare(SQL.correlationRecordsOfKindsAndComponents)
+      .safeIntegers(true)
+      .raw(true);
     const spansStmt = reader.prepare(SQL.correlationSpans).safeIntegers(true);
     const blockStmt = reader.prepare(SQL.block);
     const texts = new RecordTexts(
@@ -232,13 +256,20 @@ export class RecordRepository {
     );
     const text = (row: TextRow) => texts.of(bundleId, key, row);
     return {
-      *records(filter?: { kinds?: readonly RecordKind[] }): Iterable<StoredRecord> {
+      *records(filter?: RecordFilter): Iterable<StoredRecord> {
         const kinds = filter?.kinds;
+        const components = filter?.logComponents;
         const rows = kinds
-          ? ((kinds.includes('log') ? ofKindsStmt : controlStmt).iterate(
-              key,
-              JSON.stringify(kinds),
-            ) as Iterable<CorrelationRow>)
+          ? kinds.includes('log') && components
+            ? (componentsStmt.iterate(
+                key,
+                JSON.stringify(kinds),
+                JSON.stringify(components),
+              ) as Iterable<CorrelationRow>)
+            : ((kinds.includes('log') ? ofKindsStmt : controlStmt).iterate(
+                key,
+                JSON.stringify(kinds),
+              ) as Iterable<CorrelationRow>)
           : (recordsStmt.iterate(key) as Iterable<CorrelationRow>);
         for (const row of rows) yield new LazyStoredRecord(row, text);
       },

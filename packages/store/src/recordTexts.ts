@@ -4,19 +4,19 @@ import { recordFields, type RecordText, type TextRow } from './rows.ts';
 
 /**
  * Reads records' texts: the raw text from its block (or its column, for bundles stored before
- * migration 0007), and message and fields parsed again from it when the row does not keep them
+ * migration 0009), and message and fields parsed again from it when the row does not keep them
  * (ADR 0041). A page of records costs a few block decompressions (cached) and a parse per record.
  */
 export class RecordTexts {
-  constructor(private readonly blocks: BlockCache) {}
+  constructor(readonly blocks: BlockCache) {}
 
   raw(bundleId: string, key: bigint, row: TextRow): string {
     if (row.block === null) return row.raw;
     return this.blocks.text(bundleId, key, Number(row.block), Number(row.pos), Number(row.len)) ?? '';
   }
 
-  of(bundleId: string, key: bigint, row: TextRow): RecordText {
-    const raw = this.raw(bundleId, key, row);
+  /** A record's text; `raw`: its raw text when the caller already read it. */
+  of(bundleId: string, key: bigint, row: TextRow, raw = this.raw(bundleId, key, row)): RecordText {
     const how = Number(row.derive ?? REDERIVE.KEPT) as Rederive;
     if (how !== REDERIVE.KEPT) {
       const again = rederive(

@@ -80,7 +80,14 @@ export class RequestRepository {
   bufferCorrelation(run: (sink: CorrelationSink) => CorrelationResult): BufferedCorrelation {
     const links = new LinkBuffer();
     const spanLinks: SpanLink[] = [];
-    const result = run({ link: (l) => links.push(l), spanLink: (l) => spanLinks.push(l) });
+    const result = run({
+      link: (l) => links.push(l),
+      spanLink: (l) => spanLinks.push(l),
+      rename: (from, to) => {
+        links.rename(from, to);
+        for (const l of spanLinks) if (l.reqId === from) l.reqId = to;
+      },
+    });
     return { result, links, spanLinks };
   }
 
@@ -97,7 +104,7 @@ export class RequestRepository {
       .transaction(() => {
         for (const sql of [
           SQL.deleteLinks,
-          // A bundle written with migration 0007's layout numbered its lanes as it was written.
+          // A bundle written with migration 0009's layout numbered its lanes as it was written.
           ...(layout === 1n ? [] : [SQL.deleteLinkLanes]),
           SQL.deleteLinkColumns,
           SQL.deleteSpanLinks,
@@ -139,12 +146,21 @@ export class RequestRepository {
               req.impersonatedUser,
               req.userAgent,
               ...req.auditIds,
-              ...req.targets.flatMap((t) => [t.verb, t.resource, t.namespace, t.name, t.stoppedAt?.reason]),
+              // Also as the list shows them (`deployments/shop/web`), so a pasted target finds its row.
+              ...req.targets.flatMap((t) => [
+                t.verb,
+                t.resource,
+                t.namespace,
+                t.name,
+                `${t.resource}/${t.namespace ? `${t.namespace}/` : ''}${t.name}`,
+                t.stoppedAt?.reason,
+              ]),
             ]
               .filter(Boolean)
               .join(' ')
               .toLowerCase(),
             body: JSON.stringify(body),
+            system: req.system ? 1 : 0,
           });
         }
         for (const o of result.objects) insertObject.run(key, o.object, o.reqId);
@@ -155,7 +171,15 @@ export class RequestRepository {
       .immediate();
   }
 
-  listRequests(bundleId: string, q: RequestsQuery): RequestList {
+  /**
+   * A page of a bundle's requests. `q.system` defaults to `include` here (every request); the
+   * HTTP API's schema defaults it to `exclude`.
+   */
+  listRequests(
+    bundleId: string,
+    query: Omit<RequestsQuery, 'system'> & { system?: RequestsQuery['system'] },
+  ): RequestList {
+    const q = { ...query, system: query.system ?? 'include' };
     const key = this.ctx.bundleKey(bundleId);
     const params = {
       bundle: key,
@@ -167,14 +191,23 @@ export class RequestRepository {
       q: q.q ? q.q.toLowerCase() : null,
       fromNs: q.from ? parseTime(q.from, 'from') : null,
       toNs: q.to ? parseTime(q.to, 'to') : null,
+      sinceNs: q.since ? parseTime(q.since, 'since') : null,
+      untilNs: q.until ? parseTime(q.until, 'until') : null,
+      system: q.system === 'include' ? null : q.system === 'only' ? 1 : 0,
     };
     const total = this.ctx.db.prepare<typeof params, { n: number }>(LIST_REQUESTS.count).get(params)?.n ?? 0;
+    const { system: _system, ...base } = params;
+    const systemHidden =
+      q.system === 'exclude'
+        ? (this.ctx.db.prepare<typeof base, { n: number }>(LIST_REQUESTS.countSystem).get(base)?.n ?? 0)
+        : 0;
     const rows = this.ctx.db
       .prepare<typeof params & { limit: number; offset: number }, { body: string }>(LIST_REQUESTS[q.sort])
       .all({ ...params, limit: q.limit, offset: q.offset });
     return {
       requests: rows.map((r) => JSON.parse(r.body) as Request),
       total,
+      systemHidden,
       offset: q.offset,
       limit: q.limit,
     };
@@ -185,6 +218,14 @@ export class RequestRepository {
       .prepare<[bigint, string], { body: string }>(SQL.getRequest)
       .get(this.ctx.bundleKey(bundleId), reqId);
     return row ? (JSON.parse(row.body) as Request) : null;
+  }
+
+  /** The first and last time among a request's lines (UTC ns), or nulls when none has a time. */
+  requestTimeRange(bundleId: string, reqId: string): { lo: bigint | null; hi: bigint | null } {
+    return this.ctx.db
+      .prepare(SQL.timeRangeForRequest)
+      .safeIntegers(true)
+      .get({ bundle: this.ctx.bundleKey(bundleId), reqId }) as { lo: bigint | null; hi: bigint | null };
   }
 
   /** A request's linked records in (ts, id) order, optionally inside [fromNs, toNs]. */

@@ -35,8 +35,10 @@ export interface BundleRow {
   error: string | null;
   fts_built: bigint;
   fts_upto: bigint | null;
-  /** 1: records written with migration 0007's layout (raw text in blocks). */
+  /** 1: records written with migration 0009's layout (raw text in blocks). */
   layout: bigint;
+  /** The running ingest's lease token (migration 0007). */
+  lease: string | null;
 }
 
 /** What reading a record's text needs: its text columns, where its raw text is, how to re-derive. */
@@ -45,7 +47,7 @@ export interface TextRow {
   message: string;
   fields: string | null;
   raw: string;
-  /** Migration 0007: the block holding the raw text (null: in `raw`, a bundle from before). */
+  /** Migration 0009: the block holding the raw text (null: in `raw`, a bundle from before). */
   block: bigint | null;
   pos: bigint | null;
   len: bigint | null;

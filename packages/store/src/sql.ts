@@ -30,7 +30,7 @@ const CORRELATION_COLUMNS = `r.id, r.file_id, r.ts, r.severity, r.kind, r.format
   f.mode, f.wrapper, f.format, f.component, f.node`;
 
 export const BUNDLE_COLUMNS = `key, id, name, status, created_at, size_bytes, records, requests, ts_from, ts_to,
-  progress, report, error, fts_built, fts_upto, layout`;
+  progress, report, error, fts_built, fts_upto, layout, lease`;
 
 /** What reading a record's text needs (rows.ts `TextRow`), from `records r JOIN files f`. */
 const TEXT_COLUMNS = `r.kind, r.message, r.fields, r.raw, r.block, r.pos, r.len, r.derive, f.mode AS file_mode,
@@ -42,8 +42,8 @@ export const SQL = {
   getBundle: `SELECT ${BUNDLE_COLUMNS} FROM bundles WHERE id = ?`,
   /** The key alone: every query resolves its bundle id first, and the report is kilobytes of JSON. */
   getBundleKey: `SELECT key FROM bundles WHERE id = ?`,
-  insertBundle: `INSERT INTO bundles (id, name, status, created_at, size_bytes, progress)
-    VALUES (@id, @name, 'ingesting', @createdAt, @sizeBytes, @progress)`,
+  insertBundle: `INSERT INTO bundles (key, id, name, status, created_at, size_bytes, progress, lease)
+    VALUES (@key, @id, @name, 'ingesting', @createdAt, @sizeBytes, @progress, @lease)`,
   updateProgress: `UPDATE bundles SET progress = ? WHERE id = ?`,
   finishBundle: `UPDATE bundles SET status = 'ready', report = @report, progress = @progress, error = NULL,
     records = (SELECT count(*) FROM record_times WHERE bundle = @key),
@@ -53,9 +53,6 @@ export const SQL = {
     WHERE key = @key`,
   failBundle: `UPDATE bundles SET status = 'failed', error = @error, report = coalesce(@report, report),
     progress = @progress WHERE id = @id`,
-  markInterrupted: `UPDATE bundles SET status = 'failed',
-    error = 'ingest was interrupted (the process stopped before it finished); delete and upload again'
-    WHERE status = 'ingesting'`,
   setFtsBuilt: `UPDATE bundles SET fts_built = 1 WHERE key = ?`,
   setFtsUpto: `UPDATE bundles SET fts_upto = @upto WHERE key = @key`,
   lastRid: `SELECT max(rid) FROM records WHERE rid BETWEEN @lo AND @hi`,
@@ -100,6 +97,11 @@ export const SQL = {
     ${FILE_OF_RECORD} WHERE t.bundle = ? ORDER BY t.ts, t.rid`,
   correlationRecordsOfKinds: `SELECT ${CORRELATION_COLUMNS} FROM record_times t CROSS JOIN records r ON r.rid = t.rid
     ${FILE_OF_RECORD} WHERE t.bundle = ? AND r.kind IN (SELECT value FROM json_each(?)) ORDER BY t.ts, t.rid`,
+  /** Kinds with 'log', but only the log lines of some components. */
+  correlationRecordsOfKindsAndComponents: `SELECT ${CORRELATION_COLUMNS} FROM record_times t
+    CROSS JOIN records r ON r.rid = t.rid ${FILE_OF_RECORD}
+    WHERE t.bundle = ? AND r.kind IN (SELECT value FROM json_each(?))
+      AND (t.is_log = 0 OR r.component IN (SELECT value FROM json_each(?))) ORDER BY t.ts, t.rid`,
   /** Kinds without 'log': `is_log` skips the log lines without reading their rows. */
   correlationControlRecordsOfKinds: `SELECT ${CORRELATION_COLUMNS} FROM record_times t
     CROSS JOIN records r ON r.rid = t.rid ${FILE_OF_RECORD}
@@ -109,8 +111,8 @@ export const SQL = {
   insertSpanLink: `INSERT OR IGNORE INTO span_links (bundle, req_id, span, kind, evidence) VALUES (?, ?, ?, ?, ?)`,
   insertObject: `INSERT OR IGNORE INTO request_objects (bundle, object, req_id) VALUES (?, ?, ?)`,
   insertRequest: `INSERT OR REPLACE INTO requests (bundle, req_id, started_ns, ended_ns, outcome, user, verbs,
-    resources, namespaces, search, body) VALUES (@bundle, @reqId, @startedNs, @endedNs, @outcome, @user, @verbs,
-    @resources, @namespaces, @search, @body)`,
+    resources, namespaces, search, body, system) VALUES (@bundle, @reqId, @startedNs, @endedNs, @outcome, @user,
+    @verbs, @resources, @namespaces, @search, @body, @system)`,
   countRequests: `SELECT count(*) AS n FROM requests WHERE bundle = ?`,
 
   getRequest: `SELECT body FROM requests WHERE bundle = ? AND req_id = ?`,
@@ -138,27 +140,11 @@ export const SQL = {
     JOIN spans s ON s.bundle = l.bundle AND s.id = l.span
     WHERE l.bundle = ? AND l.req_id = ? ORDER BY s.start_ns, s.id`,
 
-  /** Hits in rowid order; the store highlights them from their text (the index holds none). */
-  search: `SELECT r.*, f.path, ${TEXT_COLUMNS}
-    FROM records_fts JOIN records r ON r.rid = records_fts.rowid
-    ${FILE_OF_RECORD}
-    WHERE records_fts MATCH @match AND records_fts.rowid BETWEEN @lo AND @hi
-    ORDER BY records_fts.rowid LIMIT @limit OFFSET @offset`,
-  searchCount: `SELECT count(*) AS n FROM (SELECT 1 FROM records_fts JOIN records r ON r.rid = records_fts.rowid
-    WHERE records_fts MATCH @match AND records_fts.rowid BETWEEN @lo AND @hi LIMIT @cap)`,
-
   histogram: `SELECT (ts - @from) / @width AS b, severity, count(*) AS n FROM record_times
     WHERE bundle = @bundle AND ts BETWEEN @from AND @to GROUP BY b, severity`,
   histogramForRequest: `SELECT (l.ts - @from) / @width AS b, l.severity, count(*) AS n
     FROM links l INDEXED BY links_by_time
     WHERE l.bundle = @bundle AND l.req_id = @reqId AND l.ts BETWEEN @from AND @to GROUP BY b, l.severity`,
-  /** Full-text matches per bucket and severity; with @reqId, only that request's records. */
-  histogramOfMatches: `SELECT (r.ts - @from) / @width AS b, r.severity, count(*) AS n
-    FROM records_fts JOIN records r ON r.rid = records_fts.rowid
-    WHERE records_fts MATCH @match AND records_fts.rowid BETWEEN @lo AND @hi AND r.ts BETWEEN @from AND @to
-      AND (@reqId IS NULL OR EXISTS (SELECT 1 FROM links l
-        WHERE l.bundle = @bundle AND l.req_id = @reqId AND l.record = r.rid - @lo))
-    GROUP BY b, r.severity`,
   timeRange: `SELECT (SELECT min(ts) FROM record_times WHERE bundle = @bundle AND ts > ${NO_TS}) AS lo,
     (SELECT nullif(max(ts), ${NO_TS}) FROM record_times WHERE bundle = @bundle) AS hi`,
   timeRangeForRequest: `SELECT
@@ -166,7 +152,8 @@ export const SQL = {
     (SELECT max(ts) FROM links INDEXED BY links_by_time WHERE bundle = @bundle AND req_id = @reqId) AS hi`,
 } as const;
 
-const REQUEST_FILTER = `FROM requests WHERE bundle = @bundle
+/** Every filter but `system` (the count of hidden system requests shares it). */
+const REQUEST_FILTER_BASE = `FROM requests WHERE bundle = @bundle
     AND (@outcome IS NULL OR outcome = @outcome)
     AND (@user IS NULL OR user = @user)
     AND (@verb IS NULL OR instr(verbs, ' ' || @verb || ' ') > 0)
@@ -174,7 +161,11 @@ const REQUEST_FILTER = `FROM requests WHERE bundle = @bundle
     AND (@namespace IS NULL OR instr(namespaces, ' ' || @namespace || ' ') > 0)
     AND (@q IS NULL OR instr(search, @q) > 0)
     AND (@fromNs IS NULL OR ended_ns >= @fromNs)
-    AND (@toNs IS NULL OR started_ns <= @toNs)`;
+    AND (@toNs IS NULL OR started_ns <= @toNs)
+    AND (@sinceNs IS NULL OR started_ns >= @sinceNs)
+    AND (@untilNs IS NULL OR started_ns <= @untilNs)`;
+/** `@system`: null lists every request, 0 users' operations, 1 control-plane activity. */
+const REQUEST_FILTER = `${REQUEST_FILTER_BASE} AND (@system IS NULL OR system = @system)`;
 
 /** ORDER BY cannot be bound, so each sort order is its own constant statement. */
 export const LIST_REQUESTS = {
@@ -185,6 +176,8 @@ export const LIST_REQUESTS = {
     ORDER BY CASE outcome WHEN 'rejected' THEN 0 WHEN 'failed' THEN 1 WHEN 'incomplete' THEN 2 ELSE 3 END,
     started_ns, req_id LIMIT @limit OFFSET @offset`,
   count: `SELECT count(*) AS n ${REQUEST_FILTER}`,
+  /** System requests the other filters match (what `system=exclude` leaves out). */
+  countSystem: `SELECT count(*) AS n ${REQUEST_FILTER_BASE} AND system = 1`,
 } as const;
 
 /** The live OTLP receiver appends to a ready bundle: the next free file and span numbers. */
@@ -281,3 +274,102 @@ export const TIMELINE_SQL = {
 
 /** Record ids are below 2^40: a larger one would address another bundle's rowids. */
 export const isRecordId = (id: number): boolean => Number.isSafeInteger(id) && id >= 0 && id < 2 ** 40;
+
+/** Ingest liveness and bundle keys (migration 0007, ADR 0011). */
+export const LEASE_SQL = {
+  /** A key above every key handed out and every key rows still carry (each a b-tree edge lookup). */
+  nextKey: `SELECT max(last,
+      coalesce((SELECT max(key) FROM bundles), 0),
+      coalesce((SELECT max(rid) FROM records) >> 40, 0),
+      coalesce((SELECT max(bundle) FROM spans), 0),
+      coalesce((SELECT max(bundle) FROM files), 0)) + 1
+    FROM bundle_key_seq`,
+  takeKey: `UPDATE bundle_key_seq SET last = ?`,
+  ingesting: `SELECT id, lease FROM bundles WHERE status = 'ingesting'`,
+  /** Only while it is still the same dead ingest (a new one has another lease). */
+  markDead: `UPDATE bundles SET status = 'failed', error = @error, progress = @progress, records = 0,
+    requests = 0, ts_from = NULL, ts_to = NULL, fts_built = 0, fts_upto = NULL
+    WHERE key = @key AND status = 'ingesting' AND lease IS @lease`,
+};
+
+/**
+ * Search (recordSearch.ts). `kt_hit(…)` is a function the store registers on its connection: it
+ * checks a line's text against the current literal needle and stops the statement when the
+ * search's time budget is spent; `kt_tick()` only does the latter. A row written since migration
+ * 0009 keeps no text: `kt_hit` is given its block, read here only when `kt_cached` says the block
+ * is not decoded yet (the connection cannot run another statement while this one runs).
+ */
+const SEARCH_SCOPE_R = `AND (@component IS NULL OR r.component = @component) AND (@node IS NULL OR r.node = @node)`;
+const SEARCH_IN_FTS = (rid: string) =>
+  `${rid} IN (SELECT rowid FROM records_fts WHERE records_fts MATCH @match AND rowid BETWEEN @lo AND @hi)`;
+const SEARCH_LANES = `AND (@lanes IS NULL OR l.lane IN (SELECT value FROM json_each(@lanes)))`;
+
+/** The full-text candidates of the bundle and request scope, in time order (run when they are few). */
+const searchCandidates = (check: string) => `SELECT r.rid, r.ts, r.severity
+    FROM records_fts CROSS JOIN records r ON r.rid = records_fts.rowid
+    WHERE records_fts MATCH @match AND records_fts.rowid BETWEEN @lo AND @hi
+      AND (@fromNs IS NULL OR r.ts >= @fromNs) AND (@toNs IS NULL OR r.ts <= @toNs)
+      AND r.severity >= @minSeverity ${SEARCH_SCOPE_R}
+      AND (@reqId IS NULL OR EXISTS (SELECT 1 FROM links l
+        WHERE l.bundle = @bundle AND l.req_id = @reqId AND l.record = r.rid - @lo ${SEARCH_LANES}))
+      AND ${check}
+    ORDER BY r.ts, r.rid`;
+
+/** Every line of the bundle in scope, in time order (`record_times` never holds a NULL time). */
+const searchWalkBundle = (check: string) => `SELECT t.rid, t.ts, t.severity
+    FROM record_times t CROSS JOIN records r ON r.rid = t.rid
+    WHERE t.bundle = @bundle AND t.ts >= @fromTs AND t.ts <= @toTs AND t.severity >= @minSeverity
+      ${SEARCH_SCOPE_R} AND ${check}
+    ORDER BY t.ts, t.rid`;
+
+/** Every line of one request in scope, in time order (untimed lines first, when no window is set). */
+const searchWalkRequest = (check: string, windowed: boolean) => `SELECT (l.bundle << 40) + l.record AS rid,
+    l.ts, l.severity FROM links l INDEXED BY links_by_time
+    CROSS JOIN records r ON r.rid = (l.bundle << 40) + l.record
+    WHERE l.bundle = @bundle AND l.req_id = @reqId
+      ${windowed ? 'AND l.ts >= @fromTs AND l.ts <= @toTs' : ''}
+      AND l.severity >= @minSeverity ${SEARCH_LANES} ${SEARCH_SCOPE_R} AND ${check}
+    ORDER BY l.ts, l.record`;
+
+const BLOCK_OF_RECORD = `FROM blocks WHERE bid = (r.bundle << 40) + r.block`;
+const BLOCK_IF_NOT_CACHED = (column: string) =>
+  `CASE WHEN r.block IS NULL OR kt_cached(r.block) THEN NULL ELSE (SELECT ${column} ${BLOCK_OF_RECORD}) END`;
+const LITERAL_CHECK = `kt_hit(r.kind, r.message, r.raw, r.log_fields, r.block, r.pos, r.len, r.derive, r.file_id,
+  ${BLOCK_IF_NOT_CACHED('codec')}, ${BLOCK_IF_NOT_CACHED('data')})`;
+const TICK = 'kt_tick()';
+
+export const SEARCH_SQL = {
+  /** Full-text candidates of the bundle, counted up to @cap (no row is read). */
+  countCandidates: `SELECT count(*) FROM (SELECT 1 FROM records_fts
+    WHERE records_fts MATCH @match AND rowid BETWEEN @lo AND @hi LIMIT @cap)`,
+  candidatesLiteral: searchCandidates(LITERAL_CHECK),
+  candidatesFts: searchCandidates(TICK),
+  walkBundleLiteral: searchWalkBundle(LITERAL_CHECK),
+  walkBundleFts: searchWalkBundle(`${SEARCH_IN_FTS('t.rid')} AND ${TICK}`),
+  walkRequestLiteral: searchWalkRequest(LITERAL_CHECK, false),
+  walkRequestLiteralWindow: searchWalkRequest(LITERAL_CHECK, true),
+  walkRequestFts: searchWalkRequest(`${SEARCH_IN_FTS('(l.bundle << 40) + l.record')} AND ${TICK}`, false),
+  walkRequestFtsWindow: searchWalkRequest(
+    `${SEARCH_IN_FTS('(l.bundle << 40) + l.record')} AND ${TICK}`,
+    true,
+  ),
+  /** Every line of a request in scope (no text): `walkRequest…` without reading records. */
+  requestLines: `SELECT (l.bundle << 40) + l.record AS rid, l.ts, l.severity FROM links l INDEXED BY links_by_time
+    WHERE l.bundle = @bundle AND l.req_id = @reqId AND l.severity >= @minSeverity ${SEARCH_LANES} AND ${TICK}
+    ORDER BY l.ts, l.record`,
+  requestLinesWindow: `SELECT (l.bundle << 40) + l.record AS rid, l.ts, l.severity FROM links l INDEXED BY links_by_time
+    WHERE l.bundle = @bundle AND l.req_id = @reqId AND l.ts >= @fromTs AND l.ts <= @toTs
+      AND l.severity >= @minSeverity ${SEARCH_LANES} AND ${TICK}
+    ORDER BY l.ts, l.record`,
+  /** How each of a page of records joined one request, and its lane signature. */
+  requestLineLinks: `SELECT l.record, l.kind, k.sig FROM links l
+    LEFT JOIN link_lanes k ON k.bundle = l.bundle AND k.lane = l.lane
+    WHERE l.bundle = @bundle AND l.req_id = @reqId AND l.record IN (SELECT value FROM json_each(@ids))`,
+  /** Full rows of a page of records, by id (@ids: a JSON array of bundle-local ids). */
+  rows: `SELECT r.*, f.path, ${TEXT_COLUMNS} FROM records r ${FILE_OF_RECORD}
+    WHERE r.rid IN (SELECT (@bundle << 40) + value FROM json_each(@ids))`,
+  /** What re-deriving a record's text needs of its file (recordTexts.ts). */
+  filesOfBundle: `SELECT file_id, mode AS file_mode, wrapper AS file_wrapper, format AS file_format,
+    component AS file_component, node AS file_node FROM files WHERE bundle = ?`,
+  bundleIdOfKey: `SELECT id FROM bundles WHERE key = ?`,
+} as const;

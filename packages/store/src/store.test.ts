@@ -1,13 +1,14 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import type { FileInfo, ParsedRecord, Request } from '@kubetrail/model';
+import type { FileInfo, ParsedRecord, Request, RequestsQuery } from '@kubetrail/model';
 import { loadMigrations, migrate } from './migrate.ts';
 import { StoreError } from './storeError.ts';
 import { INGEST_BUSY_TIMEOUT_MS, openStore, type Store } from './store.ts';
-import { SQL, TIMELINE_SQL } from './sql.ts';
+import { SEARCH_SQL, SQL, TIMELINE_SQL } from './sql.ts';
 
 const T0 = 1718019340_000_000_000n; // 2024-06-10T11:35:40Z
 
@@ -254,13 +255,15 @@ describe('store', () => {
       .run(key, key + 1);
     store.db.prepare("UPDATE bundles SET fts_upto = ? WHERE id = 'partial'").run(key + 1);
     expect(store.deleteBundle('partial')).toBe(true);
-    // The next bundle reuses the deleted one's key, so its records get the same rowids: index
-    // entries left behind would make them match words they do not contain.
+    // Keys are never reused (migration 0007); index entries left behind would still fail the
+    // integrity check below (an entry whose content row is gone).
     store.beginBundle({ id: 'next', name: 'next', sizeBytes: 1 });
     const w = store.createWriter('next');
     w.addRecords(w.addFile(FILE), [rec(1, 'omega one'), rec(2, 'omega two')]);
     w.finish();
-    expect(store.db.prepare("SELECT key FROM bundles WHERE id = 'next'").pluck().get()).toBe(key / 2 ** 40);
+    expect(store.db.prepare("SELECT key FROM bundles WHERE id = 'next'").pluck().get()).toBeGreaterThan(
+      key / 2 ** 40,
+    );
     expect(store.searchRecords('next', { q: 'alpha', offset: 0, limit: 10 }).total).toBe(0);
     expect(store.searchRecords('next', { q: 'omega', offset: 0, limit: 10 }).total).toBe(2);
     expect(store.deleteBundle('whole')).toBe(true);
@@ -325,7 +328,7 @@ describe('store', () => {
   it('reports an FTS syntax error as bad_query, not a crash', () => {
     const store = openStore(tempDb());
     loadBundle(store, 'b1', ['hello world']);
-    expect(() => store.searchRecords('b1', { q: '"unbalanced', offset: 0, limit: 10 })).toThrow(
+    expect(() => store.searchRecords('b1', { q: '"unbalanced', mode: 'fts', offset: 0, limit: 10 })).toThrow(
       expect.objectContaining({ code: 'bad_query' }) as Error,
     );
     store.close();
@@ -363,13 +366,17 @@ describe('store', () => {
     correlatedBundle(store);
     store.finishBundle('b1', report(3));
     expect(store.getBundle('b1')?.requests).toBe(2);
-    const base = { sort: 'time', offset: 0, limit: 100 } as const;
+    const base = { sort: 'time', system: 'exclude', offset: 0, limit: 100 } as const;
     expect(store.listRequests('b1', base).total).toBe(2);
     expect(store.listRequests('b1', { ...base, outcome: 'failed' }).requests.map((r) => r.reqId)).toEqual([
       'r1',
     ]);
     expect(store.listRequests('b1', { ...base, user: 'bob' }).requests.map((r) => r.reqId)).toEqual(['r2']);
     expect(store.listRequests('b1', { ...base, q: 'WEB-API' }).requests.map((r) => r.reqId)).toEqual(['r2']);
+    // A target as the list shows it.
+    expect(store.listRequests('b1', { ...base, q: 'shop/web-api' }).requests.map((r) => r.reqId)).toEqual([
+      'r2',
+    ]);
     expect(store.listRequests('b1', { ...base, namespace: 'shop' }).total).toBe(2);
     expect(store.getRequest('b1', 'r1')?.records).toBe(2);
     expect(() => store.listRequests('b1', { ...base, from: 'yesterday' })).toThrow(/RFC 3339/);
@@ -410,6 +417,68 @@ describe('store', () => {
     reopened.close();
   });
 
+  it('lists system requests apart: hidden by default, counted, one filter away', () => {
+    const store = openStore(tempDb());
+    loadBundle(store, 'b1', ['one', 'two', 'three']);
+    store.saveCorrelation('b1', () => ({
+      requests: [
+        request('r1', 'web', 'complete'),
+        { ...request('r2', 'coredns', 'complete'), user: null, system: true },
+        {
+          ...request('r3', 'kube-proxy', 'failed'),
+          user: null,
+          system: true,
+          startedAt: '2024-06-10T11:40:00.000000000Z',
+          endedAt: '2024-06-10T11:41:00.000000000Z',
+        },
+      ],
+      objects: [],
+    }));
+    const base = { sort: 'time', system: 'exclude', offset: 0, limit: 100 } as const;
+    const ids = (q: Partial<RequestsQuery>) =>
+      store.listRequests('b1', { ...base, ...q }).requests.map((r) => r.reqId);
+    expect(ids({})).toEqual(['r1']);
+    expect(store.listRequests('b1', base).systemHidden).toBe(2);
+    expect(store.listRequests('b1', { ...base, outcome: 'failed' })).toMatchObject({
+      total: 0,
+      systemHidden: 1,
+    });
+    expect(ids({ system: 'include' })).toEqual(['r1', 'r2', 'r3']);
+    expect(store.listRequests('b1', { ...base, system: 'include' }).systemHidden).toBe(0);
+    expect(ids({ system: 'only' })).toEqual(['r2', 'r3']);
+    // since/until bound the start; from/to keep meaning "active in".
+    expect(ids({ system: 'include', since: '2024-06-10T11:39:00Z' })).toEqual(['r3']);
+    expect(ids({ system: 'include', until: '2024-06-10T11:39:00Z' })).toEqual(['r1', 'r2']);
+    expect(ids({ system: 'include', from: '2024-06-10T11:40:30Z' })).toEqual(['r3']);
+
+    // A database whose requests were saved before migration 0008 gets the column from the body
+    // (the same rows, in a database at migration 0007: 0009 cannot be undone in place).
+    const rows = store.db
+      .prepare(
+        'SELECT req_id, started_ns, ended_ns, outcome, user, verbs, resources, namespaces, search, body FROM requests',
+      )
+      .safeIntegers(true)
+      .all();
+    store.close();
+    const file = join(mkdtempSync(join(tmpdir(), 'kt-0007-')), 'old.db');
+    const db = new Database(file);
+    migrate(db, loadMigrations().slice(0, 7));
+    db.exec(`INSERT INTO bundles (key, id, name, status, created_at, fts_built, lanes_built, columns_built)
+      VALUES (1, 'b1', 'b1', 'ready', 'x', 1, 1, 1)`);
+    const insert =
+      db.prepare(`INSERT INTO requests (bundle, req_id, started_ns, ended_ns, outcome, user, verbs,
+      resources, namespaces, search, body) VALUES (1, @req_id, @started_ns, @ended_ns, @outcome, @user, @verbs,
+      @resources, @namespaces, @search, @body)`);
+    for (const r of rows) insert.run(r);
+    db.close();
+    const again = openStore(file);
+    expect(again.listRequests('b1', { ...base, system: 'only' }).requests.map((r) => r.reqId)).toEqual([
+      'r2',
+      'r3',
+    ]);
+    again.close();
+  });
+
   it('answers request records and search after correlation', () => {
     const store = openStore(tempDb());
     correlatedBundle(store);
@@ -439,8 +508,10 @@ describe('store', () => {
     expect(total(store.histogram('b1', { buckets: 3, q: 'three', reqId: 'r1' }))).toBe(0);
     expect(total(store.histogram('b1', { buckets: 3, q: 'three' }))).toBe(1);
     for (const bad of ['AND (', '*', '"']) {
-      expect(() => store.histogram('b1', { buckets: 3, q: bad }), bad).toThrow(StoreError);
-      expect(() => store.searchRecords('b1', { q: bad, offset: 0, limit: 1 }), bad).toThrow(StoreError);
+      expect(() => store.histogram('b1', { buckets: 3, q: bad, mode: 'fts' }), bad).toThrow(StoreError);
+      expect(() => store.searchRecords('b1', { q: bad, mode: 'fts', offset: 0, limit: 1 }), bad).toThrow(
+        StoreError,
+      );
     }
     store.close();
   });
@@ -504,13 +575,12 @@ describe('store', () => {
     store.beginBundle({ id: 'b1', name: 'x', sizeBytes: 0 });
     store.close();
     const again = openStore(file);
-    expect(again.markInterrupted()).toBe(1);
+    expect(again.recoverDeadIngests()).toEqual(['b1']);
     expect(again.getBundle('b1')).toMatchObject({ status: 'failed' });
     again.beginBundle({ id: 'b1', name: 'x', sizeBytes: 0 }); // a failed bundle can be ingested again
     expect(again.getBundle('b1')?.status).toBe('ingesting');
     again.close();
   });
-
   it('uses indexes for the hot queries', () => {
     const store = openStore(tempDb());
     const plan = (sql: string, params: Record<string, unknown> | unknown[]): string =>
@@ -537,9 +607,45 @@ describe('store', () => {
     const histogram = plan(SQL.histogram, { bundle: 1, from: 0, to: 1, width: 1 });
     expect(histogram).toMatch(/SEARCH record_times USING PRIMARY KEY \(bundle=\? AND ts>\? AND ts<\?\)/);
     expect(histogram).not.toMatch(/records\b/);
-    expect(plan(SQL.search, { match: 'x', lo: 0, hi: 1, limit: 1, offset: 0 })).toMatch(
-      /VIRTUAL TABLE INDEX/,
+    // Search: few full-text candidates are read by rowid and sorted; otherwise lines are walked in
+    // time order, the bundle's through record_times, a request's through links_by_time: no sort.
+    const scope = {
+      bundle: 1,
+      lo: 0,
+      hi: 1,
+      match: 'x',
+      reqId: null,
+      lanes: null,
+      component: null,
+      node: null,
+      minSeverity: 0,
+      fromNs: null,
+      toNs: null,
+      fromTs: 0,
+      toTs: 1,
+    };
+    expect(plan(SEARCH_SQL.candidatesLiteral, scope)).toMatch(/VIRTUAL TABLE INDEX/);
+    expect(plan(SEARCH_SQL.candidatesLiteral, scope)).toMatch(
+      /SEARCH r USING INTEGER PRIMARY KEY \(rowid=\?\)/,
     );
+    for (const sql of [SEARCH_SQL.walkBundleLiteral, SEARCH_SQL.walkBundleFts]) {
+      const p = plan(sql, scope);
+      expect(p).toMatch(/SEARCH t USING PRIMARY KEY \(bundle=\? AND ts>\? AND ts<\?\)/);
+      expect(p).toMatch(/SEARCH r USING INTEGER PRIMARY KEY \(rowid=\?\)/);
+      expect(p).not.toMatch(/TEMP B-TREE/);
+    }
+    for (const sql of [
+      SEARCH_SQL.walkRequestLiteral,
+      SEARCH_SQL.walkRequestLiteralWindow,
+      SEARCH_SQL.walkRequestFtsWindow,
+      SEARCH_SQL.requestLines,
+      SEARCH_SQL.requestLinesWindow,
+    ]) {
+      const p = plan(sql, { ...scope, reqId: 'r', fromNs: 0, toNs: 1 });
+      expect(p).toMatch(/INDEX links_by_time \(bundle=\? AND req_id=\?/);
+      // Lines of the same time are put in id order as they stream (a run at a time), never all sorted.
+      expect(p).not.toMatch(/TEMP B-TREE FOR ORDER BY/);
+    }
     // Correlation walks record_times in (ts, rid) order and reads each row by rowid: no sort.
     for (const p of [
       plan(SQL.correlationRecords, [1]),
@@ -570,6 +676,98 @@ describe('store', () => {
     expect(plan(TIMELINE_SQL.previews, { bundle: 1, ids: '[1]', messageChars: 1024 })).toMatch(
       /SEARCH r USING INTEGER PRIMARY KEY \(rowid=\?\)/,
     );
+    store.close();
+  });
+});
+
+describe('ingest liveness and bundle keys (ADR 0011)', () => {
+  const keyOf = (store: Store, id: string): number =>
+    store.db.prepare<[string], { key: number }>('SELECT key FROM bundles WHERE id = ?').get(id)!.key;
+
+  /** A bundle begun under a lease, with a file and `n` records written. */
+  function begin(store: Store, id: string, lease?: string, n = 3): void {
+    store.beginBundle({ id, name: id, sizeBytes: 0, lease });
+    const w = store.createWriter(id);
+    const f = w.addFile(FILE);
+    w.addRecords(
+      f,
+      Array.from({ length: n }, (_, i) => rec(i + 1, `line ${i}`)),
+    );
+    w.commit();
+  }
+
+  it('leaves an ingest whose lease is held alone, here or in another process', async () => {
+    const dbFile = tempDb();
+    const store = openStore(dbFile);
+    const mine = store.acquireIngestLease();
+    begin(store, 'b-mine', mine.token);
+    // Another process holds the other lease: a child that locks the lease file and waits.
+    const theirs = store.acquireIngestLease();
+    const lockFile = `${dbFile}-ingest/${theirs.token}.lock`;
+    begin(store, 'b-theirs', theirs.token);
+    theirs.release();
+    const child = spawn(
+      process.execPath,
+      [
+        '-e',
+        `const D = require('better-sqlite3'); const db = new D(${JSON.stringify(lockFile)}); db.exec('BEGIN EXCLUSIVE'); console.log('locked'); setInterval(() => {}, 1000);`,
+      ],
+      { cwd: import.meta.dirname, stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    try {
+      await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+      expect(store.recoverDeadIngests()).toEqual([]);
+      expect(store.getBundle('b-mine')?.status).toBe('ingesting');
+      expect(store.getBundle('b-theirs')?.status).toBe('ingesting');
+      child.kill('SIGKILL');
+      await new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      // The lock went with the process: recovered at once, without a restart.
+      expect(store.recoverDeadIngests()).toEqual(['b-theirs']);
+      expect(store.getBundle('b-theirs')).toMatchObject({ status: 'failed', records: 0 });
+      expect(store.getBundle('b-theirs')?.error).toMatch(/interrupted/);
+      expect(store.getBundle('b-mine')?.status).toBe('ingesting');
+    } finally {
+      child.kill('SIGKILL');
+      mine.release();
+      store.close();
+    }
+  });
+
+  it('deletes what a dead ingest wrote, so its space is reused', () => {
+    const store = openStore(tempDb());
+    begin(store, 'b-dead', undefined, 500);
+    const key = BigInt(keyOf(store, 'b-dead'));
+    const count = (): number =>
+      store.db
+        .prepare<[bigint, bigint], { n: number }>(
+          'SELECT count(*) AS n FROM records WHERE rid BETWEEN ? AND ?',
+        )
+        .get(key << 40n, ((key + 1n) << 40n) - 1n)!.n;
+    expect(count()).toBe(500);
+    expect(store.recoverDeadIngests()).toEqual(['b-dead']);
+    expect(count()).toBe(0);
+    expect(store.db.prepare('SELECT count(*) AS n FROM files').get()).toEqual({ n: 0 });
+    store.close();
+  });
+
+  it('never reuses a key, even after the bundle that had it is deleted or rows outlive it', () => {
+    const store = openStore(tempDb());
+    begin(store, 'b1');
+    const k1 = keyOf(store, 'b1');
+    store.deleteBundle('b1');
+    begin(store, 'b2');
+    expect(keyOf(store, 'b2')).toBeGreaterThan(k1);
+    // Rows under a key no bundle has (a writer that kept writing after its bundle was deleted).
+    const orphanKey = BigInt(keyOf(store, 'b2') + 5);
+    store.db
+      .prepare(
+        `INSERT INTO records (rid, file_id, line, severity, kind, format, component, message, raw)
+         VALUES (?, 0, 1, 1, 'log', 'text', 'x', 'orphan', 'orphan')`,
+      )
+      .run(orphanKey << 40n);
+    begin(store, 'b3');
+    expect(BigInt(keyOf(store, 'b3'))).toBeGreaterThan(orphanKey);
+    expect(store.getBundle('b3')?.records).toBe(0);
     store.close();
   });
 });

@@ -12,23 +12,26 @@ import type {
   IngestProgress,
   IngestReport,
   Link,
+  LinkKind,
   LogRecord,
   ParsedSpan,
   RecordKind,
-  RecordsQuery,
   Request,
   RequestList,
   RequestsQuery,
+  SearchMode,
   SearchResult,
+  Severity,
   StoredSpan,
 } from '@kubetrail/model';
 import type { BundleWriter } from './bundleWriter.ts';
 import { BundleRepository } from './bundleRepository.ts';
+import type { IngestLease } from './ingestLease.ts';
 import type { BufferedCorrelation } from './linkBuffer.ts';
 import { migrate } from './migrate.ts';
 import { RecordRepository } from './recordRepository.ts';
 import { RequestRepository, type LinkedRecord, type LinkedSpan } from './requestRepository.ts';
-import { SearchRepository } from './searchRepository.ts';
+import { SearchRepository, type StoreSearchQuery } from './searchRepository.ts';
 import { LINK_LANES_SQL } from './sql.ts';
 import { StoreContext } from './storeContext.ts';
 import {
@@ -41,7 +44,8 @@ import {
 type Db = Database.Database;
 
 export type { LinkedRecord, LinkedSpan } from './requestRepository.ts';
-export { SEARCH_COUNT_CAP } from './searchRepository.ts';
+export { DEFAULT_SEARCH_BUDGET_MS, SEARCH_COUNT_CAP } from './searchRepository.ts';
+export type { StoreSearchQuery, StoreSearchScope } from './searchRepository.ts';
 export type { TimelineBucketRow, TimelineMarkRow, TimelineWindow } from './timelineRepository.ts';
 
 export interface StoreOptions {
@@ -135,7 +139,7 @@ export class Store {
     return this.bundles.getBundle(id);
   }
 
-  beginBundle(b: { id: string; name: string; sizeBytes: number }): void {
+  beginBundle(b: { id: string; name: string; sizeBytes: number; lease?: string }): void {
     return this.bundles.beginBundle(b);
   }
 
@@ -151,12 +155,20 @@ export class Store {
     return this.bundles.failBundle(id, error, report);
   }
 
-  markInterrupted(): number {
-    return this.bundles.markInterrupted();
-  }
-
   deleteBundle(id: string): boolean {
     return this.bundles.deleteBundle(id);
+  }
+
+  usedBytes(): number {
+    return this.bundles.usedBytes();
+  }
+
+  acquireIngestLease(): IngestLease {
+    return this.bundles.acquireIngestLease();
+  }
+
+  recoverDeadIngests(): string[] {
+    return this.bundles.recoverDeadIngests();
   }
 
   createWriter(bundleId: string): BundleWriter {
@@ -187,8 +199,11 @@ export class Store {
     return this.requests.writeCorrelation(bundleId, buffered);
   }
 
-  listRequests(bundleId: string, q: RequestsQuery): RequestList {
-    return this.requests.listRequests(bundleId, q);
+  listRequests(
+    bundleId: string,
+    query: Omit<RequestsQuery, 'system'> & { system?: RequestsQuery['system'] },
+  ): RequestList {
+    return this.requests.listRequests(bundleId, query);
   }
 
   getRequest(bundleId: string, reqId: string): Request | null {
@@ -203,6 +218,39 @@ export class Store {
     return this.requests.requestRecords(bundleId, reqId, opts);
   }
 
+  requestLines(
+    bundleId: string,
+    reqId: string,
+    opts: {
+      fromNs?: bigint | null;
+      toNs?: bigint | null;
+      minSeverity?: Severity;
+      lanes?: readonly number[] | null;
+      q?: string | null;
+      mode?: SearchMode;
+      offset: number;
+      limit: number;
+      around?: number | null;
+      budgetMs?: number;
+    },
+  ): {
+    lines: { record: LogRecord; tsNs: bigint | null; linkKind: LinkKind; sig: string | null }[];
+    offset: number;
+    total: number;
+    capped: boolean;
+    partial: boolean;
+  } {
+    return this.search.requestLines(bundleId, reqId, opts);
+  }
+
+  requestTimeRange(bundleId: string, reqId: string): { lo: bigint | null; hi: bigint | null } {
+    return this.requests.requestTimeRange(bundleId, reqId);
+  }
+
+  laneSignatures(bundleId: string): Map<number, string> {
+    return this.timeline.linkLanes(this.ctx.bundleKey(bundleId));
+  }
+
   requestSpans(bundleId: string, reqId: string): LinkedSpan[] {
     return this.requests.requestSpans(bundleId, reqId);
   }
@@ -215,7 +263,7 @@ export class Store {
     return this.records.bundleRecords(bundleId);
   }
 
-  neighbours(bundleId: string, id: number, n = 5): LogRecord[] {
+  neighbours(bundleId: string, id: number, n = 5): (LogRecord & { reqIds: string[] })[] {
     return this.records.neighbours(bundleId, id, n);
   }
 
@@ -227,8 +275,12 @@ export class Store {
     return this.records.relatedRequests(bundleId, id);
   }
 
-  searchRecords(bundleId: string, query: RecordsQuery): SearchResult {
-    return this.search.searchRecords(bundleId, query);
+  searchRecords(
+    bundleId: string,
+    query: StoreSearchQuery,
+    opts: { budgetMs?: number; lanes?: readonly number[] | null; countAfterPageMs?: number } = {},
+  ): SearchResult {
+    return this.search.searchRecords(bundleId, query, opts);
   }
 
   histogram(
@@ -239,6 +291,11 @@ export class Store {
       buckets: number;
       reqId?: string | null;
       q?: string | null;
+      mode?: SearchMode;
+      component?: string | null;
+      node?: string | null;
+      severity?: Severity | null;
+      budgetMs?: number;
     },
   ): Histogram {
     return this.timeline.histogram(bundleId, opts);

@@ -6,9 +6,10 @@ import {
   type Histogram,
   type LinkKind,
   type RecordKind,
+  type SearchMode,
   type Severity,
 } from '@kubetrail/model';
-import { toFtsQuery } from './ftsQuery.ts';
+import type { SearchScope } from './recordSearch.ts';
 import type { TextRow } from './rows.ts';
 import {
   bucketLinkColumns,
@@ -117,7 +118,8 @@ export class TimelineRepository {
 
   /**
    * Record counts per time bucket and severity, for the whole bundle or one request; with `q`, of
-   * the records that full-text query matches (as `searchRecords` reads it; every match is counted).
+   * the lines that search matches (read as `mode` says, within `component`/`node`/`severity`),
+   * stopping after `budgetMs` with `partial` set.
    */
   histogram(
     bundleId: string,
@@ -127,6 +129,11 @@ export class TimelineRepository {
       buckets: number;
       reqId?: string | null;
       q?: string | null;
+      mode?: SearchMode;
+      component?: string | null;
+      node?: string | null;
+      severity?: Severity | null;
+      budgetMs?: number;
     },
   ): Histogram {
     const key = this.ctx.bundleKey(bundleId);
@@ -140,15 +147,43 @@ export class TimelineRepository {
     ) as { lo: bigint | null; hi: bigint | null };
     const from = opts.fromNs ?? range.lo;
     const to = opts.toNs ?? range.hi;
-    if (from === null || to === null || to < from) return { from: null, to: null, bucketMs: 0, buckets: [] };
+    if (from === null || to === null || to < from)
+      return { partial: false, from: null, to: null, bucketMs: 0, buckets: [] };
     const n = BigInt(opts.buckets);
     const width = (to - from) / n + 1n;
-    const match = opts.q ? toFtsQuery(opts.q) : '';
-    const columns = opts.reqId && !match ? this.linkColumns(key, opts.reqId) : null;
-    const rows = (
-      match
-        ? this.search.matchHistogram(key, match, { from, to, width, reqId: opts.reqId ?? null })
-        : columns
+    const empty = (): Record<Severity, number> =>
+      Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+    const buckets = Array.from({ length: opts.buckets }, (_, i) => ({
+      t: formatNs(from + BigInt(i) * width),
+      counts: empty(),
+    }));
+    const add = (b: number, severity: number, count: number) => {
+      const bucket = buckets[b];
+      if (bucket) bucket.counts[severityFromRank(severity)] += count;
+    };
+    let partial = false;
+    if (opts.q) {
+      const scope: SearchScope = {
+        reqId: opts.reqId ?? null,
+        lanes: null,
+        component: opts.component ?? null,
+        node: opts.node ?? null,
+        minSeverity: opts.severity ? severityRank(opts.severity) : 0,
+        fromNs: from,
+        toNs: to,
+      };
+      partial = this.search.countHits(
+        key,
+        scope,
+        opts.q,
+        opts.mode ?? 'literal',
+        opts.budgetMs,
+        (ts, severity) => add(Number((ts - from) / width), severity, 1),
+      );
+    } else {
+      const columns = opts.reqId ? this.linkColumns(key, opts.reqId) : null;
+      const rows = (
+        columns
           ? histogramLinkColumns(columns, from, to, width)
           : opts.reqId
             ? this.ctx.db
@@ -156,18 +191,10 @@ export class TimelineRepository {
                 .safeIntegers(true)
                 .all({ bundle: key, reqId: opts.reqId, from, to, width })
             : this.ctx.db.prepare(SQL.histogram).safeIntegers(true).all({ bundle: key, from, to, width })
-    ) as { b: bigint | number; severity: bigint | number; n: bigint | number }[];
-    const empty = (): Record<Severity, number> =>
-      Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
-    const buckets = Array.from({ length: opts.buckets }, (_, i) => ({
-      t: formatNs(from + BigInt(i) * width),
-      counts: empty(),
-    }));
-    for (const row of rows) {
-      const bucket = buckets[Number(row.b)];
-      if (bucket) bucket.counts[severityFromRank(Number(row.severity))] += Number(row.n);
+      ) as { b: bigint | number; severity: bigint | number; n: bigint | number }[];
+      for (const row of rows) add(Number(row.b), Number(row.severity), Number(row.n));
     }
-    return { from: formatNs(from), to: formatNs(to), bucketMs: Number(width) / 1e6, buckets };
+    return { partial, from: formatNs(from), to: formatNs(to), bucketMs: Number(width) / 1e6, buckets };
   }
 
   private timelineParams(bundleId: string, reqId: string, w: TimelineWindow) {

@@ -1,19 +1,27 @@
 import { rm } from 'node:fs/promises';
 import type { Request } from 'express';
 import type { Bundle, BundleDetail, UploadAccepted } from '@kubetrail/model';
-import { bundleIdFromDigest } from '@kubetrail/ingest';
-import { ingestPaths } from '@kubetrail/ingest';
+import {
+  bundleIdFromDigest,
+  ingestPaths,
+  lowSpaceReason,
+  recoverDeadIngestsQuietly,
+  storageLimits,
+} from '@kubetrail/ingest';
 import { ingestInWorker } from '../ingest/ingestInWorker.ts';
 import { AppError } from '../http/appError.ts';
 import type { AppContext, StoreContext } from '../http/context.ts';
 import { receiveUpload } from './upload.ts';
 
 export function listBundles(ctx: StoreContext): { bundles: Bundle[] } {
+  // A bundle whose ingest died (a killed CLI, a crashed worker) reads failed at once, not after a restart.
+  recoverDeadIngestsQuietly(ctx.store);
   return { bundles: ctx.store.listBundles() };
 }
 
 /** The bundle, or a 404. */
 export function getBundle(ctx: StoreContext, id: string): BundleDetail {
+  recoverDeadIngestsQuietly(ctx.store);
   const b = ctx.store.getBundle(id);
   if (!b) throw AppError.notFound(`bundle ${id}`);
   return b;
@@ -41,9 +49,20 @@ export async function uploadBundle(
   req: Request,
   name: string | undefined,
 ): Promise<UploadAccepted> {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  const lowSpace = lowSpaceReason(
+    ctx.ingestDir,
+    storageLimits(ctx.limits.ingest),
+    Number.isFinite(declared) ? declared : 0,
+  );
+  if (lowSpace !== null) {
+    req.resume(); // drain, so the client reads our answer instead of a reset
+    throw new AppError(507, 'insufficient_storage', lowSpace);
+  }
   const upload = await receiveUpload(req, ctx.ingestDir, ctx.limits.maxUploadBytes);
   const bundleId = bundleIdFromDigest(upload.digest);
   const cleanup = () => rm(upload.dir, { recursive: true, force: true });
+  recoverDeadIngestsQuietly(ctx.store);
   const existing = ctx.store.getBundle(bundleId);
   if (existing && existing.status !== 'failed') {
     await cleanup();

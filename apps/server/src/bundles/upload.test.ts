@@ -86,6 +86,7 @@ describe('POST /api/bundles', () => {
     const app = setup(undefined, false);
     const res = await request(app)
       .post('/api/bundles')
+      .set('X-Requested-By', 'kubetrail')
       .field('name', 'rbac demo')
       .attach('file', readFileSync(CORPUS_AUDIT), { filename: 'audit.log', contentType: 'text/plain' })
       .expect(202);
@@ -118,9 +119,15 @@ describe('POST /api/bundles', () => {
       .send(Buffer.alloc(0));
     expect(raw.status).toBe(400);
     expect(ApiErrorSchema.parse(raw.body).error.message).toMatch(/empty upload/);
-    const noFile = await request(app).post('/api/bundles').field('name', 'x');
+    const noFile = await request(app)
+      .post('/api/bundles')
+      .set('X-Requested-By', 'kubetrail')
+      .field('name', 'x');
     expect(noFile.status).toBe(400);
-    const emptyFile = await request(app).post('/api/bundles').attach('file', Buffer.alloc(0), 'empty.log');
+    const emptyFile = await request(app)
+      .post('/api/bundles')
+      .set('X-Requested-By', 'kubetrail')
+      .attach('file', Buffer.alloc(0), 'empty.log');
     expect(emptyFile.status).toBe(400);
   });
 
@@ -133,7 +140,10 @@ describe('POST /api/bundles', () => {
       .send(big);
     expect(raw.status).toBe(413);
     expect(ApiErrorSchema.parse(raw.body).error.message).toMatch(/larger than the limit of 1 KiB/);
-    const multi = await request(app).post('/api/bundles').attach('file', big, 'big.log');
+    const multi = await request(app)
+      .post('/api/bundles')
+      .set('X-Requested-By', 'kubetrail')
+      .attach('file', big, 'big.log');
     expect(multi.status).toBe(413);
     // The server keeps answering.
     await request(app).get('/api/bundles').expect(200);
@@ -156,6 +166,6 @@ describe('POST /api/bundles', () => {
     expect(b.error).toMatch(/nothing could be read/);
     await request(app).get('/api/health').expect(200);
     // A failed bundle can be deleted; an upload of the same content retries.
-    await request(app).delete(`/api/bundles/${bundleId}`).expect(204);
+    await request(app).delete(`/api/bundles/${bundleId}`).set('X-Requested-By', 'kubetrail').expect(204);
   });
 });

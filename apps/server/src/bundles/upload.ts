@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
@@ -113,7 +114,8 @@ export async function receiveUpload(
     req.resume(); // drain, so the client reads our answer instead of a reset
     throw tooLarge(maxBytes);
   }
-  const dir = join(intoDir, `upload-${Date.now()}-${randomBytes(6).toString('hex')}`);
+  // The pid in the name lets a later start tell uploads of a dead server from live ones.
+  const dir = join(intoDir, `upload-${process.pid}-${Date.now()}-${randomBytes(6).toString('hex')}`);
   await mkdir(dir, { recursive: true });
   const partial = join(dir, '.partial');
   try {
@@ -189,4 +191,38 @@ function receiveMultipart(
     });
     req.pipe(bb);
   });
+}
+
+/** Whether process `pid` is alive (signal 0 checks without sending anything). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes what uploads of servers that died (SIGKILL, a crash) left in `intoDir`: their folders
+ * are named after their process, and a folder whose process is gone (or that has no pid, from an
+ * older version) belongs to nobody. Uploads of live servers sharing the folder are kept. Returns
+ * how many were removed.
+ */
+export function removeStaleUploads(intoDir: string): number {
+  let removed = 0;
+  let names: string[];
+  try {
+    names = readdirSync(intoDir);
+  } catch {
+    return 0;
+  }
+  for (const name of names) {
+    const m = /^upload-(\d+)-(\d+)-[0-9a-f]+$/.exec(name);
+    const legacy = /^upload-\d+-[0-9a-f]+$/.test(name);
+    if (!legacy && (m === null || alive(Number(m[1])))) continue;
+    rmSync(join(intoDir, name), { recursive: true, force: true });
+    removed++;
+  }
+  return removed;
 }

@@ -1,6 +1,7 @@
 import { Presets, SingleBar } from 'cli-progress';
 import type { IngestProgress } from '@kubetrail/model';
 import { formatBytes, formatCount } from './table.ts';
+import { cellText } from './terminal.ts';
 
 export interface ProgressReporter {
   update(p: IngestProgress): void;
@@ -43,7 +44,7 @@ export function createProgressReporter(stream: NodeJS.WriteStream = process.stde
     all: p.bytesTotal ? formatBytes(p.bytesTotal) : '?',
     records: formatCount(p.records),
     rate: rate(p),
-    file: (p.currentFile ?? '').slice(-40),
+    file: cellText(p.currentFile ?? '').slice(-40),
   });
   return {
     update(p) {

@@ -1,6 +1,11 @@
-/** A plain-text table: columns padded to their widest cell; numbers right-aligned. */
+import { cellText } from './terminal.ts';
+
+/**
+ * A plain-text table: columns padded to their widest cell; numbers right-aligned. Cells are log
+ * text: control characters and newlines in them are shown escaped (terminal.ts).
+ */
 export function table(header: string[], rows: (string | number | null)[][]): string {
-  const cells = rows.map((r) => r.map((c) => (c === null ? '-' : String(c))));
+  const cells = rows.map((r) => r.map((c) => (c === null ? '-' : cellText(String(c)))));
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((r) => (r[i] ?? '').length)));
   const numeric = header.map((_, i) => rows.length > 0 && rows.every((r) => typeof r[i] === 'number'));
   const line = (r: string[]) =>

@@ -18,6 +18,7 @@ import {
   tarBytes,
   tempDir,
   waitExit,
+  zipBytes,
   type TarMember,
 } from './hardeningKit.ts';
 
@@ -208,6 +209,143 @@ const CASES: Case[] = [
     },
     goodSurvives: true,
   },
+  {
+    name: 'timestamps outside 1677–2262 and years 0001–0099',
+    bytes: () =>
+      tgz([
+        goodFile('goodtime'),
+        {
+          name: 'kind-worker/pods/shop_web-1_0a1d/web/0.log',
+          body: [
+            '2024-06-10T11:35:40.244334567Z stdout F timebefore',
+            '9999-06-10T11:35:40.244334567Z stdout F year9999',
+            '0001-06-10T11:35:40.244334567Z stdout F year0001',
+            '0050-06-10T11:35:40Z stdout F year0050',
+            '2024-06-10T11:35:41.244334567Z stdout F timeafter',
+            '',
+          ].join('\n'),
+        },
+        {
+          name: 'kind-control-plane/pods/kube-system_kube-scheduler-kind-control-plane_0a1c/kube-scheduler/0.log',
+          body: [
+            JSON.stringify({ ts: 1718019340.5, caller: 'schedule_one.go:1', msg: 'jsonbefore' }),
+            JSON.stringify({ ts: 1e20, caller: 'schedule_one.go:1', msg: 'tsone20' }),
+            JSON.stringify({ ts: 1718019341.5, caller: 'schedule_one.go:1', msg: 'jsonafter' }),
+            '',
+          ].join('\n'),
+        },
+      ]),
+    expectReport: { path: /web\/0\.log/, reason: /timestamp out of range \(year 9999\)/, line: 2 },
+    goodSurvives: true,
+    check: (report, store, bundleId) => {
+      const reasons = report.skips.map((s) => `${s.file}:${s.line}: ${s.reason}`).join('\n');
+      expect(reasons).toMatch(/web\/0\.log:3: timestamp out of range \(year 1\)/);
+      expect(reasons).toMatch(/web\/0\.log:4: timestamp out of range \(year 50\)/);
+      expect(reasons).toMatch(/kube-scheduler\/0\.log:2: timestamp out of range/);
+      for (const word of ['timebefore', 'timeafter', 'jsonbefore', 'jsonafter'])
+        expect(store.searchRecords(bundleId, { q: word, offset: 0, limit: 1 }).total, word).toBe(1);
+      for (const word of ['year9999', 'year0001', 'year0050', 'tsone20'])
+        expect(store.searchRecords(bundleId, { q: word, offset: 0, limit: 1 }).total, word).toBe(0);
+    },
+  },
+  {
+    name: 'JSON nested 5 000 deep',
+    bytes: () =>
+      tgz([
+        goodFile('gooddeep'),
+        {
+          name: 'kind-control-plane/kubernetes/kube-apiserver-audit.log',
+          body: [
+            audit('11111111-0000-4000-8000-000000000011'),
+            audit('11111111-0000-4000-8000-000000000012').replace(
+              /}$/,
+              `,"requestObject":{"kind":"Secret","data":${'['.repeat(5000)}${']'.repeat(5000)}}}`,
+            ),
+            audit('11111111-0000-4000-8000-000000000013'),
+            '',
+          ].join('\n'),
+        },
+        {
+          name: 'kind-worker/pods/shop_web-1_0a1d/web/0.log',
+          body: `${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}\n{"msg":"deepafter","ts":1718019340.5,"caller":"a.go:1"}\n`,
+        },
+        {
+          // A klog key/value whose value is JSON: parsed with the same bound, kept as text past it.
+          name: 'kind-worker/kubelet.log',
+          body: `I0610 11:35:40.244334    2301 kubelet.go:2345] "deep value" v=${'['.repeat(5000)}${']'.repeat(5000)}\nI0610 11:35:41.244334    2301 kubelet.go:2345] "klogafter"\n`,
+        },
+      ]),
+    expectReport: { path: /audit/, reason: /nested deeper than 512 levels/, line: 2 },
+    goodSurvives: true,
+    check: (report, store, bundleId) => {
+      expect(report.totals.records).toBeGreaterThanOrEqual(20 + 2 + 2 + 2);
+      for (const word of ['deepafter', 'klogafter'])
+        expect(store.searchRecords(bundleId, { q: word, offset: 0, limit: 1 }).total, word).toBe(1);
+    },
+  },
+  {
+    name: 'a log that starts with a NUL run (copytruncate)',
+    bytes: () =>
+      tgz([
+        goodFile('goodnul'),
+        {
+          name: 'kind-control-plane/pods/kube-system_kube-scheduler-kind-control-plane_0a1c/kube-scheduler/0.log',
+          body: Buffer.concat([
+            Buffer.alloc(4096),
+            Buffer.from(`${cri(1, 'afternuls')}\n${cri(2, 'afternuls')}\n`),
+          ]),
+        },
+      ]),
+    expectReport: { path: /kube-scheduler/, reason: /4096 NUL bytes at the start/, line: 1 },
+    goodSurvives: true,
+    check: (_report, store, bundleId) =>
+      expect(store.searchRecords(bundleId, { q: 'afternuls', offset: 0, limit: 5 }).total).toBe(2),
+  },
+  {
+    name: 'a member named a:b.log',
+    bytes: () => tgz([goodFile('goodcolon'), { name: 'a:b.log', body: `${cri(1, 'colonname')}\n` }]),
+    expectReport: null,
+    goodSurvives: true,
+    check: (report, store, bundleId) => {
+      expect(report.files.map((f) => f.path)).toContain('a:b.log');
+      expect(store.searchRecords(bundleId, { q: 'colonname', offset: 0, limit: 1 }).total).toBe(1);
+    },
+  },
+  {
+    name: 'a JSON-lines audit log whose first line is over 1 MiB',
+    bytes: () =>
+      tgz([
+        goodFile('goodfirst'),
+        {
+          // No audit hint in the name: the content alone must decide.
+          name: 'captures/apiserver-events.jsonl',
+          body: [
+            audit('11111111-0000-4000-8000-000000000021').replace(/}$/, `,"pad":"${'x'.repeat(1_500_000)}"}`),
+            audit('11111111-0000-4000-8000-000000000022'),
+            audit('11111111-0000-4000-8000-000000000023'),
+            '',
+          ].join('\n'),
+        },
+      ]),
+    expectReport: { path: /apiserver-events/, reason: /longer than/, line: 1 },
+    goodSurvives: true,
+    check: (report) => {
+      const f = report.files.find((x) => /apiserver-events/.test(x.path));
+      expect(f?.format).toBe('audit');
+      expect(f?.records).toBe(2);
+    },
+  },
+  {
+    name: 'a zip member whose CRC-32 does not match',
+    ext: '.zip',
+    bytes: () =>
+      zipBytes([
+        { name: GOOD_PATH, body: `${Array.from({ length: 20 }, (_, i) => cri(i, 'goodzip')).join('\n')}\n` },
+        { name: 'kind-worker/kubelet.log', body: `${cri(1, 'damaged')}\n`, crc: 0x12345678 },
+      ]),
+    expectReport: { path: /kubelet\.log/, reason: /CRC-32 mismatch/ },
+    goodSurvives: true,
+  },
 ];
 
 /** The good file's marker word of each case (searchable afterwards). */
@@ -223,6 +361,12 @@ const MARKERS: Record<string, string> = {
   'symlink member': 'goodlink',
   'truncated tar.gz': 'goodtrunc',
   'truncated single .gz': 'goodgz',
+  'timestamps outside 1677–2262 and years 0001–0099': 'goodtime',
+  'JSON nested 5 000 deep': 'gooddeep',
+  'a log that starts with a NUL run (copytruncate)': 'goodnul',
+  'a member named a:b.log': 'goodcolon',
+  'a JSON-lines audit log whose first line is over 1 MiB': 'goodfirst',
+  'a zip member whose CRC-32 does not match': 'goodzip',
 };
 
 function reportLines(report: IngestReport): { file: string; line: number | null; why: string }[] {
@@ -327,4 +471,50 @@ describe('bad input through the CLI', () => {
       store.close();
     }
   }, 90_000);
+});
+
+describe('a single .gz corrupt from its first byte (it hung: exit 13, no message)', () => {
+  const tmp = tempDir('bad-gz0');
+  let store: Store;
+  let app: KubetrailApp;
+  let port = 0;
+  let close: () => Promise<void> = () => Promise.resolve();
+  const garbage = Buffer.concat([
+    Buffer.from([0x1f, 0x8b, 0x08, 0x00]),
+    Buffer.from(Array.from({ length: 8192 }, (_, i) => (i * 7919 + 13) % 256)),
+  ]);
+
+  beforeAll(async () => {
+    store = openStore(join(tmp.dir, 'db', 'kubetrail.db'));
+    app = createApp({ store, log: quietLog, ingestDir: join(tmp.dir, 'uploads') });
+    ({ port, close } = await listenLoopback(app));
+  });
+
+  afterAll(async () => {
+    await close();
+    await app?.locals.idle();
+    store?.close();
+    tmp.remove();
+  });
+
+  it('fails the CLI ingest with the reason', async () => {
+    const file = join(tmp.dir, 'kubelet.log.gz');
+    writeFileSync(file, garbage);
+    const done = await waitExit(spawnCli(['ingest', file, '--db', join(tmp.dir, 'cli.db')]));
+    expect(done.code).toBe(1);
+    expect(done.stderr).toMatch(/corrupt gzip/);
+  }, 60_000);
+
+  it('marks the upload failed with the reason (the worker does not vanish)', async () => {
+    const res = await rawRequest(port, 'POST', '/api/bundles?name=gz0', {
+      body: garbage,
+      headers: { 'content-type': 'application/octet-stream' },
+    });
+    expect(res.status, res.text).toBe(202);
+    await app.locals.idle();
+    const id = (JSON.parse(res.text) as UploadAccepted).bundleId;
+    const b = JSON.parse((await rawRequest(port, 'GET', `/api/bundles/${id}`)).text) as BundleDetail;
+    expect(b.status).toBe('failed');
+    expect(b.error).toMatch(/corrupt gzip/);
+  }, 60_000);
 });

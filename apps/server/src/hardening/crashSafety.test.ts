@@ -2,7 +2,7 @@
  * SPEC §9: "A killed ingest leaves the database consistent and the bundle marked failed." A CLI
  * ingest is SIGKILLed at 20 seeded random points after an earlier bundle was ingested into the same
  * database; after each kill the database must open, pass integrity checks, show the killed bundle
- * as failed (after markInterrupted, which `serve` runs at start) or absent, and keep the earlier
+ * as failed (after recoverDeadIngests, which `serve` runs at start) or absent, and keep the earlier
  * bundle intact.
  */
 import { copyFileSync, existsSync } from 'node:fs';
@@ -123,7 +123,7 @@ describe('crash safety: SIGKILL during a CLI ingest', () => {
 
       const store = openStore(db); // migrations check the schema history: a torn database throws here
       try {
-        store.markInterrupted();
+        store.recoverDeadIngests();
         expect(store.db.pragma('integrity_check', { simple: true }), `run ${i}`).toBe('ok');
         expect(store.db.pragma('foreign_key_check'), `run ${i}`).toEqual([]);
         // FTS5's own structure (rank 0: do not compare with the external content table, which
@@ -169,7 +169,7 @@ describe('crash safety: SIGKILL during a CLI ingest', () => {
     const db = join(tmp.dir, 'run-0.db');
     const store = openStore(db);
     try {
-      store.markInterrupted();
+      store.recoverDeadIngests();
       const again = await ingestPaths(store, [victim], { name: 'again' });
       expect(again.status, again.error ?? '').toBe('ready');
       expect(snapshot(store, earlierId)).toEqual(before);

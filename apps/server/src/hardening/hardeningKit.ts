@@ -8,6 +8,7 @@ import { request as httpRequest, type IncomingHttpHeaders, type Server } from 'n
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { crc32 } from 'node:zlib';
 import { generateBundle, writeBundleTarGz, type BundleOptions } from '@kubetrail/simulator';
 
 export { tarBytes, type TarMember } from '@kubetrail/ingest/testing';
@@ -133,4 +134,92 @@ export function waitExit(
   return new Promise((resolve) =>
     child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })),
   );
+}
+
+/**
+ * A zip of stored (uncompressed) members, written byte by byte so a test can give a member a wrong
+ * CRC-32 (`crc`), as a damaged archive has.
+ */
+export function zipBytes(members: readonly { name: string; body: Buffer | string; crc?: number }[]): Buffer {
+  const locals: Buffer[] = [];
+  const centrals: Buffer[] = [];
+  let offset = 0;
+  for (const m of members) {
+    const name = Buffer.from(m.name);
+    const body = Buffer.from(m.body);
+    const crc = m.crc ?? crc32(body);
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4);
+    local.writeUInt16LE(0x800, 6);
+    local.writeUInt32LE(crc, 14);
+    local.writeUInt32LE(body.length, 18);
+    local.writeUInt32LE(body.length, 22);
+    local.writeUInt16LE(name.length, 26);
+    const central = Buffer.alloc(46);
+    central.writeUInt32LE(0x02014b50, 0);
+    central.writeUInt16LE(20, 4);
+    central.writeUInt16LE(20, 6);
+    central.writeUInt16LE(0x800, 8);
+    central.writeUInt32LE(crc, 16);
+    central.writeUInt32LE(body.length, 20);
+    central.writeUInt32LE(body.length, 24);
+    central.writeUInt16LE(name.length, 28);
+    central.writeUInt32LE(offset, 42);
+    locals.push(local, name, body);
+    centrals.push(central, name);
+    offset += local.length + name.length + body.length;
+  }
+  const cd = Buffer.concat(centrals);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(members.length, 8);
+  end.writeUInt16LE(members.length, 10);
+  end.writeUInt32LE(cd.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...locals, cd, end]);
+}
+
+/**
+ * Protobuf bytes, written by hand (an encoder would recurse): one span whose attribute nests
+ * `depth` AnyValues. Length-delimited fields nest as prefixes only, so the value is built inside
+ * out as a list of prefixes in front of the innermost bytes: linear in `depth`.
+ */
+export function deepAnyValueProtobuf(depth: number): Buffer {
+  const varint = (n: number): Buffer => {
+    const b: number[] = [];
+    for (; n > 127; n = Math.floor(n / 128)) b.push((n & 127) | 128);
+    b.push(n);
+    return Buffer.from(b);
+  };
+  const prefix = (no: number, len: number): Buffer => Buffer.concat([varint((no << 3) | 2), varint(len)]);
+  const field = (no: number, payload: Buffer): Buffer => Buffer.concat([prefix(no, payload.length), payload]);
+  const fixed64 = (no: number, v: bigint): Buffer => {
+    const b = Buffer.alloc(9);
+    b[0] = (no << 3) | 1;
+    b.writeBigUInt64LE(v, 1);
+    return b;
+  };
+  // AnyValue{array_value(5): ArrayValue{values(1): AnyValue{…}}}, innermost a string_value(1).
+  const inner = field(1, Buffer.from('x'));
+  const prefixes: Buffer[] = [];
+  let len = inner.length;
+  for (let i = 0; i < depth; i++) {
+    for (const no of [1, 5]) {
+      const p = prefix(no, len);
+      prefixes.push(p);
+      len += p.length;
+    }
+  }
+  const any = Buffer.concat([...prefixes.reverse(), inner]);
+  const kv = Buffer.concat([field(1, Buffer.from('deep')), field(2, any)]);
+  const span = Buffer.concat([
+    field(1, Buffer.from('5b8efff798038103d269b633813fc60c', 'hex')),
+    field(2, Buffer.from('eee19b7ec3c1b17a', 'hex')),
+    field(5, Buffer.from('deep')),
+    fixed64(7, 1718019340100000000n),
+    fixed64(8, 1718019340200000000n),
+    field(9, kv),
+  ]);
+  return field(1, field(2, field(2, span)));
 }

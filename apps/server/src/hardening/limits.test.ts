@@ -93,7 +93,11 @@ describe('limits', () => {
     ]);
     const res = await rawRequest(port, 'POST', '/api/bundles', {
       body,
-      headers: { 'content-type': 'multipart/form-data; boundary=kb', 'transfer-encoding': 'chunked' },
+      headers: {
+        'content-type': 'multipart/form-data; boundary=kb',
+        'transfer-encoding': 'chunked',
+        'x-requested-by': 'kubetrail',
+      },
     });
     expect413(res);
   });

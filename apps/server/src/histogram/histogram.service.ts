@@ -6,9 +6,14 @@ import { requireBundle } from '../bundles/bundles.service.ts';
 
 /**
  * Record counts per time bucket and severity, for the bundle or one request (`reqId`); with `q`,
- * of the records that full-text query matches.
+ * of the lines that search matches (within `component`, `node`, `severity`), in `budgetMs` at most.
  */
-export function histogram(ctx: StoreContext, bundleId: string, q: HistogramQuery): Histogram {
+export function histogram(
+  ctx: StoreContext,
+  bundleId: string,
+  q: HistogramQuery,
+  budgetMs?: number,
+): Histogram {
   requireBundle(ctx, bundleId);
   const fromNs = timeParam(q.from, 'from');
   const toNs = timeParam(q.to, 'to');
@@ -21,5 +26,10 @@ export function histogram(ctx: StoreContext, bundleId: string, q: HistogramQuery
     buckets: q.buckets,
     reqId: q.reqId ?? null,
     q: q.q ?? null,
+    mode: q.mode,
+    component: q.component ?? null,
+    node: q.node ?? null,
+    severity: q.severity ?? null,
+    budgetMs,
   });
 }

@@ -1,12 +1,17 @@
 import type { Limits } from '@kubetrail/parsers';
+import type { StorageLimits } from '@kubetrail/ingest';
 import type { Store } from '@kubetrail/store';
+import type { QueryRunner } from '../queries/queries.ts';
 
 /** Limits of the HTTP server. Sizes in bytes. */
 export interface ServerLimits {
   /** Largest accepted upload. Default 2 GiB. */
   maxUploadBytes: number;
-  /** Ingest limits for uploaded bundles (decompressed size, line length); parsers' defaults otherwise. */
-  ingest: Partial<Limits>;
+  /**
+   * Ingest limits for uploaded bundles (decompressed size, line length, stored size, free space);
+   * the defaults otherwise.
+   */
+  ingest: Partial<Limits & StorageLimits>;
 }
 
 export const DEFAULT_SERVER_LIMITS: ServerLimits = { maxUploadBytes: 2 * 1024 ** 3, ingest: {} };
@@ -32,6 +37,8 @@ export interface AppContext {
   ingestInWorker: boolean;
   /** Background ingests started by uploads; settled promises remove themselves. */
   jobs: Set<Promise<unknown>>;
+  /** Searches and other queries whose cost depends on the input: run off the HTTP thread. */
+  queries: QueryRunner;
 }
 
 /** What the read-only services need (the CLI builds just this). */

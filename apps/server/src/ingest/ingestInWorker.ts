@@ -1,22 +1,7 @@
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import type { Store } from '@kubetrail/store';
 import { IngestInputError, type IngestOptions, type IngestResult } from '@kubetrail/ingest';
+import { startWorker } from '../workers/startWorker.ts';
 import type { IngestWorkerData, IngestWorkerMessage } from './ingest.worker.ts';
-
-/**
- * The worker module is TypeScript: a tiny bootstrap loads it through tsx's `tsImport`, which works
- * whether the parent runs under tsx or under vitest. (The ESM build of the API, by path: the
- * `require` resolution finds the CJS one.)
- */
-const TSX_API = pathToFileURL(
-  createRequire(import.meta.url)
-    .resolve('tsx/esm/api')
-    .replace(/index\.cjs$/, 'index.mjs'),
-).href;
-const WORKER_MODULE = new URL('./ingest.worker.ts', import.meta.url).href;
-const BOOTSTRAP = `import(${JSON.stringify(TSX_API)}).then((tsx) => tsx.tsImport(${JSON.stringify(WORKER_MODULE)}, ${JSON.stringify(WORKER_MODULE)}));`;
 
 const running = new Set<string>();
 
@@ -35,7 +20,7 @@ export function ingestInWorker(
   const { onBegin, ...rest } = opts;
   const data: IngestWorkerData = { dbFile: store.file, paths, opts: rest };
   return new Promise((resolve, reject) => {
-    const worker = new Worker(BOOTSTRAP, { eval: true, workerData: data });
+    const worker = startWorker(import.meta.url, 'ingest.worker', { workerData: data });
     let settled = false;
     let begun = false;
     worker.on('message', (m: IngestWorkerMessage) => {
@@ -61,12 +46,18 @@ export function ingestInWorker(
         try {
           store.failBundle(opts.bundleId, `ingest failed: ${why}`);
         } catch {
-          // nothing more we can do; markInterrupted() catches it at the next start
+          // nothing more we can do; recoverDeadIngests() catches it (its lease is gone with the worker)
         }
       }
       reject(new Error(why));
     };
     worker.on('error', (err) => crashed(`ingest worker crashed: ${err.message}`));
-    worker.on('exit', (code) => crashed(`ingest worker exited (${code})`));
+    worker.on('exit', (code) =>
+      crashed(
+        code === 0
+          ? 'ingest worker stopped without an answer (it was left waiting on something that never came)'
+          : `ingest worker exited (${code})`,
+      ),
+    );
   });
 }

@@ -8,6 +8,8 @@ export function listRequests(ctx: StoreContext, bundleId: string, q: RequestsQue
   requireBundle(ctx, bundleId);
   timeParam(q.from, 'from');
   timeParam(q.to, 'to');
+  timeParam(q.since, 'since');
+  timeParam(q.until, 'until');
   return ctx.store.listRequests(bundleId, q);
 }
 

@@ -50,6 +50,12 @@ describe('laneForRecord', () => {
     expect(ev({}).id).toBe('events');
   });
 
+  it('gives object state facts a lane of their own, after the Events', () => {
+    const state = laneForRecord(rec({ kind: 'state', component: 'kubelet', node: 'worker-2' }));
+    expect(state).toMatchObject({ id: 'state', label: 'object state' });
+    expect(compareLanes(laneForRecord(rec({ kind: 'event' })), state)).toBeLessThan(0);
+  });
+
   it('assigns audit events by user', () => {
     expect(apiCallLane('alice').id).toBe('client');
     expect(apiCallLane('system:serviceaccount:kube-system:replicaset-controller').id).toBe(

@@ -88,6 +88,17 @@ export const CLIENT_LANE: LaneKey = {
   sub: null,
 };
 export const EVENTS_LANE: LaneKey = lane(COMPONENTS.events, null, null);
+/**
+ * Facts about objects from List files (a pod's condition, a container's waiting reason): not
+ * something a component logged, so a lane of their own, last.
+ */
+export const STATE_LANE: LaneKey = {
+  id: 'state',
+  label: 'object state',
+  component: 'state',
+  node: null,
+  sub: null,
+};
 
 function isControllerName(name: string): boolean {
   return name in CONTROLLER_ALIASES || /-controller$|^garbage-collector$|-binder$/.test(name);
@@ -157,6 +168,7 @@ export function laneForRecord(r: LaneRecord): LaneKey {
     return apiCallLane(str(user?.username));
   }
   if (r.kind === 'event') return eventLane(r.fields, r.node);
+  if (r.kind === 'state') return STATE_LANE;
   if (r.component === KCM) {
     const logger = str(r.fields?.logger);
     if (logger && isControllerName(logger)) return controllerLane(logger);
@@ -177,6 +189,7 @@ function rank(l: LaneKey): number {
   if (l.component === COMPONENTS.scheduler) return 3;
   if (l.component === COMPONENTS.kubelet || RUNTIMES.has(l.component)) return 4;
   if (l.id === EVENTS_LANE.id) return 6;
+  if (l.id === STATE_LANE.id) return 7;
   return 5;
 }
 
@@ -196,4 +209,16 @@ export function compareLanes(a: LaneKey, b: LaneKey): number {
     if (ak !== bk) return ak - bk;
   }
   return a.id.localeCompare(b.id);
+}
+
+/** A lane signature (store `LANE_SIG`: `[kind, component, node, caller, laneFields]`) → its lane. */
+export function laneOfSig(sig: string): LaneKey {
+  const [kind, component, node, caller, fields] = JSON.parse(sig) as [
+    RecordKind,
+    string,
+    string | null,
+    string | null,
+    Record<string, unknown> | null,
+  ];
+  return laneForRecord({ kind, component, node, caller, fields });
 }

@@ -7,7 +7,6 @@ import {
   type Bucket,
   type Lane,
   type Mark,
-  type RecordKind,
   type Timeline,
   type TimelineQuery,
   type TimelineSpan,
@@ -16,7 +15,7 @@ import { AppError } from '../http/appError.ts';
 import { clampNs } from '../http/timeParam.ts';
 import type { StoreContext } from '../http/context.ts';
 import { levelOfDetailCapacity } from './buckets.ts';
-import { compareLanes, componentLane, laneForRecord, type LaneKey } from './lanes.ts';
+import { compareLanes, componentLane, laneForRecord, laneOfSig, type LaneKey } from './lanes.ts';
 import { layoutSpans } from './spanLayout.ts';
 
 /** Marks carry a one-line preview; the full line is one click away (records/:id). */
@@ -46,7 +45,8 @@ export function preview(r: {
 }
 
 const NS_PER_MS = 1_000_000;
-const msToNs = (ms: number): bigint => BigInt(Math.round(ms * NS_PER_MS));
+/** Milliseconds (float) to nanoseconds. */
+export const msToNs = (ms: number): bigint => BigInt(Math.round(ms * NS_PER_MS));
 
 const obj = (v: unknown): Record<string, unknown> | null =>
   typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
@@ -85,18 +85,6 @@ function toApiCall(
 /** API-call bars returned at most (audit records of one request are few; this bounds a pathological one). */
 export const MAX_API_CALLS = 5_000;
 
-/** A lane signature (store `LANE_SIG`: `[kind, component, node, caller, laneFields]`) → its lane. */
-function laneOfSig(sig: string): LaneKey {
-  const [kind, component, node, caller, fields] = JSON.parse(sig) as [
-    RecordKind,
-    string,
-    string | null,
-    string | null,
-    Record<string, unknown> | null,
-  ];
-  return laneForRecord({ kind, component, node, caller, fields });
-}
-
 /**
  * The swimlane timeline of one request: lanes, marks (or per-pixel buckets for dense lanes),
  * API calls, spans with depth and critical path, and stage marks. `from`/`to` are ms relative to
@@ -120,7 +108,20 @@ export function buildTimeline(
 
   const origin = parseRfc3339Ns(request.startedAt) ?? 0n;
   const end = parseRfc3339Ns(request.endedAt) ?? origin;
-  const extent = { from: 0, to: Math.max(0, nsToMs(end - origin)) };
+  // The operation: its start until its ladder settled (endedAt), or its last stage if later.
+  let settled = end;
+  for (const t of request.targets)
+    for (const st of t.stages) {
+      const at = st.at === null ? null : parseRfc3339Ns(st.at);
+      if (at !== null && at > settled) settled = at;
+    }
+  const activity = { from: 0, to: Math.max(0, nsToMs(settled - origin)) };
+  // Everything it holds: lines before its start or after it settled stay reachable.
+  const lines = store.requestTimeRange(bundleId, reqId);
+  const extent = {
+    from: Math.min(0, lines.lo === null ? 0 : nsToMs(lines.lo - origin)),
+    to: Math.max(activity.to, lines.hi === null ? 0 : nsToMs(lines.hi - origin)),
+  };
   const from = q.from ?? extent.from;
   const to = q.to ?? extent.to;
   if (to < from) throw AppError.badRequest('`to` must not be before `from`', { from, to });
@@ -299,6 +300,7 @@ export function buildTimeline(
     from,
     to,
     extent,
+    activity,
     lanes: laneList,
     marks,
     buckets,

@@ -1,6 +1,6 @@
 import { correlate } from '@kubetrail/correlate';
 import type { FileInfo, IngestReport } from '@kubetrail/model';
-import { otlpSpans } from '@kubetrail/parsers';
+import { otlpSpans, redactSpans } from '@kubetrail/parsers';
 import type { Store } from '@kubetrail/store';
 import { emptyReport } from '@kubetrail/ingest';
 
@@ -40,7 +40,8 @@ export class LiveTraces {
   /** Stores the spans of one OTLP/JSON export request; invalid spans are counted, not stored. */
   receive(doc: Record<string, unknown>): ReceiveResult {
     const problems: string[] = [];
-    const spans = otlpSpans(doc, problems);
+    // Redacted before they are stored, like every span and record of a bundle.
+    const spans = redactSpans(otlpSpans(doc, problems));
     if (spans.length > 0) {
       this.ensureBundle();
       const info: FileInfo = {

@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { tryJson } from '@kubetrail/parsers';
 import { AppError } from '../http/appError.ts';
 
 /**
@@ -56,11 +57,11 @@ export function decodeTraces(body: Buffer, encoding: OtlpEncoding): Record<strin
       throw new AppError(400, 'invalid_otlp', `not an OTLP protobuf ExportTraceServiceRequest: ${why(err)}`);
     }
   } else {
-    try {
-      doc = JSON.parse(body.toString('utf8'));
-    } catch (err) {
-      throw new AppError(400, 'invalid_json', `the request body is not valid JSON: ${why(err)}`);
-    }
+    // Bounded in depth like every JSON kubetrail reads (deeper bodies are refused, not walked).
+    const parsed = tryJson(body.toString('utf8'));
+    if (!parsed.ok)
+      throw new AppError(400, 'invalid_json', `the request body is not valid JSON: ${parsed.error}`);
+    doc = parsed.value;
   }
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc))
     throw new AppError(400, 'invalid_otlp', 'an ExportTraceServiceRequest must be a JSON object');

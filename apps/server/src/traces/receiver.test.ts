@@ -16,6 +16,7 @@ import { createApp, type KubetrailApp } from '../app.ts';
 import { tempStore } from '../testing/seedBundle.ts';
 import { LIVE_BUNDLE_ID } from './live.service.ts';
 import { decodeExportResponse, encodeTraces } from './otlpBody.ts';
+import { deepAnyValueProtobuf } from '../hardening/hardeningKit.ts';
 
 let store: Store;
 let app: KubetrailApp;
@@ -145,6 +146,63 @@ describe('POST /v1/traces', () => {
     expect(body.partialSuccess.errorMessage).toMatch(/missing trace\/span id/);
   });
 
+  it('rejects only the span whose end time is 2^63 or more (valid OTLP, past what the store holds)', async () => {
+    const good = jsonDoc('eee19b7ec3c1b176');
+    const far = jsonDoc('eee19b7ec3c1b177').resourceSpans[0]!.scopeSpans[0]!.spans[0]!;
+    const doc = {
+      resourceSpans: [
+        {
+          ...good.resourceSpans[0]!,
+          scopeSpans: [
+            {
+              spans: [
+                ...good.resourceSpans[0]!.scopeSpans[0]!.spans,
+                { ...far, name: 'far', endTimeUnixNano: '9223372036854775808' },
+                {
+                  ...far,
+                  spanId: 'eee19b7ec3c1b178',
+                  name: 'max',
+                  startTimeUnixNano: '18446744073709551615',
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    };
+    const before = store.db.prepare('SELECT count(*) AS n FROM spans').get() as { n: number };
+    const res = await post(JSON.stringify(doc), { 'Content-Type': 'application/json' });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { partialSuccess: { rejectedSpans: string; errorMessage: string } };
+    expect(body.partialSuccess.rejectedSpans).toBe('2');
+    expect(body.partialSuccess.errorMessage).toMatch(/"far": timestamp out of range/);
+    const after = store.db.prepare('SELECT count(*) AS n FROM spans').get() as { n: number };
+    expect(after.n - before.n).toBe(1);
+  });
+
+  it('refuses JSON nested deeper than 512 levels with 400, and cuts AnyValues nested past 64 (never a 500)', async () => {
+    const nest = (depth: number): string =>
+      `${'{"arrayValue":{"values":['.repeat(depth)}{"stringValue":"x"}${']}}'.repeat(depth)}`;
+    const doc = (value: string) =>
+      `{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"5b8efff798038103d269b633813fc60c","spanId":"eee19b7ec3c1b179","name":"deep","startTimeUnixNano":"1718019340100000000","endTimeUnixNano":"1718019340200000000","attributes":[{"key":"deep","value":${value}}]}]}]}]}`;
+    const json = await post(doc(nest(5000)), { 'Content-Type': 'application/json' });
+    expect(json.status).toBe(400);
+    expect(((await json.json()) as { error: { message: string } }).error.message).toMatch(
+      /nested deeper than 512/,
+    );
+    // Protobuf has no such bound of its own: 3 000 nested AnyValues decode, and used to overflow later (500).
+    const decoded = await post(deepAnyValueProtobuf(3000), { 'Content-Type': 'application/x-protobuf' });
+    expect(decoded.status).toBe(200);
+    // Deeper still, the protobuf decoder itself gives up: a 400 then, never a 500.
+    const deeper = await post(deepAnyValueProtobuf(30000), { 'Content-Type': 'application/x-protobuf' });
+    expect([200, 400]).toContain(deeper.status);
+    const stored = store.db
+      .prepare("SELECT attributes FROM spans WHERE span_id = 'eee19b7ec3c1b17a'")
+      .pluck()
+      .get() as string;
+    expect(stored).toContain('nested deeper than 64 levels');
+  });
+
   it.each([
     ['malformed JSON', '{"resourceSpans": [', 'application/json', 'invalid_json'],
     ['a JSON array', '[]', 'application/json', 'invalid_otlp'],
@@ -166,8 +224,10 @@ describe('POST /v1/traces', () => {
   it('refuses a gzip body that is not gzip, and other media types', async () => {
     const res = await post('not gzip', { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' });
     expect(res.status).toBe(400);
-    const other = await post('x', { 'Content-Type': 'text/plain' });
+    const other = await post('<x/>', { 'Content-Type': 'application/xml' });
     expect(other.status).toBe(415);
+    // A form type is what a foreign page may post without asking: refused before the route.
+    expect((await post('x', { 'Content-Type': 'text/plain' })).status).toBe(403);
   });
 });
 

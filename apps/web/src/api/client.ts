@@ -31,6 +31,12 @@ export function toApiError(status: number, bodyText: string): ApiError {
   return new ApiError(status, `http_${status}`, text || `The server answered ${status}.`);
 }
 
+/**
+ * Sent on every write: the server refuses state-changing requests without it (or a non-form
+ * Content-Type), which a page of another site cannot send (apps/server http/requestOrigin.ts).
+ */
+export const WRITE_HEADERS: Readonly<Record<string, string>> = { 'X-Requested-By': 'kubetrail' };
+
 type Query = Record<string, string | number | boolean | null | undefined>;
 
 /** Builds `/api/...?a=1` skipping empty values, so URLs stay short and stable. */
@@ -86,7 +92,7 @@ export async function fetchJson<T>(url: string, schema: Schema<T>, init?: Reques
 export async function send(url: string, init: RequestInit): Promise<void> {
   let res: Response;
   try {
-    res = await fetch(url, init);
+    res = await fetch(url, { ...init, headers: { ...WRITE_HEADERS, ...init.headers } });
   } catch {
     throw new ApiError(0, 'network', 'The server cannot be reached.');
   }

@@ -3,7 +3,7 @@ import type { DragEvent } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { Link } from 'wouter';
 import { errorMessage } from '../api/client';
-import { formatBytes, formatCount } from '../lib/format';
+import { formatBytes, countOf, formatCount } from '../lib/format';
 import { uploadBundle } from './upload';
 import type { UploadHandle } from './upload';
 import { bundleKeys, useBundleQuery } from './useBundlesQuery';
@@ -167,8 +167,8 @@ function UploadStatus({
           <div className="upload-status upload-done" role="status">
             <progress aria-label="Ingest progress" max={100} value={100} />
             <span>
-              <strong>Done.</strong> {phase.name}: {formatCount(bundle.records)} records,{' '}
-              {formatCount(bundle.requests)} requests.{' '}
+              <strong>Done.</strong> {phase.name}: {countOf(bundle.records, 'record')},{' '}
+              {countOf(bundle.requests, 'request')}.{' '}
               <Link href={`/bundles/${encodeURIComponent(bundle.id)}`}>Open requests</Link> ·{' '}
               <button type="button" className="link-button" onClick={() => onShowReport(bundle.id)}>
                 Show ingest report

@@ -1,6 +1,6 @@
 import { UploadAcceptedSchema } from '@kubetrail/model';
 import type { UploadAccepted } from '@kubetrail/model';
-import { ApiError, toApiError } from '../api/client';
+import { ApiError, toApiError, WRITE_HEADERS } from '../api/client';
 
 export interface UploadHandle {
   promise: Promise<UploadAccepted>;
@@ -17,6 +17,7 @@ export function uploadBundle(file: File, onProgress: (sent: number, total: numbe
   const promise = new Promise<UploadAccepted>((resolve, reject) => {
     xhr.open('POST', `/api/bundles?name=${encodeURIComponent(file.name)}`);
     xhr.setRequestHeader('Accept', 'application/json');
+    for (const [k, v] of Object.entries(WRITE_HEADERS)) xhr.setRequestHeader(k, v);
     xhr.upload.onprogress = (e) => onProgress(e.loaded, e.lengthComputable ? e.total : file.size);
     xhr.onerror = () =>
       reject(new ApiError(0, 'network', 'The upload failed: the server cannot be reached.'));

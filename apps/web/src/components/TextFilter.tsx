@@ -1,14 +1,19 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
+
+/** How long typing pauses before a filter applies (ms). */
+export const FILTER_DEBOUNCE_MS = 300;
 
 /**
- * A text input whose value is applied (to the URL) on Enter or blur, and which follows the URL
- * when it changes elsewhere (back button, a link).
+ * A text input whose value is applied (to the URL) as you type, once typing pauses, and at once
+ * on Enter; clearing it (the search box's ✕ too) clears the filter. It follows the URL when that
+ * changes elsewhere (back button, a link). A value that `validate` refuses is not applied.
  */
 export function TextFilter({
   label,
   value,
   onApply,
   placeholder,
+  hint,
   type = 'text',
   className,
   validate,
@@ -17,6 +22,8 @@ export function TextFilter({
   value: string;
   onApply: (v: string) => void;
   placeholder?: string;
+  /** A line under the field saying what it takes. */
+  hint?: string;
   type?: 'text' | 'search';
   className?: string;
   validate?: (v: string) => string | null;
@@ -29,6 +36,15 @@ export function TextFilter({
     setDraft(value);
   }
   const problem = validate && draft.trim() ? validate(draft.trim()) : null;
+  const latest = useRef({ value, onApply });
+  useEffect(() => {
+    latest.current = { value, onApply };
+  });
+  useEffect(() => {
+    if (problem || draft.trim() === latest.current.value) return;
+    const id = window.setTimeout(() => latest.current.onApply(draft.trim()), FILTER_DEBOUNCE_MS);
+    return () => window.clearTimeout(id);
+  }, [draft, problem]);
   const apply = () => {
     if (!problem && draft.trim() !== value) onApply(draft.trim());
   };
@@ -47,7 +63,11 @@ export function TextFilter({
           if (e.key === 'Escape') setDraft(value);
         }}
       />
-      {problem && <span className="field-error">{problem}</span>}
+      {problem ? (
+        <span className="field-error">{problem}</span>
+      ) : hint ? (
+        <span className="field-hint">{hint}</span>
+      ) : null}
     </label>
   );
 }

@@ -23,3 +23,12 @@ describe('format', () => {
     expect(formatCount(1234567)).toBe('1,234,567');
   });
 });
+
+describe('countOf', () => {
+  it('says one thing in the singular and other counts in the plural', async () => {
+    const { countOf } = await import('./format');
+    expect(countOf(1, 'request')).toBe('1 request');
+    expect(countOf(0, 'request')).toBe('0 requests');
+    expect(countOf(12345, 'line')).toBe('12,345 lines');
+  });
+});

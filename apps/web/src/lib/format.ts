@@ -49,3 +49,7 @@ export function formatBytes(n: number): string {
 const nf = new Intl.NumberFormat('en-US');
 /** `12345` → `12,345`. */
 export const formatCount = (n: number): string => nf.format(n);
+
+/** `1 request`, `2 requests`: a count with its noun (`plural` when the noun adds more than an s). */
+export const countOf = (n: number, noun: string, plural = `${noun}s`): string =>
+  `${formatCount(n)} ${n === 1 ? noun : plural}`;

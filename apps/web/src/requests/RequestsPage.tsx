@@ -1,3 +1,4 @@
+import { useEffect } from 'react';
 import { Link, useLocation, useParams, useSearch } from 'wouter';
 import { OutcomeSchema, parseRfc3339Ns } from '@kubetrail/model';
 import type { Outcome, Request } from '@kubetrail/model';
@@ -6,17 +7,18 @@ import { OutcomeBadge } from '../components/OutcomeBadge';
 import { explainingTarget } from '../components/outcome';
 import { Empty, ErrorState, Loading } from '../components/States';
 import { TextFilter } from '../components/TextFilter';
-import { formatCount, formatDuration, formatTimestamp } from '../lib/format';
+import { countOf, formatCount, formatDuration } from '../lib/format';
+import { useTimeFormat } from '../lib/timeFormat';
 import { cleanLogText } from '../lib/ansi';
 import { useDocumentTitle } from '../lib/useDocumentTitle';
 import { timelineHref } from '../timeline/url';
-import { getUrl, PAGE_SIZE, parseUrl } from './url';
+import { getUrl, PAGE_SIZE, parseUrl, rememberRequestsUrl, toRfc3339 } from './url';
 import type { RequestsUrlState, Sort } from './url';
 import { useRequestsQuery } from './useRequestsQuery';
 import './requests.css';
 
 const validTime = (v: string) =>
-  parseRfc3339Ns(v) === null ? 'Use RFC 3339, e.g. 2024-06-10T11:35:00Z' : null;
+  toRfc3339(v) === null ? 'Use a date and time, e.g. 2024-06-10 11:35' : null;
 
 export function RequestsPage() {
   const { bundleId = '' } = useParams<{ bundleId: string }>();
@@ -28,6 +30,9 @@ export function RequestsPage() {
   useDocumentTitle(bundle.data ? `Requests in ${bundle.data.name}` : 'Requests');
   const set = (patch: Partial<RequestsUrlState>) =>
     navigate(getUrl(bundleId, { ...state, offset: 0, ...patch }), { replace: true });
+  // The way back from a timeline (its breadcrumb) returns to this list as filtered now.
+  const here = getUrl(bundleId, state);
+  useEffect(() => rememberRequestsUrl(bundleId, here), [bundleId, here]);
 
   return (
     <div className="page page-requests">
@@ -55,7 +60,7 @@ export function RequestsPage() {
           type="search"
           className="field-wide"
           value={state.q}
-          placeholder="name, user, reason…"
+          placeholder="Search name, user, reason, reqID"
           onApply={(q) => set({ q })}
         />
         <label className="field">
@@ -75,34 +80,42 @@ export function RequestsPage() {
             ))}
           </select>
         </label>
-        <TextFilter label="Verb" value={state.verb} placeholder="create" onApply={(verb) => set({ verb })} />
+        <TextFilter label="Verb" value={state.verb} placeholder="any" onApply={(verb) => set({ verb })} />
         <TextFilter
           label="Resource"
           value={state.resource}
-          placeholder="deployments"
+          placeholder="any"
           onApply={(resource) => set({ resource })}
         />
         <TextFilter
           label="Namespace"
           value={state.namespace}
-          placeholder="default"
+          placeholder="any"
           onApply={(namespace) => set({ namespace })}
         />
-        <TextFilter label="User" value={state.user} placeholder="alice" onApply={(user) => set({ user })} />
+        <TextFilter label="User" value={state.user} placeholder="any" onApply={(user) => set({ user })} />
         <TextFilter
-          label="From (UTC)"
-          value={state.from}
-          placeholder="2024-06-10T11:00:00Z"
+          label="Started from (UTC)"
+          className="field-time"
+          value={state.since}
+          placeholder="any time"
+          hint="e.g. 2024-06-10 11:35"
           validate={validTime}
-          onApply={(from) => set({ from })}
+          onApply={(since) => set({ since })}
         />
         <TextFilter
-          label="To (UTC)"
-          value={state.to}
-          placeholder="2024-06-10T12:00:00Z"
+          label="Started until (UTC)"
+          className="field-time"
+          value={state.until}
+          placeholder="any time"
+          hint="a date alone: its whole day"
           validate={validTime}
-          onApply={(to) => set({ to })}
+          onApply={(until) => set({ until })}
         />
+        <label className="check check-field">
+          <input type="checkbox" checked={state.system} onChange={(e) => set({ system: e.target.checked })} />
+          Show system activity
+        </label>
         {search && (
           <button type="button" className="link-button" onClick={() => navigate(getUrl(bundleId, {}))}>
             Clear filters
@@ -122,6 +135,15 @@ export function RequestsPage() {
           {search
             ? 'Loosen or clear the filters.'
             : 'The bundle has no user operations that kubetrail recognised.'}
+          {requests.data.systemHidden > 0 && (
+            <>
+              {' '}
+              {countOf(requests.data.systemHidden, 'system request')} (control-plane activity) hidden.{' '}
+              <button type="button" className="link-button" onClick={() => set({ system: true })}>
+                Show them
+              </button>
+            </>
+          )}
         </Empty>
       ) : (
         <>
@@ -132,6 +154,14 @@ export function RequestsPage() {
             onSort={(sort) => set({ sort })}
             stale={requests.isPlaceholderData}
           />
+          {requests.data.systemHidden > 0 && (
+            <p className="muted small">
+              {countOf(requests.data.systemHidden, 'system request')} (control-plane activity) hidden.{' '}
+              <button type="button" className="link-button" onClick={() => set({ system: true })}>
+                Show them
+              </button>
+            </p>
+          )}
           <Pager
             total={requests.data.total}
             offset={state.offset}
@@ -183,12 +213,19 @@ function RequestsTable({
   stale: boolean;
 }) {
   const [, navigate] = useLocation();
+  const fmt = useTimeFormat();
   return (
     <div className={`table-wrap${stale ? ' stale' : ''}`}>
       <table className="table requests-table">
         <thead>
           <tr>
-            <SortHeader label="Started (UTC)" asc="time" desc="-time" sort={sort} onSort={onSort} />
+            <SortHeader
+              label={`Started (${fmt.zone === 'utc' ? 'UTC' : 'local'})`}
+              asc="time"
+              desc="-time"
+              sort={sort}
+              onSort={onSort}
+            />
             <SortHeader label="User" asc="user" sort={sort} onSort={onSort} />
             <th scope="col">Verb</th>
             <th scope="col">Target</th>
@@ -210,7 +247,7 @@ function RequestsTable({
               (Number(parseRfc3339Ns(r.endedAt) ?? 0n) - Number(parseRfc3339Ns(r.startedAt) ?? 0n)) / 1e6;
             return (
               <tr key={r.reqId} className="clickable" onClick={() => navigate(href)}>
-                <td className="mono nowrap">{formatTimestamp(r.startedAt)}</td>
+                <td className="mono nowrap">{fmt.timestamp(r.startedAt)}</td>
                 <td>
                   {r.user ?? <span className="muted">unknown</span>}
                   {r.impersonatedUser && <div className="muted small">as {r.impersonatedUser}</div>}
@@ -258,7 +295,7 @@ function Pager({
         Previous page
       </button>
       <span>
-        {total === 0 ? 0 : offset + 1}–{last} of {formatCount(total)}
+        {total === 0 ? 0 : offset + 1}–{last} of {countOf(total, 'request')}
       </span>
       <button type="button" disabled={last >= total} onClick={() => onOffset(offset + PAGE_SIZE)}>
         Next page

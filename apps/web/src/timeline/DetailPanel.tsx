@@ -1,8 +1,8 @@
-import { useEffect, useRef } from 'react';
 import { Link } from 'wouter';
-import type { LinkKind, LogRecord, RecordDetail } from '@kubetrail/model';
+import type { LinkKind, RecordDetail } from '@kubetrail/model';
 import { cleanLogText } from '../lib/ansi';
-import { formatTimestamp } from '../lib/format';
+import { useTimeFormat } from '../lib/timeFormat';
+import { FoldedText } from './FoldedText';
 import { ErrorState, Loading } from '../components/States';
 import { timelineHref } from './url';
 
@@ -22,7 +22,11 @@ function fieldValue(v: unknown): string {
   }
 }
 
-/** The selected line: raw text, parsed fields, why it belongs here, neighbours, related requests. */
+/**
+ * The selected line: raw text, parsed fields, why it belongs here, neighbours, related requests.
+ * A dock that stays in the window while the page scrolls (its own content scrolls), so what was
+ * selected is seen at once, at 1280×800 too.
+ */
 export function DetailPanel({
   bundleId,
   reqId,
@@ -31,6 +35,9 @@ export function DetailPanel({
   isPending,
   error,
   onSelect,
+  onClose,
+  context,
+  onMoreContext,
 }: {
   bundleId: string;
   reqId: string;
@@ -39,24 +46,24 @@ export function DetailPanel({
   isPending: boolean;
   error: unknown;
   onSelect: (recordId: number, ts: string | null) => void;
+  onClose: () => void;
+  context: number;
+  onMoreContext: () => void;
 }) {
-  // With many lanes the panel starts below the fold: bring it into view when a line is selected
-  // and it is not visible yet (no scrolling while it is, so j/k keep the timeline where it is).
-  const ref = useRef<HTMLElement>(null);
-  useEffect(() => {
-    const el = ref.current;
-    if (selected === null || !el || typeof el.scrollIntoView !== 'function') return;
-    if (el.getBoundingClientRect().top > window.innerHeight - 80) el.scrollIntoView({ block: 'nearest' });
-  }, [selected]);
+  if (selected === null)
+    return (
+      <p className="muted small detail-empty">
+        Select a mark, a stage or a line to see it whole, why it belongs to this request, and the lines around
+        it. Keys: <kbd>j</kbd>/<kbd>k</kbd> next/previous line, <kbd>e</kbd> next error, <kbd>s</kbd> where it
+        stopped, <kbd>?</kbd> all keys.
+      </p>
+    );
   return (
-    <section className="detail" role="region" aria-label="Line details" ref={ref}>
-      {selected === null ? (
-        <p className="muted detail-empty">
-          Select a mark on the timeline or a stage of the ladder to see the line, why it belongs to this
-          request, and the lines around it. Keys: <kbd>j</kbd>/<kbd>k</kbd> next/previous line, <kbd>e</kbd>{' '}
-          next error.
-        </p>
-      ) : error ? (
+    <section className="detail detail-dock" role="region" aria-label="Line details">
+      <button type="button" className="detail-close" aria-label="Close line details" onClick={onClose}>
+        ×
+      </button>
+      {error ? (
         <ErrorState error={error} title={`Cannot load line ${selected}`} />
       ) : isPending || !detail ? (
         <Loading what="line" />
@@ -67,6 +74,8 @@ export function DetailPanel({
           detail={detail}
           onSelect={onSelect}
           stale={detail.record.id !== selected}
+          context={context}
+          onMoreContext={onMoreContext}
         />
       )}
     </section>
@@ -79,13 +88,18 @@ function RecordView({
   detail,
   onSelect,
   stale,
+  context,
+  onMoreContext,
 }: {
   bundleId: string;
   reqId: string;
   detail: RecordDetail;
   onSelect: (recordId: number, ts: string | null) => void;
   stale: boolean;
+  context: number;
+  onMoreContext: () => void;
 }) {
+  const fmt = useTimeFormat();
   const r = detail.record;
   const own = detail.links.filter((l) => l.reqId === reqId);
   const others = detail.links.filter((l) => l.reqId !== reqId);
@@ -100,7 +114,7 @@ function RecordView({
     <div className={stale ? 'stale' : undefined}>
       <header className="detail-head">
         <span className={`sev sev-${r.severity}`}>{r.severity}</span>
-        <span className="mono">{formatTimestamp(r.ts)}</span>
+        <span className="mono">{fmt.timestamp(r.ts)}</span>
         <span>{r.component}</span>
         {r.node && <span className="muted">on {r.node}</span>}
         <span className="mono muted small">
@@ -117,7 +131,9 @@ function RecordView({
         )}
       </header>
       <h3>Raw line</h3>
-      <pre className="raw mono">{cleanLogText(r.raw)}</pre>
+      <pre className="raw mono">
+        <FoldedText text={r.raw} limit={4000} />
+      </pre>
 
       <h3>Why this line belongs here</h3>
       {own.length === 0 && others.length === 0 && (
@@ -170,7 +186,18 @@ function RecordView({
       )}
 
       <h3>Neighbouring lines</h3>
-      <Neighbours records={detail.neighbours} current={r.id} onSelect={onSelect} />
+      <Neighbours
+        records={detail.neighbours}
+        current={r.id}
+        reqId={reqId}
+        onSelect={onSelect}
+        clock={fmt.clock}
+      />
+      {context < 500 && (
+        <button type="button" className="link-button" onClick={onMoreContext}>
+          50 more either side
+        </button>
+      )}
 
       <h3>Other requests touching the same object</h3>
       {related.length === 0 ? (
@@ -194,29 +221,40 @@ function RecordView({
 function Neighbours({
   records,
   current,
+  reqId,
   onSelect,
+  clock,
 }: {
-  records: LogRecord[];
+  records: RecordDetail['neighbours'];
   current: number;
+  reqId: string;
   onSelect: (id: number, ts: string | null) => void;
+  clock: (ts: string | null) => string;
 }) {
   if (records.length === 0) return <p className="muted">None.</p>;
   return (
     <ol className="neighbours" aria-label="Neighbouring lines">
-      {records.map((n) => (
-        <li key={n.id}>
-          <button
-            type="button"
-            className={`neighbour sev-line-${n.severity}${n.id === current ? ' neighbour-current' : ''}`}
-            aria-current={n.id === current ? 'true' : undefined}
-            onClick={() => onSelect(n.id, n.ts)}
-          >
-            <span className="mono muted">{n.line}</span>
-            <span className="mono">{formatTimestamp(n.ts).slice(11)}</span>
-            <span className="mono neighbour-text">{cleanLogText(n.message || n.raw)}</span>
-          </button>
-        </li>
-      ))}
+      {records.map((n) => {
+        const here = n.reqIds.includes(reqId);
+        const other = n.reqIds.find((id) => id !== reqId);
+        return (
+          <li key={n.id}>
+            <button
+              type="button"
+              className={`neighbour sev-line-${n.severity}${n.id === current ? ' neighbour-current' : ''}`}
+              aria-current={n.id === current ? 'true' : undefined}
+              onClick={() => onSelect(n.id, n.ts)}
+            >
+              <span className="mono muted">{n.line}</span>
+              <span className="mono">{clock(n.ts)}</span>
+              <span className="neighbour-req small" title={n.reqIds.join(', ')}>
+                {here ? 'this request' : other ? `request ${other.slice(0, 8)}…` : 'no request'}
+              </span>
+              <span className="mono neighbour-text">{cleanLogText(n.raw.slice(0, 1000))}</span>
+            </button>
+          </li>
+        );
+      })}
     </ol>
   );
 }

@@ -5,7 +5,7 @@ import { formatDuration } from '../lib/format';
 import { cleanLogText } from '../lib/ansi';
 import { clockLabel } from './axis';
 import { drawTimeline } from './draw';
-import { hitTest } from './layout';
+import { AXIS_H, hitTest, pxToMs } from './layout';
 import type { Hit, LaneLayout } from './layout';
 import type { Scene } from './scene';
 import { clampSpan, panByPixels, sameView, wheelFactor, zoom } from './viewport';
@@ -26,6 +26,8 @@ interface Props {
   originEpochMs: number;
   selected: number | null;
   loading: boolean;
+  /** The colour theme: a change redraws with its colours. */
+  theme?: 'light' | 'dark';
   onSelect: (recordId: number) => void;
   /** A trace span's bar was clicked: its index in the timeline's `spans`. */
   onSelectSpan?: (spanIndex: number) => void;
@@ -55,6 +57,8 @@ export function SwimlaneCanvas(props: Props) {
     loading,
     hovered: null as number | null,
     laneLabels,
+    /** A range being dragged on the time axis (ms), to zoom to on release. */
+    brush: null as { from: number; to: number } | null,
   });
   const lastPropView = useRef(view);
   const frame = useRef(0);
@@ -95,6 +99,7 @@ export function SwimlaneCanvas(props: Props) {
       selected: s.selected,
       hovered: s.hovered,
       loading: s.loading,
+      brush: s.brush,
     });
     // Visible in the browser's performance timeline (and read by the UI benchmark).
     performance.measure('kubetrail:draw', { start: t0, end: performance.now() });
@@ -141,7 +146,7 @@ export function SwimlaneCanvas(props: Props) {
   useEffect(() => {
     const canvas = canvasRef.current;
     if (!canvas) return;
-    let drag: { x: number; view: Viewport; moved: boolean; id: number } | null = null;
+    let drag: { x: number; view: Viewport; moved: boolean; id: number; axis: boolean } | null = null;
     const local = (e: MouseEvent) => {
       const r = canvas.getBoundingClientRect();
       return { x: e.clientX - r.left, y: e.clientY - r.top };
@@ -163,7 +168,13 @@ export function SwimlaneCanvas(props: Props) {
     };
     const onDown = (e: PointerEvent) => {
       if (e.button !== 0) return;
-      drag = { x: e.clientX, view: live.current.view, moved: false, id: e.pointerId };
+      // On the time axis a drag selects a range to zoom to; in the lanes it pans.
+      const axis = local(e).y < AXIS_H;
+      drag = { x: e.clientX, view: live.current.view, moved: false, id: e.pointerId, axis };
+    };
+    const msAt = (clientX: number, v: Viewport) => {
+      const r = canvas.getBoundingClientRect();
+      return pxToMs(v, live.current.width, clientX - r.left);
     };
     const onMove = (e: PointerEvent) => {
       if (drag) {
@@ -173,6 +184,13 @@ export function SwimlaneCanvas(props: Props) {
           canvas.setPointerCapture(drag.id);
           canvas.classList.add('dragging');
           hideTip();
+        }
+        if (drag.moved && drag.axis) {
+          const a = msAt(drag.x, drag.view);
+          const b = msAt(e.clientX, drag.view);
+          live.current.brush = { from: Math.min(a, b), to: Math.max(a, b) };
+          schedule();
+          return;
         }
         if (drag.moved) {
           setLiveView(panByPixels(drag.view, dx, live.current.width));
@@ -197,6 +215,10 @@ export function SwimlaneCanvas(props: Props) {
       if (!d) return;
       if (d.moved) {
         if (canvas.hasPointerCapture(d.id)) canvas.releasePointerCapture(d.id);
+        const brush = live.current.brush;
+        live.current.brush = null;
+        if (brush && brush.to > brush.from) setLiveView(brush);
+        else schedule();
         return;
       }
       const { x, y } = local(e);
@@ -243,8 +265,16 @@ export function SwimlaneCanvas(props: Props) {
       if (t) t.textContent = title;
       if (m) m.textContent = cleanLogText(body.length > 300 ? `${body.slice(0, 300)}…` : body);
       tip.hidden = false;
-      const left = Math.min(Math.max(0, x + 14), Math.max(0, s.width - 380));
-      tip.style.transform = `translate(${left}px, ${y + 16}px)`;
+      // Placed in the window, not the lanes' box (which clips): beside the pointer, flipped to
+      // stay inside the window's edges.
+      const box = canvas.getBoundingClientRect();
+      const px = box.left + x;
+      const py = box.top + y;
+      const tw = tip.offsetWidth;
+      const th = tip.offsetHeight;
+      const left = px + 14 + tw > window.innerWidth ? Math.max(4, px - 14 - tw) : px + 14;
+      const top = py + 16 + th > window.innerHeight ? Math.max(4, py - 12 - th) : py + 16;
+      tip.style.transform = `translate(${Math.round(left)}px, ${Math.round(top)}px)`;
     };
     canvas.addEventListener('wheel', onWheel, { passive: false });
     canvas.addEventListener('pointerdown', onDown);

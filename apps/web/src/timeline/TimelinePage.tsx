@@ -4,15 +4,21 @@ import { SEVERITIES } from '@kubetrail/model';
 import type { Stage, Timeline } from '@kubetrail/model';
 import { OutcomeBadge } from '../components/OutcomeBadge';
 import { explainingTarget, outcomeView, stageLabel } from '../components/outcome';
+import { errorMessage } from '../api/client';
 import { ErrorState, Loading } from '../components/States';
 import { cleanLogText } from '../lib/ansi';
 import { copyText } from '../lib/clipboard';
 import { useDocumentTitle } from '../lib/useDocumentTitle';
-import { formatCount, formatDuration, formatTimestamp } from '../lib/format';
+import { formatCount, formatDuration } from '../lib/format';
+import { useTheme } from '../lib/theme';
+import { useTimeFormat } from '../lib/timeFormat';
+import { requestsBackHref } from '../requests/url';
 import { tickLabel } from './axis';
 import { DetailPanel } from './DetailPanel';
 import { laneText } from './lanes';
 import { layoutLanes } from './layout';
+import { KeyMap } from './KeyMap';
+import { LogTable } from './LogTable';
 import { step } from './navigation';
 import { SpanDetail } from './SpanDetail';
 import { StageLadder } from './StageLadder';
@@ -40,8 +46,13 @@ export function TimelinePage() {
   const search = useSearch();
   const [, navigate] = useLocation();
   const url = parseUrl(search);
-  const setUrl = (patch: Partial<TimelineUrlState>) =>
-    navigate(getUrl(bundleId, reqId, { ...url, ...patch }), { replace: true });
+  /** Changes the view state in the URL; `push` makes it a history entry (Back undoes it). */
+  const setUrl = (patch: Partial<TimelineUrlState>, push = false) =>
+    navigate(getUrl(bundleId, reqId, { ...url, ...patch }), { replace: !push });
+  const fmt = useTimeFormat();
+  // The canvas reads its colours at each frame: a new theme redraws it.
+  const { theme } = useTheme();
+  const [showKeys, setShowKeys] = useState(false);
 
   // The drawing width, measured; nothing is fetched before it is known (the server buckets by it).
   const [width, setWidth] = useState(0);
@@ -67,16 +78,22 @@ export function TimelinePage() {
 
   const ready = width > 0 && (fetchWin !== null || urlView === null);
   const tq = useTimelineQuery(bundleId, reqId, fetchWin, defaultWidth || width, url.errorsOnly, ready);
-  const data: Timeline | undefined = tq.data?.timeline;
-  const extentFrom = data?.extent.from;
-  const extentTo = data?.extent.to;
+  // The last window that loaded stays on screen when the next one fails (the failure is said).
+  const [lastLoaded, setLastLoaded] = useState(tq.data);
+  if (tq.data && tq.data !== lastLoaded) setLastLoaded(tq.data);
+  const loaded = tq.data ?? lastLoaded;
+  const data: Timeline | undefined = loaded?.timeline;
+  // The first view frames the operation (until its ladder settled); later lines stay reachable.
+  const frame = data?.activity ?? data?.extent;
+  const frameFrom = frame?.from;
+  const frameTo = frame?.to;
   const view: Viewport | null = useMemo(
     () =>
       urlView ??
-      (extentFrom !== undefined && extentTo !== undefined
-        ? initialView({ from: extentFrom, to: extentTo })
+      (frameFrom !== undefined && frameTo !== undefined
+        ? initialView({ from: frameFrom, to: frameTo })
         : null),
-    [urlView, extentFrom, extentTo],
+    [urlView, frameFrom, frameTo],
   );
 
   // Refetch when the view leaves what was fetched or needs finer detail (render-time adjustment).
@@ -85,7 +102,7 @@ export function TimelinePage() {
     if (needsRefetch(view, requested, width, data.extent)) setFetchWin(fetchWindow(view, width));
   }
 
-  const scene = tq.data?.scene ?? null;
+  const scene = loaded?.scene ?? null;
   const hiddenKey = url.hidden.join(',');
   const hidden = useMemo(() => new Set(hiddenKey ? hiddenKey.split(',') : []), [hiddenKey]);
   const layout = useMemo(
@@ -98,9 +115,11 @@ export function TimelinePage() {
     return scene.laneIds.map((id) => byId.get(id) ?? id);
   }, [scene, data]);
   const origin = data?.origin ?? null;
-  const originMs = origin ? toEpochMs(origin) : 0;
+  // Axis labels read this with UTC getters: shifted by the zone's offset when times show local.
+  const originMs = origin ? toEpochMs(origin) + fmt.shiftMs(toEpochMs(origin)) : 0;
 
-  const record = useRecordQuery(bundleId, url.sel);
+  const [context, setContext] = useState(10);
+  const record = useRecordQuery(bundleId, url.sel, context);
   const histRange = useMemo(() => {
     if (!data) return null;
     // The same air as initialView, so the brush starts out covering the whole chart.
@@ -117,12 +136,21 @@ export function TimelinePage() {
   const canvas = useRef<CanvasControl>(null);
   const liveView = (): Viewport | null => canvas.current?.getView() ?? view;
 
-  /** Selects a record and brings it into view (time `t` when the scene does not know it). */
+  /**
+   * Selects a record; the view moves only when the record is outside it (time `t` when the scene
+   * does not know it).
+   */
   const select = (recordId: number | null, t?: number | null) => {
     const at = recordId !== null ? (scene?.recordT.get(recordId) ?? t ?? null) : null;
     const v = liveView();
     const next = at !== null && v ? ensureVisible(v, at) : v;
-    setUrl({ sel: recordId, ...(next && next !== v ? { from: next.from, to: next.to } : {}) });
+    setUrl({ sel: recordId, span: null, ...(next && next !== v ? { from: next.from, to: next.to } : {}) });
+  };
+  const stop = data ? explainingTarget(data.request)?.stoppedAt : undefined;
+  const jumpToStop = () => {
+    if (!stop || stop.recordId === null || !origin || data?.request.outcome === 'complete') return;
+    const st = explainingTarget(data!.request)?.stages.find((x) => x.id === stop.stage);
+    select(stop.recordId, rfc3339ToOffset(origin, st?.at ?? null));
   };
 
   const selectStage = (st: Stage) => {
@@ -137,7 +165,22 @@ export function TimelinePage() {
     onKey.current = (e: KeyboardEvent) => {
       const t = e.target as HTMLElement | null;
       if (e.ctrlKey || e.metaKey || e.altKey) return;
-      if (t && (t.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(t.tagName))) return;
+      // Typing in a text field is typing; a focused checkbox or button leaves the keys to the page.
+      const typing =
+        t &&
+        (t.isContentEditable ||
+          t.tagName === 'TEXTAREA' ||
+          t.tagName === 'SELECT' ||
+          (t.tagName === 'INPUT' &&
+            !['checkbox', 'radio', 'button', 'submit', 'reset', 'range', 'color'].includes(
+              (t as HTMLInputElement).type,
+            )));
+      if (typing) return;
+      if (e.key === '?') {
+        setShowKeys((x) => !x);
+        e.preventDefault();
+        return;
+      }
       if (!scene || !layout) return;
       const visible = (lane: number) => (layout.rowOfLane[lane] ?? -1) >= 0;
       const v = canvas.current?.getView() ?? view;
@@ -176,8 +219,12 @@ export function TimelinePage() {
         case 'ArrowRight':
           if (v) canvas.current?.setView(pan(v, span(v) * 0.2));
           break;
+        case 's':
+          jumpToStop();
+          break;
         case 'Escape':
-          if (url.sel !== null) setUrl({ sel: null });
+          if (showKeys) setShowKeys(false);
+          else if (url.sel !== null || url.span !== null) setUrl({ sel: null, span: null });
           else handled = false;
           break;
         default:
@@ -193,8 +240,11 @@ export function TimelinePage() {
   }, []);
 
   const [copied, setCopied] = useState<'idle' | 'ok' | 'fail'>('idle');
-  // The selected span is UI-only state (spans have no record id for the URL's `sel`).
-  const [spanSel, setSpanSel] = useState<{ traceId: string; spanId: string } | null>(null);
+  // The selected span, from the URL (`span=<traceId>:<spanId>`: spans have no record id).
+  const [spanTrace, spanId] = url.span?.split(':') ?? [];
+  const spanSel = spanTrace && spanId ? { traceId: spanTrace, spanId } : null;
+  const setSpanSel = (s: { traceId: string; spanId: string } | null) =>
+    setUrl({ span: s ? `${s.traceId}:${s.spanId}` : null, ...(s ? { sel: null } : {}) });
   useEffect(() => {
     if (copied === 'idle') return;
     const id = window.setTimeout(() => setCopied('idle'), 2500);
@@ -221,8 +271,7 @@ export function TimelinePage() {
   return (
     <div className="page page-timeline">
       <nav className="crumbs" aria-label="Breadcrumb">
-        <Link href="/">Bundles</Link> /{' '}
-        <Link href={`/bundles/${encodeURIComponent(bundleId)}`}>Requests</Link> /{' '}
+        <Link href="/">Bundles</Link> / <Link href={requestsBackHref(bundleId)}>Requests</Link> /{' '}
         <span className="mono">{reqId}</span>
       </nav>
       {tq.isError && !data ? (
@@ -267,15 +316,27 @@ export function TimelinePage() {
               >
                 Zoom out
               </button>
-              <button type="button" onClick={() => setUrl({ from: null, to: null })}>
+              <button type="button" onClick={() => setUrl({ from: null, to: null }, true)}>
                 Fit request
+              </button>
+              <button
+                type="button"
+                title="Every line of the request, also those after it settled"
+                onClick={() => data && setUrl(initialView(data.extent), true)}
+              >
+                All lines
               </button>
             </span>
             <span className="toolbar-spacer" />
             {view && origin && (
-              <span className="window-label small muted" aria-live="polite">
+              <span
+                className="window-label small muted"
+                aria-live="polite"
+                title={`${tickLabel(originMs + view.from, labelStep(span(view)))} → ${tickLabel(originMs + view.to, labelStep(span(view)))}`}
+              >
                 {tickLabel(originMs + view.from, labelStep(span(view)))} →{' '}
-                {tickLabel(originMs + view.to, labelStep(span(view)))} UTC ({formatDuration(span(view))})
+                {tickLabel(originMs + view.to, labelStep(span(view)))} {fmt.zone === 'utc' ? 'UTC' : 'local'}{' '}
+                ({formatDuration(span(view))})
               </span>
             )}
             <a
@@ -299,7 +360,7 @@ export function TimelinePage() {
               origin={data.origin}
               originEpochMs={originMs}
               view={view}
-              onView={(v) => setUrl({ from: v.from, to: v.to })}
+              onView={(v) => setUrl({ from: v.from, to: v.to }, true)}
             />
           ) : (
             <div className="histogram histogram-placeholder">
@@ -336,15 +397,13 @@ export function TimelinePage() {
                     originEpochMs={originMs}
                     selected={url.sel}
                     loading={tq.isFetching}
-                    onSelect={(id) => {
-                      setSpanSel(null);
-                      setUrl({ sel: id });
-                    }}
+                    theme={theme}
+                    onSelect={(id) => setUrl({ sel: id, span: null })}
                     onSelectSpan={(i) => {
                       const sp = data.spans[i];
                       if (sp) setSpanSel({ traceId: sp.traceId, spanId: sp.spanId });
                     }}
-                    onViewCommit={(v) => setUrl({ from: v.from, to: v.to })}
+                    onViewCommit={(v) => setUrl({ from: v.from, to: v.to }, true)}
                     controlRef={canvas}
                     summary={`${formatCount(scene.marks.n)} lines and ${formatCount(scene.bars.n)} calls or spans in ${layout.rows.length} lanes. ${req ? outcomeView(req).label : ''}.`}
                   />
@@ -357,6 +416,25 @@ export function TimelinePage() {
               </p>
             )}
           </div>
+          {tq.isError && data && (
+            <div className="state state-error" role="alert">
+              <strong>Cannot load this window.</strong> <span>{errorMessage(tq.error)}</span>
+              <button type="button" onClick={() => void tq.refetch()}>
+                Try again
+              </button>
+            </div>
+          )}
+          {data && origin && (
+            <LogTable
+              bundleId={bundleId}
+              reqId={reqId}
+              filter={{ from: url.from, to: url.to, errorsOnly: url.errorsOnly, hidden: url.hidden }}
+              laneLabel={(id) => data.lanes.find((l) => l.id === id)?.label ?? id}
+              selected={url.sel}
+              onSelect={(l) => select(l.record.id, l.t)}
+              permalink={(id) => getUrl(bundleId, reqId, { ...url, sel: id, span: null })}
+            />
+          )}
           {selectedSpan && (
             <SpanDetail
               span={selectedSpan}
@@ -376,9 +454,13 @@ export function TimelinePage() {
             isPending={record.isPending}
             error={record.isError ? record.error : null}
             onSelect={(id, ts) => select(id, origin ? rfc3339ToOffset(origin, ts) : null)}
+            onClose={() => setUrl({ sel: null })}
+            context={context}
+            onMoreContext={() => setContext((c) => Math.min(500, c + 50))}
           />
         </div>
       </div>
+      {showKeys && <KeyMap onClose={() => setShowKeys(false)} />}
     </div>
   );
 }
@@ -391,6 +473,7 @@ function RequestHeader({
   onShowStop: (recordId: number, t: number | null) => void;
 }) {
   const r = timeline.request;
+  const fmt = useTimeFormat();
   const target = explainingTarget(r);
   const stop = target?.stoppedAt ?? null;
   const dur = rfc3339ToOffset(r.startedAt, r.endedAt) ?? 0;
@@ -430,8 +513,8 @@ function RequestHeader({
           <dd className="mono">{r.sourceIps.length ? r.sourceIps.join(', ') : '—'}</dd>
         </div>
         <div>
-          <dt>Started (UTC)</dt>
-          <dd className="mono">{formatTimestamp(r.startedAt)}</dd>
+          <dt>Started ({fmt.zone === 'utc' ? 'UTC' : 'local'})</dt>
+          <dd className="mono">{fmt.timestamp(r.startedAt)}</dd>
         </div>
         <div>
           <dt>Duration</dt>
@@ -488,6 +571,10 @@ function Legend() {
       <li>
         <span className="shape-event" aria-hidden="true" />
         Kubernetes Event
+      </li>
+      <li>
+        <span className="shape-state" aria-hidden="true" />
+        object state
       </li>
       <li>
         <span className="shape-bar" aria-hidden="true" />

@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
 import { Bar, BarChart, Brush, ReferenceArea, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { SEVERITIES } from '@kubetrail/model';
 import type { Histogram } from '@kubetrail/model';
@@ -10,8 +10,9 @@ import type { Viewport } from './viewport';
 const Y_AXIS_W = 36;
 
 /**
- * Log volume over the whole request, stacked by severity, with the visible window shaded. The
- * brush under it holds the same window: drag it, or its edges, to set the window.
+ * Log volume over the whole request, stacked by severity, with the visible window shaded. Drag
+ * across the chart to zoom to that stretch; the brush under it holds the same window: drag it, or
+ * its edges, to move or resize the window.
  */
 export function VolumeHistogram({
   histogram,
@@ -31,6 +32,11 @@ export function VolumeHistogram({
     const step = tickStep(spanMs, 600);
     return toChartRows(histogram, origin, (t) => tickLabel(originEpochMs + t, step));
   }, [histogram, origin, originEpochMs]);
+  const [drag, setDrag] = useState<{ a: number; b: number } | null>(null);
+  const indexOf = (e: { activeTooltipIndex?: number | string | null } | null): number | null => {
+    const i = Number(e?.activeTooltipIndex);
+    return Number.isInteger(i) && i >= 0 && i < rows.length ? i : null;
+  };
   if (rows.length === 0) return <p className="muted histogram-empty">No log volume to show.</p>;
   const { startIndex, endIndex } = brushIndices(rows, view);
   const first = rows[startIndex];
@@ -42,15 +48,23 @@ export function VolumeHistogram({
           data={rows}
           margin={{ top: 4, right: 8, bottom: 0, left: 0 }}
           barCategoryGap={0}
-          onClick={(e: { activeTooltipIndex?: number | string | null }) => {
-            // Click a bucket: centre the window on it, keeping its width.
-            const i = Number(e.activeTooltipIndex);
-            const row = Number.isInteger(i) ? rows[i] : undefined;
-            if (!row) return;
-            const half = (view.to - view.from) / 2;
-            const mid = row.t + histogram.bucketMs / 2;
-            onView({ from: mid - half, to: mid + half });
+          // A drag across the chart selects the window (a click alone changes nothing).
+          onMouseDown={(e: { activeTooltipIndex?: number | string | null }) => {
+            const i = indexOf(e);
+            if (i !== null) setDrag({ a: i, b: i });
           }}
+          onMouseMove={(e: { activeTooltipIndex?: number | string | null }) => {
+            const i = indexOf(e);
+            if (drag && i !== null && i !== drag.b) setDrag({ ...drag, b: i });
+          }}
+          onMouseUp={() => {
+            if (drag && drag.a !== drag.b) {
+              const v = viewFromBrush(rows, histogram.bucketMs, drag.a, drag.b);
+              if (v) onView(v);
+            }
+            setDrag(null);
+          }}
+          onMouseLeave={() => setDrag(null)}
         >
           <XAxis
             dataKey="label"
@@ -78,6 +92,14 @@ export function VolumeHistogram({
           {SEVERITIES.map((s) => (
             <Bar key={s} dataKey={s} stackId="sev" fill={SEVERITY_COLORS[s]} isAnimationActive={false} />
           ))}
+          {drag && drag.a !== drag.b && (
+            <ReferenceArea
+              x1={rows[Math.min(drag.a, drag.b)]?.label}
+              x2={rows[Math.max(drag.a, drag.b)]?.label}
+              fill="#2f5d9a"
+              fillOpacity={0.2}
+            />
+          )}
         </BarChart>
       </ResponsiveContainer>
       <ResponsiveContainer width="100%" height={26}>

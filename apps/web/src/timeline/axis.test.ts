@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clockLabel, tickLabel, ticks, tickStep } from './axis';
+import { clockLabel, placeLabels, tickLabel, ticks, tickStep } from './axis';
 
 const origin = Date.UTC(2024, 5, 10, 11, 35, 40, 0);
 
@@ -22,5 +22,17 @@ describe('axis', () => {
     expect(t[0]).toEqual({ t: 0, label: '11:35:40' });
     expect(t.map((x) => x.t)).toEqual([0, 1000, 2000, 3000, 4000]);
     expect(ticks(5, 5, 1000, origin)).toEqual([]);
+  });
+});
+
+describe('placeLabels', () => {
+  it('keeps labels under their ticks and inside the axis', () => {
+    expect(placeLabels([100, 300], [60, 60], 1000)).toEqual([100, 300]);
+    expect(placeLabels([5], [60], 1000)).toEqual([32]);
+    expect(placeLabels([995], [60], 1000)).toEqual([968]);
+  });
+  it('drops a label that would overlap the one before (a label pushed in from the edge too)', () => {
+    // Ticks 40 px apart with 60 px labels; the first, pushed in from the edge, also hides the third.
+    expect(placeLabels([10, 50, 90, 130], [60, 60, 60, 60], 1000)).toEqual([32, null, null, 130]);
   });
 });

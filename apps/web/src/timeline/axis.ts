@@ -58,3 +58,24 @@ export function clockLabel(epochMs: number): string {
   const us = Math.round((epochMs - whole) * 1000);
   return `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}.${pad(d.getUTCMilliseconds(), 3)}${pad(Math.min(999, us), 3)}`;
 }
+
+/**
+ * Where each tick label's centre goes (px), or null where it would overlap its neighbour: labels
+ * are `widths` wide, kept inside [0, width], at least `gap` apart. A label pushed in from an edge
+ * no longer sits under its tick, so it may collide with the next one: that one is then dropped.
+ */
+export function placeLabels(
+  xs: readonly number[],
+  widths: readonly number[],
+  width: number,
+  gap = 8,
+): (number | null)[] {
+  let right = -Infinity;
+  return xs.map((x, i) => {
+    const w = widths[i] ?? 0;
+    const c = Math.min(width - w / 2 - 2, Math.max(w / 2 + 2, x));
+    if (c - w / 2 < right + gap) return null;
+    right = c + w / 2;
+    return c;
+  });
+}

@@ -11,8 +11,12 @@ export const SEVERITY_COLORS: Record<Severity, string> = {
 };
 export const SEVERITY_BY_RANK: string[] = SEVERITIES.map((s) => SEVERITY_COLORS[s]);
 
-export const COLORS = {
+/** The canvas's colours for the light theme; `applyCanvasTheme` switches them in place. */
+const LIGHT = {
   bg: '#ffffff',
+  axisBg: '#fbfcfd',
+  labelBg: '#ffffff',
+  stopLabelBg: '#fdecec',
   laneAlt: '#f6f8fa',
   laneLine: '#e3e7ec',
   grid: '#edf0f3',
@@ -33,3 +37,27 @@ export const COLORS = {
   hover: '#111827',
   event: '#0f766e',
 };
+
+const DARK: typeof LIGHT = {
+  ...LIGHT,
+  bg: '#111418',
+  axisBg: '#161a20',
+  labelBg: '#111418',
+  stopLabelBg: '#3a1717',
+  laneAlt: '#161b22',
+  laneLine: '#262d36',
+  grid: '#20262e',
+  axisText: '#9ca3af',
+  axisLine: '#4b5563',
+  barTextDark: '#e5e7eb',
+  select: '#f9fafb',
+  hover: '#d1d5db',
+};
+
+/** What the canvas draws with (read at every frame). */
+export const COLORS = { ...LIGHT };
+
+/** Switches the canvas colours to a theme. */
+export function applyCanvasTheme(theme: 'light' | 'dark'): void {
+  Object.assign(COLORS, theme === 'dark' ? DARK : LIGHT);
+}

@@ -1,8 +1,8 @@
-import { ticks } from './axis';
+import { placeLabels, ticks } from './axis';
 import { COLORS, SEVERITY_BY_RANK } from './colors';
 import { AXIS_H, BAR_H, MARK_H, ROW_H, STAGE_H, TOP, lowerBound } from './layout';
 import type { LaneLayout } from './layout';
-import { BAR_SPAN, KIND_EVENT } from './scene';
+import { BAR_SPAN, KIND_EVENT, KIND_STATE } from './scene';
 import type { Scene } from './scene';
 import type { Viewport } from './viewport';
 import { formatDuration } from '../lib/format';
@@ -17,6 +17,8 @@ export interface DrawOptions {
   hovered: number | null;
   /** True while the data for this view is still being fetched (dims nothing, adds a hint). */
   loading: boolean;
+  /** A range being selected on the time axis (ms), shaded. */
+  brush?: { from: number; to: number } | null;
 }
 
 const FONT = '11px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
@@ -53,20 +55,28 @@ export function drawTimeline(
   const tk = ticks(view.from, view.to, W, o.originEpochMs);
   ctx.fillStyle = COLORS.grid;
   for (const t of tk) ctx.fillRect(Math.round(X(t.t)), TOP, 1, H - TOP);
-  ctx.fillStyle = '#fbfcfd';
+  ctx.fillStyle = COLORS.axisBg;
   ctx.fillRect(0, 0, W, AXIS_H);
   ctx.fillStyle = COLORS.axisLine;
   ctx.fillRect(0, AXIS_H - 1, W, 1);
   ctx.font = FONT;
   ctx.textBaseline = 'middle';
   ctx.textAlign = 'center';
-  for (const t of tk) {
-    const x = Math.round(X(t.t));
+  const tickX = tk.map((t) => Math.round(X(t.t)));
+  const at = placeLabels(
+    tickX,
+    tk.map((t) => ctx.measureText(t.label).width),
+    W,
+  );
+  tk.forEach((t, i) => {
+    const x = tickX[i] as number;
     ctx.fillStyle = COLORS.axisLine;
     ctx.fillRect(x, AXIS_H - 6, 1, 6);
+    const lx = at[i];
+    if (lx === null || lx === undefined) return;
     ctx.fillStyle = COLORS.axisText;
-    ctx.fillText(t.label, Math.min(W - 40, Math.max(40, x)), AXIS_H / 2 - 2);
-  }
+    ctx.fillText(t.label, lx, AXIS_H / 2 - 2);
+  });
   ctx.textAlign = 'left';
 
   // Buckets: a block per bucket, coloured by its worst severity, denser = more opaque.
@@ -118,7 +128,7 @@ export function drawTimeline(
       const y = rowY[lane] as number;
       if (Number.isNaN(y)) continue;
       const x = X(marks.t[i] as number);
-      if (marks.kind[i] === KIND_EVENT) {
+      if (marks.kind[i] === KIND_EVENT || marks.kind[i] === KIND_STATE) {
         events = true;
         continue;
       }
@@ -131,6 +141,15 @@ export function drawTimeline(
     ctx.beginPath();
     for (let p = lo; p < hi; p++) {
       const i = idx[p] as number;
+      if (marks.kind[i] === KIND_STATE) {
+        // An object's state (a condition, a container state): a square.
+        const lane = marks.lane[i] as number;
+        const y = rowY[lane] as number;
+        if (Number.isNaN(y)) continue;
+        const x = X(marks.t[i] as number);
+        ctx.rect(x - 4, y + MARK_H / 2 - 4, 8, 8);
+        continue;
+      }
       if (marks.kind[i] !== KIND_EVENT) continue;
       const lane = marks.lane[i] as number;
       const y = rowY[lane] as number;
@@ -207,7 +226,7 @@ export function drawTimeline(
   }
 
   // Stage lines with labels in the stage band; failed stages and the stop point win space.
-  ctx.fillStyle = '#fbfcfd';
+  ctx.fillStyle = COLORS.axisBg;
   ctx.fillRect(0, AXIS_H, W, STAGE_H);
   ctx.fillStyle = COLORS.laneLine;
   ctx.fillRect(0, TOP - 1, W, 1);
@@ -238,7 +257,7 @@ export function drawTimeline(
     const tw = ctx.measureText(label).width;
     const lx = place(x, tw);
     if (lx !== null) {
-      ctx.fillStyle = bold ? '#fdecec' : '#ffffff';
+      ctx.fillStyle = bold ? COLORS.stopLabelBg : COLORS.labelBg;
       ctx.fillRect(lx - 2, AXIS_H + 2, tw + 4, STAGE_H - 4);
       ctx.fillStyle = color;
       ctx.fillText(label, lx, AXIS_H + STAGE_H / 2);
@@ -283,6 +302,17 @@ export function drawTimeline(
   if (o.hovered !== o.selected) ring(o.hovered, COLORS.hover, 1);
   ring(o.selected, COLORS.select, 2);
   ctx.lineWidth = 1;
+
+  if (o.brush) {
+    const x0 = X(o.brush.from);
+    const x1 = X(o.brush.to);
+    ctx.globalAlpha = 0.15;
+    ctx.fillStyle = COLORS.select;
+    ctx.fillRect(x0, 0, x1 - x0, H);
+    ctx.globalAlpha = 1;
+    ctx.strokeStyle = COLORS.select;
+    ctx.strokeRect(x0 + 0.5, 0.5, x1 - x0, H - 1);
+  }
 
   if (o.loading) {
     ctx.font = FONT;

@@ -4,6 +4,7 @@ import { brushIndices, toChartRows, viewFromBrush } from './histogram';
 
 const origin = '2024-06-10T11:35:40.000000000Z';
 const hist: Histogram = {
+  partial: false,
   from: '2024-06-10T11:35:40Z',
   to: '2024-06-10T11:35:44Z',
   bucketMs: 1000,

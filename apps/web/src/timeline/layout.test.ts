@@ -47,6 +47,21 @@ describe('hitTest', () => {
     expect(hit).toMatchObject({ kind: 'mark', recordId: 4 });
     expect(hitTest(s, l, v, 1000, 110, sched.markY + 4)).toBeNull(); // 100 ms away = 10 px
   });
+  it('prefers the most severe mark within reach over a nearer, milder one', () => {
+    const tl = testTimeline();
+    const base = tl.marks.find((m) => m.recordId === 4)!;
+    // An info line drawn exactly where the pointer is, an error 2 px away: the error wins.
+    tl.marks.push(
+      { ...base, recordId: 40, t: 500, severity: 'info' },
+      { ...base, recordId: 41, t: 520, severity: 'error' },
+    );
+    const scene = buildScene(tl);
+    const lay = layoutLanes(scene.laneIds, new Set(), scene.barRows);
+    const row = lay.rows.find((r) => r.id === 'kube-scheduler')!;
+    expect(hitTest(scene, lay, v, 1000, 50, row.markY + 4)).toMatchObject({ kind: 'mark', recordId: 41 });
+    // Two of the same severity: the nearest.
+    expect(hitTest(scene, lay, v, 1000, 120, row.markY + 4)).toMatchObject({ kind: 'mark', recordId: 4 });
+  });
   it('finds buckets by their extent', () => {
     expect(hitTest(s, l, v, 1000, 550, sched.markY + 4)).toMatchObject({ kind: 'bucket', recordId: 7 });
   });

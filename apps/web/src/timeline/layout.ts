@@ -90,7 +90,8 @@ export type Hit =
 
 /**
  * What is under the pointer at (x, y) (CSS px, x relative to the drawing area), within `tol`
- * pixels: the nearest mark, else a bucket, else a bar of the lane's bar rows.
+ * pixels: the most severe mark (the nearest of those), else a bucket, else a bar of the lane's bar
+ * rows.
  */
 export function hitTest(
   scene: Scene,
@@ -110,15 +111,21 @@ export function hitTest(
     const { marks } = scene;
     const idx = marks.byLane[row.lane];
     if (idx && idx.length) {
-      const at = lowerBound(idx, marks.t, t);
+      // Every mark within the tolerance: the most severe wins (the error a user aims at is often
+      // drawn over or beside info lines), then the nearest.
+      const reach = tol * msPerPx;
       let best = -1;
-      let bestD = tol * msPerPx;
-      for (const p of [at - 1, at]) {
-        if (p < 0 || p >= idx.length) continue;
+      let bestSev = -1;
+      let bestD = Infinity;
+      for (let p = lowerBound(idx, marks.t, t - reach); p < idx.length; p++) {
         const i = idx[p] as number;
-        const d = Math.abs((marks.t[i] as number) - t);
-        if (d <= bestD) {
+        const mt = marks.t[i] as number;
+        if (mt > t + reach) break;
+        const sev = marks.sev[i] as number;
+        const d = Math.abs(mt - t);
+        if (sev > bestSev || (sev === bestSev && d < bestD)) {
           best = i;
+          bestSev = sev;
           bestD = d;
         }
       }

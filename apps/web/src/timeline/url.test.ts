@@ -8,14 +8,18 @@ describe('timeline url', () => {
       to: 4031.25,
       hidden: ['kubelet/worker-1', 'events'],
       sel: 1234,
+      span: '0af7651916cd43dd8448eb211c80319c:00f067aa0ba902b7',
       errorsOnly: true,
     };
     const url = getUrl('b1', 'req/1', state);
     expect(url).toBe(
-      '/bundles/b1/requests/req%2F1?from=-12.5&to=4031.25&sel=1234&errors=1&hide=events%2Ckubelet%2Fworker-1',
+      '/bundles/b1/requests/req%2F1?from=-12.5&to=4031.25&sel=1234&span=0af7651916cd43dd8448eb211c80319c%3A00f067aa0ba902b7&errors=1&hide=events%2Ckubelet%2Fworker-1',
     );
     const back = parseUrl(url.slice(url.indexOf('?')));
     expect(back).toEqual({ ...state, hidden: ['events', 'kubelet/worker-1'] });
+  });
+  it('ignores a span that is not <traceId>:<spanId>', () => {
+    expect(parseUrl('?span=javascript:alert(1)').span).toBeNull();
   });
   it('rounds times to microseconds', () => {
     expect(toSearch({ from: 1.23456789, to: 2 })).toBe('from=1.235&to=2');

@@ -12,6 +12,8 @@ export interface TimelineUrlState {
   hidden: string[];
   /** Selected record id. */
   sel: number | null;
+  /** Selected trace span, `<traceId>:<spanId>` (spans have no record id). */
+  span: string | null;
   errorsOnly: boolean;
 }
 
@@ -20,6 +22,7 @@ export const DEFAULT_TIMELINE_STATE: TimelineUrlState = {
   to: null,
   hidden: [],
   sel: null,
+  span: null,
   errorsOnly: false,
 };
 
@@ -47,6 +50,7 @@ export function parseUrl(search: string): TimelineUrlState {
     to,
     hidden: [...new Set(hidden)],
     sel: sel !== null && Number.isInteger(sel) && sel >= 0 ? sel : null,
+    span: /^[0-9a-f]{1,32}:[0-9a-f]{1,16}$/.test(p.get('span') ?? '') ? p.get('span') : null,
     errorsOnly: p.get('errors') === '1',
   };
 }
@@ -60,6 +64,7 @@ export function toSearch(state: Partial<TimelineUrlState>): string {
     p.set('to', String(round3(s.to)));
   }
   if (s.sel !== null) p.set('sel', String(s.sel));
+  if (s.span !== null) p.set('span', s.span);
   if (s.errorsOnly) p.set('errors', '1');
   if (s.hidden.length) p.set('hide', [...s.hidden].sort().join(','));
   return p.toString();

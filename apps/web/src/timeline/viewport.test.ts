@@ -79,6 +79,9 @@ describe('fetch window', () => {
 describe('ensureVisible and sameView', () => {
   it('pans minimally to show a time', () => {
     expect(ensureVisible({ from: 0, to: 100 }, 50)).toEqual({ from: 0, to: 100 });
+    // Anywhere inside, near an edge too: the view stays where the user put it.
+    expect(ensureVisible({ from: 0, to: 100 }, 98)).toEqual({ from: 0, to: 100 });
+    expect(ensureVisible({ from: 0, to: 100 }, 1)).toEqual({ from: 0, to: 100 });
     expect(ensureVisible({ from: 0, to: 100 }, 150)).toEqual({ from: 60, to: 160 });
     expect(ensureVisible({ from: 0, to: 100 }, -50)).toEqual({ from: -60, to: 40 });
   });

@@ -96,13 +96,15 @@ export function needsRefetch(
   return viewMsPerPx < fetchedMsPerPx / 2;
 }
 
-/** Moves the view as little as possible so that `t` is inside it, with `margin` (fraction) of air. */
+/**
+ * The view that shows `t`: the same view when `t` is anywhere inside it (a selection never moves
+ * what the user is looking at), else panned as little as possible to put `t` `margin` (fraction)
+ * inside its nearer edge.
+ */
 export function ensureVisible(v: Viewport, t: number, margin = 0.1): Viewport {
+  if (t >= v.from && t <= v.to) return v;
   const s = span(v);
-  const lo = v.from + s * margin;
-  const hi = v.to - s * margin;
-  if (t >= lo && t <= hi) return v;
-  return t < lo ? pan(v, t - lo) : pan(v, t - hi);
+  return t < v.from ? pan(v, t - (v.from + s * margin)) : pan(v, t - (v.to - s * margin));
 }
 
 /** Same view up to sub-microsecond noise (avoid feedback loops between URL and canvas). */

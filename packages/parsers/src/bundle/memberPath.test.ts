@@ -16,6 +16,9 @@ describe('normaliseMemberPath', () => {
     ['C:\\x', { kind: 'refused', reason: 'absolute path refused' }],
     ['c:/windows/win.ini', { kind: 'refused', reason: 'absolute path refused' }],
     ['\\\\server\\share\\x', { kind: 'refused', reason: 'absolute path refused' }],
+    ['C:', { kind: 'refused', reason: 'absolute path refused' }],
+    ['a:b.log', { kind: 'file', path: 'a:b.log' }],
+    ['logs/a:b.log', { kind: 'file', path: 'logs/a:b.log' }],
     ['a\0b', { kind: 'refused', reason: 'invalid path refused (NUL byte)' }],
     ['..foo/bar..', { kind: 'file', path: '..foo/bar..' }],
   ] as const)('%s', (raw, expected) => {

@@ -9,7 +9,7 @@ export type MemberPath =
  * (zip-slip) is refused rather than silently rewritten: the user sees exactly which member was hostile.
  *
  * - backslashes become `/` (zip tools on Windows write them);
- * - absolute names (`/etc/passwd`, `C:\x`, `\\server\share`) are refused;
+ * - absolute names (`/etc/passwd`, `C:\x`, `\\server\share`) are refused; `a:b.log` is not one;
  * - any `..` segment is refused, even one that would stay inside the root (`a/../b`);
  * - `./` prefixes, `.` segments and repeated slashes are dropped;
  * - a name ending in `/` (or empty after normalising, like `./`) is a directory.
@@ -17,7 +17,8 @@ export type MemberPath =
 export function normaliseMemberPath(raw: string): MemberPath {
   if (raw.includes('\0')) return { kind: 'refused', reason: 'invalid path refused (NUL byte)' };
   const slashed = raw.replace(/\\/g, '/');
-  if (slashed.startsWith('/') || /^[A-Za-z]:/.test(slashed)) {
+  // `C:\x` and `C:` are Windows roots; `a:b.log` is an ordinary (if odd) relative name.
+  if (slashed.startsWith('/') || /^[A-Za-z]:(?:\/|$)/.test(slashed)) {
     return { kind: 'refused', reason: 'absolute path refused' };
   }
   const segments: string[] = [];

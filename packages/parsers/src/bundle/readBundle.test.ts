@@ -559,6 +559,37 @@ describe('readBundle: hostile and broken input (SPEC §9)', () => {
     ]);
   });
 
+  it('reports a single .gz corrupt from its first byte instead of waiting forever', async () => {
+    const dir = tempDir('gz0');
+    const garbage = Buffer.concat([Buffer.from([0x1f, 0x8b, 0x08, 0x00]), noise(4096)]);
+    const seen = await collect(writeTemp(dir, 'kubelet.log.gz', garbage));
+    expect(entries(seen)).toEqual(['kubelet.log']);
+    expect(problems(seen)).toEqual([
+      { path: 'kubelet.log', reason: expect.stringMatching(/^corrupt gzip/) as unknown },
+    ]);
+  }, 10_000);
+
+  it('verifies zip CRC-32s: a damaged member is reported, the others read', async () => {
+    const dir = tempDir('zipcrc');
+    const zip = buildZip([
+      { name: 'good.log', body: KUBELET },
+      { name: 'damaged.log', body: KUBELET, crc: 0x1234abcd },
+      { name: 'stored.log', body: KUBELET, method: 0, crc: 1 },
+    ]);
+    const seen = await collect(writeTemp(dir, 'b.zip', zip));
+    expect(entries(seen)).toEqual(['good.log', 'damaged.log', 'stored.log']);
+    expect(problems(seen)).toEqual([
+      {
+        path: 'damaged.log',
+        reason: expect.stringMatching(/^corrupt zip member: CRC-32 mismatch/) as unknown,
+      },
+      {
+        path: 'stored.log',
+        reason: expect.stringMatching(/^corrupt zip member: CRC-32 mismatch/) as unknown,
+      },
+    ]);
+  });
+
   it('reports a zip with its central directory cut off, and garbage posing as a tar', async () => {
     const dir = tempDir('corrupt');
     const zip = buildZip([{ name: 'a.log', body: 'a\n' }]);

@@ -1,4 +1,5 @@
-import type { Readable } from 'node:stream';
+import { Transform, type Readable } from 'node:stream';
+import { crc32 } from 'node:zlib';
 import * as yauzl from 'yauzl';
 import { asError, BundleMember } from './bundleMember.ts';
 import { EventChannel } from './eventChannel.ts';
@@ -145,9 +146,39 @@ function classifyEntry(entry: yauzl.Entry, rawName: string): EntryVerdict {
 
 function openEntry(zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<Readable> {
   return new Promise((resolve, reject) => {
-    zip.openReadStream(entry, (err, stream) => (err ? reject(err) : resolve(stream)));
+    zip.openReadStream(entry, (err, stream) => (err ? reject(err) : resolve(checkCrc(stream, entry.crc32))));
   });
 }
+
+/**
+ * yauzl checks sizes, not checksums: the member's bytes pass through a CRC-32 that must match the
+ * central directory's at the end, else the member ends with an error (`corrupt zip member: …`). The
+ * bytes already read stay, as for a truncated member; the report says the data is damaged.
+ */
+function checkCrc(stream: Readable, expected: number): Readable {
+  let crc = 0;
+  const check = new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      crc = crc32(chunk, crc);
+      cb(null, chunk);
+    },
+    flush(cb) {
+      const got = crc >>> 0;
+      cb(
+        got === expected >>> 0
+          ? null
+          : new Error(`CRC-32 mismatch (${hex(got)}, expected ${hex(expected)}): the data is damaged`),
+      );
+    },
+  });
+  stream.on('error', (err) => check.destroy(err));
+  check.on('close', () => {
+    if (!stream.destroyed) stream.destroy();
+  });
+  return stream.pipe(check);
+}
+
+const hex = (n: number): string => (n >>> 0).toString(16).padStart(8, '0');
 
 /**
  * The member's mtime: the Info-ZIP/NTFS extended timestamp when present (UTC), else the DOS date,

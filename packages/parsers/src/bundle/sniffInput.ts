@@ -53,15 +53,27 @@ async function gunzipHead(file: string): Promise<Buffer> {
     chunks.push(chunk);
     total += chunk.length;
   });
-  gunzip.on('error', () => undefined);
+  let failed = false;
+  gunzip.on('error', () => {
+    failed = true;
+  });
   try {
     const input = Buffer.alloc(4096);
     let position = 0;
-    while (total < HEAD_BYTES && position < 256 * 1024) {
+    while (total < HEAD_BYTES && position < 256 * 1024 && !failed) {
       const { bytesRead } = await handle.read(input, 0, input.length, position);
       if (bytesRead === 0) break;
       position += bytesRead;
-      await new Promise<void>((resolve) => gunzip.write(input.subarray(0, bytesRead), () => resolve()));
+      // A stream corrupt from its first byte errors without ever calling the write callback: wait
+      // for whichever comes first, or this (and the whole ingest) waits forever.
+      await new Promise<void>((resolve) => {
+        const done = (): void => {
+          gunzip.off('error', done);
+          resolve();
+        };
+        gunzip.once('error', done);
+        gunzip.write(input.subarray(0, bytesRead), () => done());
+      });
       // Let zlib's output events run before we look at `total`.
       await new Promise<void>((resolve) => setImmediate(resolve));
       if (gunzip.destroyed) break;

@@ -68,6 +68,8 @@ export interface ZipMember {
   method?: 0 | 8;
   /** Set the "encrypted" flag (the body is not really encrypted). */
   encrypted?: boolean;
+  /** The CRC-32 written in the headers (default: the body's, as it should be). */
+  crc?: number;
 }
 
 /**
@@ -84,7 +86,7 @@ export function buildZip(members: ZipMember[]): Buffer {
       typeof member.body === 'string' ? Buffer.from(member.body) : (member.body ?? Buffer.alloc(0));
     const method = member.method ?? 8;
     const data = method === 8 ? deflateRawSync(body) : body;
-    const crc = crc32(body);
+    const crc = member.crc ?? crc32(body);
     const flags = 0x800 | (member.encrypted ? 0x1 : 0);
     // DOS time 11:35:40, date 2024-06-10.
     const dosTime = (11 << 11) | (35 << 5) | (40 >> 1);

@@ -1,6 +1,5 @@
 import type { ParsedRecord, Severity } from '@kubetrail/model';
 import { COMPONENTS } from '@kubetrail/model';
-import { redactAuditEvent } from './auditRedact.ts';
 import { rfc3339Ns } from './timestamp.ts';
 
 type Json = Record<string, unknown>;
@@ -32,20 +31,6 @@ export function notAuditReason(o: unknown): string {
   return `not an audit event: kind ${JSON.stringify(o.kind)}`;
 }
 
-const MAY_HOLD_SECRET = /"Secret|Token|uthorization"|UTHORIZATION"|earer|EARER|asic /;
-
-/**
- * Cheap pre-check on an event's text: only events mentioning Secrets, tokens or credentials need
- * the redaction walk (most audit lines do not). It must be true whenever `redactAuditEvent` would
- * change something: Secret/Token kinds, an `authorization`-like key (`…uthorization"`, not the
- * `authorization.k8s.io/…` annotations every ResponseComplete event carries — that made every
- * other event take the slow path), `bearerToken`/`bearer_token` keys, Bearer/Basic credentials.
- */
-export function mayHoldSecret(text: string): boolean {
-  // One regex pass is ~2.5× faster than seven `includes` scans over a kilobytes-long event.
-  return MAY_HOLD_SECRET.test(text);
-}
-
 const STAGE_ORDER: Record<string, number> = {
   RequestReceived: 0,
   ResponseStarted: 1,
@@ -53,9 +38,18 @@ const STAGE_ORDER: Record<string, number> = {
   Panic: 3,
 };
 
+/**
+ * Events merged into one record at most. A real audit ID has one to four stages; thousands of
+ * events sharing one ID (a broken or hostile log) are merged in groups of this many, so the work
+ * per event stays constant.
+ */
+export const MAX_EVENTS_PER_RECORD = 16;
+
 interface Pending {
   merged: Json;
   stages: string[];
+  /** The latest stage order merged so far (STAGE_ORDER). */
+  latest: number;
   stageTimestamps: Record<string, string>;
   line: number;
   lineCount: number;
@@ -78,34 +72,42 @@ export class AuditMerger {
   constructor(
     private readonly maxRawChars: number,
     private readonly maxPending = 20_000,
-    /** Events come from stored raw text, already redacted: skip the secret check. */
-    private readonly redacted = false,
   ) {}
 
   /**
-   * Adds one event (already checked with {@link isAuditEvent}; redacted here, in place); returns
-   * the records now complete. `text` is the event's source text: kept as `raw` when it cannot hold a
-   * secret, else `raw` is re-serialised from the redacted event.
+   * Adds one event (already checked with {@link isAuditEvent}); returns the records now complete.
+   * `text` is the event's source text, kept as `raw` (else `raw` is the event serialised). Secrets
+   * are not this class's business: every record is redacted on its way to the store
+   * (`RecordRedactor`).
    */
   add(ev: Json, line: number, lineCount: number, text?: string): ParsedRecord[] {
-    let raw: string;
-    if (text !== undefined && (this.redacted || !mayHoldSecret(text))) {
-      raw = text;
-    } else {
-      redactAuditEvent(ev);
-      raw = JSON.stringify(ev);
-    }
+    const raw = text ?? JSON.stringify(ev);
     const id = ev.auditID as string;
     const stage = str(ev.stage) ?? 'ResponseComplete';
+    const out: ParsedRecord[] = [];
     let p = this.pending.get(id);
+    if (p !== undefined && p.stages.length >= MAX_EVENTS_PER_RECORD) {
+      this.pending.delete(id);
+      out.push(this.toRecord(p));
+      p = undefined;
+    }
     if (p === undefined) {
-      p = { merged: {}, stages: [], stageTimestamps: {}, line, lineCount: 0, raw: '', exact: true };
+      p = {
+        merged: {},
+        stages: [],
+        latest: -1,
+        stageTimestamps: {},
+        line,
+        lineCount: 0,
+        raw: '',
+        exact: true,
+      };
       this.pending.set(id, p);
     }
     // Later stages carry responseStatus/responseObject; earlier keys stay when a later stage omits them.
-    const later =
-      p.stages.length === 0 ||
-      (STAGE_ORDER[stage] ?? 2) >= Math.max(...p.stages.map((s) => STAGE_ORDER[s] ?? 2));
+    const order = STAGE_ORDER[stage] ?? 2;
+    const later = p.stages.length === 0 || order >= p.latest;
+    if (order > p.latest) p.latest = order;
     if (p.stages.length === 0) p.merged = ev;
     // In place when it cannot differ from a spread (own `__proto__` keys would set the prototype):
     // copying a 30-key event into a fresh object per stage was the parser's hottest line.
@@ -118,7 +120,6 @@ export class AuditMerger {
     // A capped text (length = the cap) or one spanning lines could not be parsed back.
     if (raw.length >= this.maxRawChars || raw.includes('\n')) p.exact = false;
     if (p.raw.length < this.maxRawChars) p.raw = p.raw.length === 0 ? raw : `${p.raw}\n${raw}`;
-    const out: ParsedRecord[] = [];
     if (stage === 'ResponseComplete' || stage === 'Panic') {
       this.pending.delete(id);
       out.push(this.toRecord(p));
@@ -164,8 +165,7 @@ export class AuditMerger {
  * bytes). Null when `raw` is not such text.
  */
 export function auditFieldsFromRaw(raw: string): Record<string, unknown> | null {
-  // The stored text was written from redacted events: merging it again needs no second pass.
-  const merger = new AuditMerger(Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER, true);
+  const merger = new AuditMerger(Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
   let out: ParsedRecord[] = [];
   for (const line of raw.split('\n')) {
     let ev: unknown;
@@ -235,7 +235,7 @@ function reqIdOf(ev: Json): string | null {
   return null;
 }
 
-/** One merged (and already redacted) audit event as a record. */
+/** One merged audit event as a record. */
 export function auditRecord(ev: Json, line: number, lineCount: number, raw: string): ParsedRecord {
   return {
     line,

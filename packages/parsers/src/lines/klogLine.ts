@@ -1,5 +1,6 @@
 import type { Severity } from '@kubetrail/model';
 import { readGoQuoted } from './goQuoted.ts';
+import { tryJson } from './events.ts';
 
 /** The parts of a klog header line `Lmmdd hh:mm:ss.uuuuuu threadid file:line] message`. */
 export interface KlogHeader {
@@ -157,11 +158,9 @@ export function parseKlogPairs(s: string, start: number): Record<string, unknown
     } else if (c === 91 /* [ */ || c === 123 /* { */) {
       const end = skipBracket(s, i);
       const text = s.slice(i, end);
-      try {
-        value = JSON.parse(text) as unknown;
-      } catch {
-        value = text;
-      }
+      // Bounded like every JSON the parsers read: deeper text stays text.
+      const j = tryJson(text);
+      value = j.ok ? j.value : text;
       i = end;
     } else {
       let end = i;

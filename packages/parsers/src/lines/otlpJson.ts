@@ -1,5 +1,6 @@
 import type { ParsedSpan, ParsedSpanEvent } from '@kubetrail/model';
 import { COMPONENTS } from '@kubetrail/model';
+import { timeOutOfRange } from './nsRange.ts';
 
 type Json = Record<string, unknown>;
 const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -10,9 +11,16 @@ export function isOtlpTraces(o: Json): boolean {
   return Array.isArray(o.resourceSpans);
 }
 
+/**
+ * AnyValues nested deeper than this (arrays and key/value lists inside each other) are cut: a
+ * protobuf body can nest them as deep as its bytes allow, and walking that would exhaust the stack.
+ */
+const MAX_ANY_VALUE_DEPTH = 64;
+
 /** OTLP AnyValue → a plain JSON value. */
-export function anyValue(v: unknown): unknown {
+export function anyValue(v: unknown, depth = 0): unknown {
   if (!isObj(v)) return v ?? null;
+  if (depth >= MAX_ANY_VALUE_DEPTH) return `[nested deeper than ${MAX_ANY_VALUE_DEPTH} levels]`;
   if ('stringValue' in v) return v.stringValue;
   if ('boolValue' in v) return v.boolValue;
   if ('intValue' in v) {
@@ -22,21 +30,21 @@ export function anyValue(v: unknown): unknown {
   if ('doubleValue' in v) return Number(v.doubleValue);
   if ('arrayValue' in v) {
     const a = isObj(v.arrayValue) ? v.arrayValue.values : undefined;
-    return Array.isArray(a) ? a.map(anyValue) : [];
+    return Array.isArray(a) ? a.map((x) => anyValue(x, depth + 1)) : [];
   }
   if ('kvlistValue' in v) {
     const a = isObj(v.kvlistValue) ? v.kvlistValue.values : undefined;
-    return attributes(a);
+    return attributes(a, depth + 1);
   }
   if ('bytesValue' in v) return v.bytesValue;
   return null;
 }
 
 /** OTLP KeyValue list → object. */
-export function attributes(list: unknown): Record<string, unknown> {
+export function attributes(list: unknown, depth = 0): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   if (!Array.isArray(list)) return out;
-  for (const kv of list) if (isObj(kv) && typeof kv.key === 'string') out[kv.key] = anyValue(kv.value);
+  for (const kv of list) if (isObj(kv) && typeof kv.key === 'string') out[kv.key] = anyValue(kv.value, depth);
   return out;
 }
 
@@ -119,13 +127,20 @@ export function otlpSpans(doc: Json, problems: string[]): ParsedSpan[] {
           problems.push(`span ${JSON.stringify(s.name ?? '?')}: missing trace/span id or start time`);
           continue;
         }
+        // OTLP times are unsigned 64-bit; the store's are signed (ends at 2262): refuse that span only.
+        const range = timeOutOfRange(start) ?? timeOutOfRange(end);
+        if (range !== null) {
+          problems.push(`span ${JSON.stringify(s.name ?? '?')}: ${range}`);
+          continue;
+        }
         const attrs = attributes(s.attributes);
         const events: ParsedSpanEvent[] = [];
         if (Array.isArray(s.events)) {
           for (const e of s.events as unknown[]) {
             if (!isObj(e)) continue;
             const ts = nanos(e.timeUnixNano);
-            if (ts === null) continue;
+            // An event at a time that cannot be stored is dropped; its span is kept.
+            if (ts === null || timeOutOfRange(ts) !== null) continue;
             events.push({ name: str(e.name) ?? '', ts, attributes: attributes(e.attributes) });
           }
         }

@@ -14,6 +14,7 @@ import { CONTROL_PLANE, K8S_VERSION } from '../cluster.ts';
 import type { Actor, SystemPod } from '../cluster.ts';
 import type { Epoch } from '../epoch.ts';
 import { kobj } from '../klog.ts';
+import { podChanged } from './controllerManager.ts';
 import { createReplicaSet } from './deployment.ts';
 import { daemonPod, daemonPodOnNode, daemonSetSpec, daemonSetStatus } from './daemonset.ts';
 import { create, RES } from './kubectl.ts';
@@ -257,6 +258,7 @@ function addonDeployment(
       null,
     );
     p.createdUs = r.doneUs;
+    podChanged(ep, p, r.doneUs, op);
     ep.event({
       us: r.doneUs + 300,
       obj: rsRef(w),
@@ -345,6 +347,8 @@ function addonDaemonSet(
 export function bootstrap(ep: Epoch, ops: BootstrapOps, t: number): number {
   const cluster = ep.cluster;
   const apiUp = t + 4 * S + ep.rng.int(0, 900_000);
+  // The controller manager takes its lease once the API answers.
+  ep.kcmStartedUs = apiUp;
   let end = apiUp;
   for (const sp of cluster.systemPods.filter((p) => p.component in STATIC_IMAGES)) {
     const at = t + ep.rng.int(0, 300_000);

@@ -10,6 +10,7 @@
  */
 import type { Epoch } from '../epoch.ts';
 import { kobj } from '../klog.ts';
+import { replicaSetSynced } from './controllerManager.ts';
 import { del, RES, update } from './kubectl.ts';
 import type { Pod, Workload } from './objects.ts';
 import { podBody, replicaSetBody } from './objects.ts';
@@ -143,6 +144,7 @@ export function replicaSetDeletesPods(
     last = Math.max(last, kubeletKillsPod(ep, p, op, r.doneUs + ep.rng.int(3_000, 15_999)));
     cur = r.doneUs + ep.rng.int(300, 2_500);
   }
+  replicaSetSynced(ep, cur, rs.ns, rs.rsName, op, cur - t);
   return last;
 }
 

@@ -57,6 +57,8 @@ export interface Workload {
   secretEnv?: SecretEnv[];
   /** Pod restartPolicy (default Always; Job pods Never). */
   restartPolicy?: 'Always' | 'Never' | 'OnFailure';
+  /** `spec.nodeName` in the pod template: the pods skip the scheduler and go to this node. */
+  nodeName?: string;
 }
 
 export interface Pod {
@@ -173,6 +175,7 @@ export function podTemplate(w: Workload, withHash: boolean): Record<string, unkn
     securityContext: {},
     schedulerName: 'default-scheduler',
   };
+  if (w.nodeName) spec.nodeName = w.nodeName;
   if (w.claim) spec.volumes = [{ name: w.claim.volume, persistentVolumeClaim: { claimName: w.claim.claim } }];
   return {
     metadata: {

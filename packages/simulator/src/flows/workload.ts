@@ -7,6 +7,7 @@ import { goDuration, goTime, rfc3339Sec } from '../clock.ts';
 import { CONTROL_PLANE } from '../cluster.ts';
 import type { Epoch, InvolvedObject } from '../epoch.ts';
 import { kobj } from '../klog.ts';
+import { podChanged, replicaSetCreated, replicaSetSynced } from './controllerManager.ts';
 import type { Pod, Workload } from './objects.ts';
 import { deploymentBody, fullImage, makePod, podBody, replicaSetBody } from './objects.ts';
 
@@ -241,6 +242,7 @@ export function replicaSetCreatesPods(
         },
         op,
       );
+      replicaSetSynced(ep, r.doneUs + 350, w.ns, w.rsName, op, r.doneUs + 350 - at);
     }
     return { pods, doneUs: cur };
   }
@@ -273,6 +275,7 @@ export function replicaSetCreatesPods(
     pods.push(p);
     cur = r.doneUs + ep.rng.int(300, 2500);
   }
+  replicaSetCreated(ep, w.ns, w.rsName, op, t, cur);
   return { pods, doneUs: cur };
 }
 
@@ -356,6 +359,7 @@ export function schedulePod(
       }),
       op,
     });
+    podChanged(ep, p, t + 2 * MS, op);
     return null;
   }
   const bind = ep.api({
@@ -383,6 +387,7 @@ export function schedulePod(
   });
   p.node = node;
   p.ip = `${ep.cluster.node(node).podCidrPrefix}${ep.rng.int(2, 250)}`;
+  podChanged(ep, p, bind.doneUs, op);
   ep.event({
     us: bind.doneUs + 200,
     obj: podRef(p),
@@ -433,6 +438,7 @@ export function kubeletPatchStatus(
     responseObject: podBody(p, ep.nextRv(), { ...status, hostIP: ep.cluster.node(node).ip, podIP: p.ip }),
     op,
   });
+  podChanged(ep, p, r.doneUs, op);
   ep.kubelet(
     node,
     r.doneUs + 300,
@@ -1509,6 +1515,7 @@ export function kubeletKillsPod(ep: Epoch, p: Pod, op: number, t: number): numbe
     },
     op,
   );
+  podChanged(ep, p, t, op);
   const kill = t + rng.int(1_000, 5_999);
   ep.kubelet(
     node,
@@ -1612,6 +1619,7 @@ export function kubeletKillsPod(ep: Epoch, p: Pod, op: number, t: number): numbe
     },
     op,
   );
+  podChanged(ep, p, gone.doneUs, op);
   return gone.doneUs;
 }
 
@@ -1676,6 +1684,7 @@ export function kubeletRemovesFinishedPod(ep: Epoch, p: Pod, op: number, t: numb
     },
     op,
   );
+  podChanged(ep, p, gone.doneUs, op);
   return gone.doneUs;
 }
 

@@ -1,14 +1,18 @@
-import { createReadStream, readFileSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import type { Section, SectionedLayout } from './sections.ts';
 import { sectionedLayout, splitSections } from './sections.ts';
 
 const fixture = (name: string): string => new URL(`./fixtures/${name}`, import.meta.url).pathname;
-const REAL_DUMP = new URL(
-  '../../../../../shared/corpus/real/vagrant-cluster-info-dump/cluster-info-dump.json',
-  import.meta.url,
-).pathname;
+/** The shared corpus: `KUBETRAIL_CORPUS`, else `../shared/corpus` beside the repository, else the workplace's. */
+const CORPUS =
+  [
+    process.env['KUBETRAIL_CORPUS'],
+    new URL('../../../../../shared/corpus', import.meta.url).pathname,
+    '/work/shared/corpus',
+  ].find((d): d is string => d !== undefined && existsSync(d)) ?? '/nonexistent';
+const REAL_DUMP = `${CORPUS}/real/vagrant-cluster-info-dump/cluster-info-dump.json`;
 
 interface Read {
   name: string;

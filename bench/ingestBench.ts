@@ -1,5 +1,5 @@
-import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { kubetrailCommand, OUT, runMeasured, timeShell } from './childProcess.ts';
 import { renderProfile, summarizeProfiles } from './cpuProfile.ts';
@@ -9,8 +9,8 @@ import { fmtInt, fmtMiB, fmtMs, fmtRatio } from './stats.ts';
 export interface IngestBenchOptions {
   /** The bundle (.tar.gz) to ingest. */
   bundle: string;
-  /** Physical lines the generator wrote (for the conditions line). */
-  generatedLines: number;
+  /** Physical lines the generator wrote (for the conditions line); null for a bundle not generated here. */
+  generatedLines: number | null;
   /** Database to create (deleted first). */
   db: string;
   /** Also time lnav over the extracted files. */
@@ -75,15 +75,17 @@ export async function runIngestBench(o: IngestBenchOptions): Promise<Section> {
   const baselineCpuMs = Math.min(base1.cpuMs, base2.cpuMs);
   const loadBefore = loadavg();
   const tarLines = Number(base1.stdout.trim());
+  const textBytes = Number((await timeShell(`gzip -dc "${o.bundle}" | wc -c`, o.timeoutMs)).stdout.trim());
 
-  console.error(`ingest: kubetrail ingest ${o.bundle} (${fmtInt(o.generatedLines)} lines) …`);
+  console.error(`ingest: kubetrail ingest ${o.bundle} (${fmtInt(o.generatedLines ?? tarLines)} lines) …`);
   const run = await ingestOnce(o.bundle, o.db, o.timeoutMs);
   if (run.timedOut || run.code !== 0) {
     notes.push(
       `kubetrail ingest failed (exit ${run.code}, signal ${run.signal}${run.timedOut ? ', timed out' : ''}): ${run.stderr.slice(-1500).replace(/\s+/g, ' ')}`,
     );
   }
-  const lines = run.totals?.lines ?? o.generatedLines;
+  const lines = run.totals?.lines ?? o.generatedLines ?? tarLines;
+  const dbBytes = [o.db, `${o.db}-wal`].reduce((n, f) => n + (existsSync(f) ? statSync(f).size : 0), 0);
   const ok = !run.timedOut && run.code === 0;
   const loadAfter = loadavg();
   const linesPerCpuSec = lines / (run.cpuMs / 1000);
@@ -125,6 +127,14 @@ export async function runIngestBench(o: IngestBenchOptions): Promise<Section> {
       met: null,
     },
     {
+      name: 'database size',
+      value: fmtMiB(dbBytes),
+      baseline: `${fmtMiB(textBytes)} of text`,
+      ratio: fmtRatio(dbBytes / textBytes),
+      target: '≤ 0.5× the decompressed bundle',
+      met: ok && dbBytes <= textBytes / 2,
+    },
+    {
       name: 'ingest peak RSS',
       value: fmtMiB(run.peakRssBytes),
       baseline: '—',
@@ -145,10 +155,18 @@ export async function runIngestBench(o: IngestBenchOptions): Promise<Section> {
       );
       notes.push(`extracting the bundle for lnav took ${fmtMs(x.wallMs)} (not counted)`);
     }
+    // lnav writes its default formats and configs into its home (~/.lnav); when HOME is not an
+    // existing directory it writes them into the working directory instead — how `formats/` and
+    // `configs/` once landed at the repository root. A temporary home, removed after the run.
+    const lnavHome = mkdtempSync(join(tmpdir(), 'kubetrail-lnav-home-'));
     const lnav = await runMeasured(
       ['lnav', '-n', '-N', '-c', ';SELECT count(*) AS n FROM all_logs', '-r', dir],
-      { timeoutMs: o.timeoutMs, env: { ...process.env, HOME: join(OUT, 'lnav-home') } },
-    );
+      {
+        timeoutMs: o.timeoutMs,
+        env: { ...process.env, HOME: lnavHome, XDG_CONFIG_HOME: join(lnavHome, '.config') },
+        cwd: lnavHome,
+      },
+    ).finally(() => rmSync(lnavHome, { recursive: true, force: true }));
     const counted = /(\d+)\s*$/.exec(lnav.stdout.trim())?.[1];
     figures.push({
       name: 'lnav headless load (context)',
@@ -179,7 +197,7 @@ export async function runIngestBench(o: IngestBenchOptions): Promise<Section> {
     id: 'ingest',
     title: 'Ingest end to end',
     conditions: [
-      `bundle: ${o.bundle} — ${fmtMiB(bytes)} gzip'd tar, ${fmtInt(o.generatedLines)} generated lines (${fmtInt(tarLines)} newline bytes in the decompressed tar); kubetrail report: ${run.totals ? `${fmtInt(run.totals.lines ?? 0)} lines, ${fmtInt(run.totals.records ?? 0)} records, ${fmtInt(run.totals.skipped ?? 0)} skipped, ${fmtInt(run.totals.requests ?? 0)} requests, ${fmtInt(run.totals.files ?? 0)} files` : 'n/a'}`,
+      `bundle: ${o.bundle} — ${fmtMiB(bytes)} gzip'd tar (${fmtMiB(textBytes)} decompressed), ${o.generatedLines === null ? 'not generated here' : `${fmtInt(o.generatedLines)} generated lines`} (${fmtInt(tarLines)} newline bytes in the decompressed tar); kubetrail report: ${run.totals ? `${fmtInt(run.totals.lines ?? 0)} lines, ${fmtInt(run.totals.records ?? 0)} records, ${fmtInt(run.totals.skipped ?? 0)} skipped, ${fmtInt(run.totals.requests ?? 0)} requests, ${fmtInt(run.totals.files ?? 0)} files` : 'n/a'}`,
       `kubetrail: \`node --import tsx apps/server/src/cli.ts ingest <bundle> --db ${o.db} --json\` (what \`pnpm kubetrail ingest\` runs, without the pnpm wrapper) into a fresh database; wall time includes process start-up; peak RSS from GNU time / VmHWM of the process tree`,
       `baseline: \`gzip -dc <bundle> | wc -l\`, best of 2, page cache warm`,
       `load average (1/5/15 min) before the ingest ${loadBefore.map((x) => x.toFixed(1)).join('/')}, after ${loadAfter.map((x) => x.toFixed(1)).join('/')} on ${cpus().length} cores: wall-clock figures are only comparable with the baseline when the load is near 0; CPU-time figures are less sensitive to other processes`,

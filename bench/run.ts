@@ -4,7 +4,7 @@
  * bench/RESULTS.md. Defaults: `all`, 5 000 000 lines; `--quick` is a 200 000-line smoke run.
  */
 import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { OUT } from './childProcess.ts';
 import { runIngestBench } from './ingestBench.ts';
 import { describeMachine } from './machine.ts';
@@ -20,6 +20,8 @@ interface Options {
   profile: 'never' | 'on-miss' | 'always';
   lnav: boolean;
   record: boolean;
+  /** A prepared bundle to ingest instead of the simulator's (e.g. from bench/repeatBundle.ts). */
+  bundle: string | null;
 }
 
 const USAGE = `usage: pnpm bench [ingest|queries|ui|all]… [--lines N] [--quick] [--profile|--no-profile] [--no-lnav] [--no-record]
@@ -30,6 +32,7 @@ const USAGE = `usage: pnpm bench [ingest|queries|ui|all]… [--lines N] [--quick
   --lines N     bundle size in physical lines (default 5000000)
   --quick       a 200 000-line smoke run (and a smaller UI bundle)
   --profile     always profile the ingest (default: only when a target is missed)
+  --bundle F    ingest a prepared .tar.gz instead of the simulator's (its own RESULTS.md section)
   --no-record   print only, do not touch bench/RESULTS.md`;
 
 function parseArgs(argv: readonly string[]): Options {
@@ -40,6 +43,7 @@ function parseArgs(argv: readonly string[]): Options {
     profile: 'on-miss',
     lnav: true,
     record: true,
+    bundle: null,
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -50,7 +54,11 @@ function parseArgs(argv: readonly string[]): Options {
     else if (a === '--no-profile') o.profile = 'never';
     else if (a === '--no-lnav') o.lnav = false;
     else if (a === '--no-record') o.record = false;
-    else if (a === '--lines') {
+    else if (a === '--bundle') {
+      const f = argv[++i];
+      if (!f) throw new Error('--bundle needs a .tar.gz path');
+      o.bundle = f;
+    } else if (a === '--lines') {
       const n = Number(argv[++i]);
       if (!Number.isInteger(n) || n < 1000)
         throw new Error(`--lines needs an integer ≥ 1000, got ${argv[i]}`);
@@ -85,7 +93,19 @@ async function main(): Promise<void> {
     sections.push(s);
   };
 
-  if (o.what.has('ingest')) {
+  if (o.what.has('ingest') && o.bundle !== null) {
+    const name = basename(o.bundle).replace(/\.(tar\.gz|tgz)$/, '');
+    const section = await runIngestBench({
+      bundle: o.bundle,
+      generatedLines: null,
+      db: join(OUT, `bench-${name}.db`),
+      lnav: o.lnav,
+      profile: o.profile,
+      profileBundle: null,
+      timeoutMs,
+    });
+    finish({ ...section, id: `ingest-${name}`, title: `Ingest end to end: ${name}` });
+  } else if (o.what.has('ingest')) {
     const sim = await ensureSimBundle(o.lines);
     if (sim.generateMs !== null)
       console.error(`bench bundle: ${sim.file}, ${sim.lines} lines, generated in ${sim.generateMs} ms`);

@@ -44,10 +44,15 @@ import { createProgressReporter } from './cli/progress.ts';
 import { AppError } from './http/appError.ts';
 import { DEFAULT_SERVER_LIMITS } from './http/context.ts';
 import { formatSize, parseSize } from './http/sizeArg.ts';
-import { IngestInputError, ingestPaths, ingestsInFlight } from './ingest/ingest.service.ts';
-import { DEFAULT_STORAGE_LIMITS, type StorageLimits } from './ingest/storageGuard.ts';
+import {
+  DEFAULT_STORAGE_LIMITS,
+  IngestInputError,
+  ingestPaths,
+  ingestsInFlight,
+  type StorageLimits,
+} from '@kubetrail/ingest';
 import { startServer, webDistBuilt, type RunningServer } from './server.ts';
-import { parseTimeZone } from './ingest/timeZone.ts';
+import { parseTimeZone } from '@kubetrail/ingest';
 import { VERSION } from './health/health.service.ts';
 import { requestLines } from './lines/lines.service.ts';
 import { searchRecords } from './records/records.service.ts';

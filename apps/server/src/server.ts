@@ -5,7 +5,7 @@ import { openStore, type Store } from '@kubetrail/store';
 import { createApp, type KubetrailApp } from './app.ts';
 import { startDemoIngest } from './cli/demo.ts';
 import { consoleLogger, type Logger, type ServerLimits } from './http/context.ts';
-import { ingestsInFlight } from './ingest/ingest.service.ts';
+import { ingestsInFlight } from '@kubetrail/ingest';
 import { workerIngestsInFlight } from './ingest/ingestInWorker.ts';
 
 export interface StartServerOptions {

@@ -98,6 +98,11 @@ export interface FileInfo {
   timeRule: TimeRule;
   /** What decided the file's dates, for the report. */
   timeEvidence?: string | null;
+  /**
+   * How the parser read the file's lines (the parsers' `LineMode`: `payload`, `audit`, `doc`…):
+   * what a record's message and fields are parsed again with, from its raw text, when it is read.
+   */
+  mode?: string | null;
 }
 
 /** A stored record, as correlate reads it. `id` is the bundle-local sequence number. */

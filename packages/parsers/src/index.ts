@@ -23,3 +23,5 @@ export { decideDating } from './dating/decideDating.ts';
 export type { BundleTimeEvidence, DatingDecision } from './dating/decideDating.ts';
 export type { InFileEvidence, LocalStamp } from './dating/inFileEvidence.ts';
 export { scanInFileEvidence } from './dating/inFileEvidence.ts';
+export { REDERIVE, rederive, rederiveOf } from './lines/rederive.ts';
+export type { Rederive, RederiveFile } from './lines/rederive.ts';

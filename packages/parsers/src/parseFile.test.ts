@@ -108,6 +108,7 @@ describe('parseFile: klog', () => {
       node: null,
       timeRule: 'flag',
       timeEvidence: '--year 2024',
+      mode: 'payload',
     });
     expect(p.records).toHaveLength(3);
     const [http, err, warn] = p.records as [ParsedRecord, ParsedRecord, ParsedRecord];

@@ -37,7 +37,7 @@ const toBuffer = (c: unknown): Buffer =>
 
 function infoEvent(
   opts: FileParseOptions,
-  plan: Omit<FilePlan, 'mode'> | null,
+  plan: FilePlan | null,
   timeEvidence: string | null = null,
 ): FileEvent {
   const info: FileInfo = {
@@ -48,6 +48,7 @@ function infoEvent(
     node: plan?.node ?? opts.hints.node,
     timeRule: plan?.timeRule ?? 'none',
     timeEvidence,
+    mode: plan?.mode ?? null,
   };
   return { type: 'info', info };
 }

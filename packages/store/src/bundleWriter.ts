@@ -6,6 +6,10 @@ import {
   type ParsedRecord,
   type ParsedSpan,
 } from '@kubetrail/model';
+import { DEFAULT_LIMITS, REDERIVE, rederiveOf, type Rederive } from '@kubetrail/parsers';
+import { FtsSpill } from './ftsSpill.ts';
+import { laneSig } from './laneSig.ts';
+import { RawBlockWriter } from './rawBlocks.ts';
 import { ridOf, SQL } from './sql.ts';
 
 /** Records per write transaction: big enough that commits are rare, small enough to bound the WAL. */
@@ -15,6 +19,8 @@ const COMMIT_EVERY = 50_000;
  * holds the database's write lock, and other connections (a second ingest, a delete) wait for it.
  */
 const COMMIT_AFTER_MS = 500;
+/** Page cache of the connection while it bulk-loads a bundle (KiB, as SQLite's negative sizes). */
+const BULK_CACHE_SIZE = -16384;
 
 /**
  * Writes one bundle's files, records and spans. Records are numbered in the order they are added
@@ -38,9 +44,16 @@ export class BundleWriter {
   private readonly finishFileStmt: Database.Statement;
   private readonly fileComponent = new Map<number, FileInfo>();
   private readonly ridBase: bigint;
+  private readonly blocks: RawBlockWriter;
+  /** The text the full-text index is built from (the rows no longer hold it). */
+  readonly fts = new FtsSpill();
+  /** Lane signatures seen so far, numbered from 1 (written to `link_lanes` at the end). */
+  private readonly lanes = new Map<string, number>();
   private inTransaction = false;
   private uncommitted = 0;
   private openedAt = 0;
+  /** The connection's page cache size before the bulk load (restored at its end). */
+  private readonly cacheSize: number;
 
   constructor(
     private readonly db: Database.Database,
@@ -53,6 +66,22 @@ export class BundleWriter {
     this.insertFile = db.prepare(SQL.insertFile);
     this.finishFileStmt = db.prepare(SQL.finishFile);
     this.ridBase = ridOf(bundleKey, 0);
+    const insertBlock = db.prepare(SQL.insertBlock);
+    this.blocks = new RawBlockWriter(0, (block, codec, chars, data) => {
+      this.begin();
+      insertBlock.run(ridOf(bundleKey, block), codec, chars, data);
+    });
+    db.prepare(SQL.setLayout).run(bundleKey);
+    // The bulk load appends in rowid order and reads nothing back: a small page cache is enough,
+    // and the default 64 MiB one filled with pages never read again was a third of the peak RSS
+    // of a million-line ingest (458 -> 328 MB, bench/RESULTS.md).
+    this.cacheSize = Number(db.pragma('cache_size', { simple: true }));
+    db.pragma(`cache_size = ${BULK_CACHE_SIZE}`);
+  }
+
+  /** Gives the connection its page cache size back. */
+  private restoreCache(): void {
+    this.db.pragma(`cache_size = ${this.cacheSize}`);
   }
 
   /** Records written so far. */
@@ -80,9 +109,13 @@ export class BundleWriter {
       this.commit();
   }
 
-  /** Commits what was written so far (the bundle stays `ingesting`). */
+  /**
+   * Commits what was written so far (the bundle stays `ingesting`), the open text block included:
+   * a committed record's text is always there.
+   */
   commit(): void {
     if (!this.inTransaction) return;
+    this.blocks.flush();
     this.inTransaction = false;
     this.uncommitted = 0;
     this.db.exec('COMMIT');
@@ -90,6 +123,8 @@ export class BundleWriter {
 
   /** Rolls back the uncommitted tail after a failure; earlier commits stay until the bundle is deleted. */
   abort(): void {
+    this.fts.remove();
+    this.restoreCache();
     if (!this.inTransaction) return;
     this.inTransaction = false;
     this.uncommitted = 0;
@@ -104,7 +139,11 @@ export class BundleWriter {
   }
 
   addRecords(fileId: number, records: readonly ParsedRecord[]): void {
-    this.addRecordValues(fileId, records.map(recordValues));
+    const file = this.fileComponent.get(fileId) ?? null;
+    this.addRecordValues(
+      fileId,
+      records.map((r) => recordValues(r, file)),
+    );
   }
 
   /** Records already turned into values (by {@link recordValues}, maybe in another thread). */
@@ -117,6 +156,10 @@ export class BundleWriter {
     let rid = this.ridBase + BigInt(this.nextRecordId);
     this.begin();
     for (const v of rows) {
+      const derived = v[15] !== REDERIVE.KEPT;
+      const at = this.blocks.add(v[10]);
+      let lane = this.lanes.get(v[16]);
+      if (lane === undefined) this.lanes.set(v[16], (lane = this.lanes.size + 1));
       stmt.run(
         rid++,
         fileId,
@@ -128,14 +171,19 @@ export class BundleWriter {
         v[5] ?? fallbackComponent,
         v[6] ?? fallbackNode,
         v[7],
-        v[8],
-        v[9],
-        v[10],
+        derived ? '' : v[8],
+        derived ? null : v[9],
         v[11],
         v[12],
         v[13],
         v[14],
+        at.block,
+        at.pos,
+        at.len,
+        v[15],
+        lane,
       );
+      this.fts.add(v[8], v[3] === 'log' ? v[9] : null);
     }
     this.nextRecordId += rows.length;
     this.maybeCommit(rows.length);
@@ -172,14 +220,18 @@ export class BundleWriter {
    * the end: one sorted bulk pass each is cheaper than updating them as rows arrive.
    */
   finish(): void {
-    this.commit();
-    this.onFinish(true);
+    this.finishRecords(true);
   }
 
-  /** `finish` without the full-text index: the caller builds it with `Store.buildFts`. */
-  finishRecords(): void {
+  /** `finish` without the full-text index (unless `fts`): the caller builds it with `Store.buildFts`. */
+  finishRecords(fts = false): void {
+    this.begin();
+    const insertLane = this.db.prepare(SQL.insertLane);
+    for (const [sig, lane] of this.lanes) insertLane.run(this.bundleKey, sig, lane);
     this.commit();
-    this.onFinish(false);
+    this.fts.close();
+    this.restoreCache();
+    this.onFinish(fts);
     // The page cache is full of the bulk load's pages, which nothing reads again; hand the memory
     // back before correlation and the index build need theirs (peak RSS, SPEC §8).
     this.db.pragma('shrink_memory');
@@ -187,9 +239,10 @@ export class BundleWriter {
 }
 
 /**
- * A parsed record as the values its row stores (after `rid` and `file_id`, in `insertRecord`'s
- * order): primitives only, so batches of them cross a worker boundary cheaply, with `fields`
- * already serialised. `component`/`node` null: the file's.
+ * A parsed record as the values its row is written from (after `rid` and `file_id`): primitives
+ * only, with `fields` already serialised. `component`/`node` null: the file's. `message` and
+ * `fields` are always there (the full-text index and correlation read them); the row keeps them
+ * only when `derive` is `KEPT` — otherwise they are parsed again from `raw` when the record is read.
  */
 export type RecordValues = [
   line: number,
@@ -207,9 +260,20 @@ export type RecordValues = [
   auditId: string | null,
   traceId: string | null,
   spanId: string | null,
+  derive: Rederive,
+  laneSig: string,
 ];
 
-export const recordValues = (r: ParsedRecord): RecordValues => [
+/**
+ * The one place a parsed record becomes row values. `file`: what the parser said about its file
+ * (null: nothing is re-derived, the row keeps its message and fields); `maxLineChars`: the line
+ * limit it was parsed with.
+ */
+export const recordValues = (
+  r: ParsedRecord,
+  file: FileInfo | null,
+  maxLineChars: number = DEFAULT_LIMITS.maxLineBytes,
+): RecordValues => [
   r.line,
   r.ts,
   severityRank(r.severity),
@@ -226,6 +290,14 @@ export const recordValues = (r: ParsedRecord): RecordValues => [
   r.auditId,
   r.traceId,
   r.spanId,
+  file === null ? REDERIVE.KEPT : rederiveOf(r, file, maxLineChars),
+  laneSig(
+    r.kind,
+    r.component ?? file?.component ?? 'unknown',
+    r.node ?? file?.node ?? null,
+    r.caller,
+    r.fields,
+  ),
 ];
 
 /** The `insertFile` parameters of a file (shared with `Store.appendSpans`). */
@@ -238,6 +310,7 @@ export const fileParams = (bundle: bigint, fileId: number, info: FileInfo): Reco
   component: info.component,
   node: info.node,
   timeRule: info.timeRule,
+  mode: info.mode ?? null,
 });
 
 /** The `insertSpan` parameters of a span, in column order (shared with `Store.appendSpans`). */

@@ -4,33 +4,66 @@ import { Worker } from 'node:worker_threads';
 /**
  * The full-text index build, run on its own connection in a worker thread so that it overlaps
  * with correlation (which reads through another connection and writes only afterwards), one
- * transaction per `step` records so that no write holds the lock for long (migration 0006). Plain
- * CommonJS evaluated in the worker: it needs only the SQLite driver and three statements.
+ * transaction per `step` records so that no write holds the lock for long (migration 0006). The
+ * text comes from the bundle writer's spill file (ftsSpill.ts: one entry per record, in record
+ * order, in the format `decodeEntry` reads). Plain CommonJS evaluated in the worker: it needs only
+ * the SQLite driver and three statements.
  */
 const DRIVER = createRequire(import.meta.url).resolve('better-sqlite3');
 
 const CODE = `
 const { workerData: d, parentPort } = require('node:worker_threads');
+const { openSync, readSync, closeSync } = require('node:fs');
+const { StringDecoder } = require('node:string_decoder');
 const Database = require(d.driver);
 const db = new Database(d.file);
+let fd = -1;
 try {
   db.pragma('busy_timeout = ' + d.busyTimeoutMs);
-  db.pragma('cache_size = -16384');
-  const build = db.prepare(d.build);
+  db.pragma('cache_size = -4096');
+  const insert = db.prepare(d.insert);
   const progress = db.prepare(d.progress);
-  for (let lo = d.lo; lo <= d.last; lo += d.step) {
-    const hi = lo + d.step - 1n < d.last ? lo + d.step - 1n : d.last;
-    db.exec('BEGIN IMMEDIATE');
-    build.run({ lo, hi });
-    progress.run({ key: d.key, upto: hi });
+  fd = openSync(d.spill, 'r');
+  const buf = Buffer.alloc(1 << 20);
+  const decoder = new StringDecoder('utf8');
+  let rest = '';
+  let rid = d.lo;
+  let inStep = 0;
+  const commit = () => {
+    if (!db.inTransaction) return;
+    progress.run({ key: d.key, upto: rid - 1n });
     db.exec('COMMIT');
+    inStep = 0;
+  };
+  for (;;) {
+    const n = readSync(fd, buf, 0, buf.length, null);
+    if (n === 0) break;
+    const entries = (rest + decoder.write(buf.subarray(0, n))).split('\\u0000');
+    rest = entries.pop();
+    for (const entry of entries) {
+      if (!db.inTransaction) db.exec('BEGIN IMMEDIATE');
+      // ftsSpill.ts decodeEntry: \\x04 + JSON, or message \\x01 logFields (\\x03: null).
+      let message, fields;
+      if (entry.charCodeAt(0) === 4) [message, fields] = JSON.parse(entry.slice(1));
+      else {
+        const at = entry.indexOf('\\u0001');
+        message = entry.slice(0, at);
+        fields = entry.slice(at + 1);
+        if (fields === '\\u0003') fields = null;
+      }
+      insert.run(rid, message, fields);
+      rid++;
+      if (++inStep >= d.step) commit();
+    }
   }
+  commit();
   db.prepare(d.done).run(d.key);
   parentPort.postMessage({ ok: true });
 } catch (e) {
   try { if (db.inTransaction) db.exec('ROLLBACK'); } catch {}
   parentPort.postMessage({ ok: false, message: String((e && e.message) || e) });
 } finally {
+  if (fd >= 0) closeSync(fd);
   db.close();
 }
 `;
@@ -38,18 +71,19 @@ try {
 export interface FtsJob {
   file: string;
   busyTimeoutMs: number;
-  /** Indexes the records of rowids [@lo, @hi]. */
-  build: string;
+  /** Inserts one record's index entry: rowid, message, log fields. */
+  insert: string;
   /** Records `@upto`, the last rowid indexed, for bundle `@key`. */
   progress: string;
   /** Marks bundle `?` complete. */
   done: string;
   key: bigint;
-  /** First and last rowid of the bundle's records. */
+  /** Rowid of the bundle's first record. */
   lo: bigint;
-  last: bigint;
-  /** Rowids per transaction. */
-  step: bigint;
+  /** The spill file (ftsSpill.ts), in record order from `lo`. */
+  spill: string;
+  /** Records per transaction. */
+  step: number;
 }
 
 /** Resolves once the worker committed the index; rejects with the reason when it could not. */

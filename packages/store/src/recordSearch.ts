@@ -1,5 +1,8 @@
 import type Database from 'better-sqlite3';
+import type { RecordKind } from '@kubetrail/model';
 import type { LiteralNeedle } from './literal.ts';
+import type { RecordTexts } from './recordTexts.ts';
+import type { TextRow } from './rows.ts';
 import { ridRange, SEARCH_SQL } from './sql.ts';
 
 type Db = Database.Database;
@@ -53,23 +56,97 @@ export class SearchTimeout extends Error {
 const NO_TS = -(2n ** 63n);
 const MAX_TS = 2n ** 63n - 1n;
 
+/** What re-deriving a record's text needs of its file (`TextRow`'s `file_…` columns). */
+type FileColumns = Pick<
+  TextRow,
+  'file_mode' | 'file_wrapper' | 'file_format' | 'file_component' | 'file_node'
+>;
+
+/** Letters and digits (what `wordsInRaw` looks for). */
+const WORD = /[\p{L}\p{N}]+/gu;
+const ASCII = /^[\x20-\x7e]*$/;
+
 /**
  * Runs searches on one connection: registers `kt_hit` and `kt_tick` (sql.ts SEARCH_SQL) and yields
- * matching lines in time order. better-sqlite3 is synchronous, so the needle and deadline the
- * functions read are those of the one statement running.
+ * matching lines in time order. better-sqlite3 is synchronous, so the needle, bundle and deadline
+ * the functions read are those of the one statement running.
+ *
+ * A line matches when its raw text, its message or (log lines) its key/values hold the needle. Rows
+ * written since migration 0009 keep no text: the raw text is read from its block (cached) and,
+ * only when it does not hold the needle, message and key/values are parsed again from it
+ * (`RecordTexts`) — unless the raw text is one line lacking one of the needle's (ASCII) words, which
+ * then cannot be in what is parsed from it either.
  */
 export class RecordSearch {
   private needle: LiteralNeedle | null = null;
+  /** The needle's words, lower case, when all are ASCII (else null: no shortcut). */
+  private words: string[] | null = null;
+  private bundle: { id: string; key: bigint } | null = null;
+  private files = new Map<number, FileColumns>();
   private deadline = Infinity;
 
-  constructor(private readonly db: Db) {
+  constructor(
+    private readonly db: Db,
+    private readonly texts: RecordTexts,
+  ) {
     const test = (p: RegExp, s: unknown): boolean => typeof s === 'string' && p.test(s);
-    db.function('kt_hit', { deterministic: false }, (message: unknown, raw: unknown, fields: unknown) => {
-      this.tick();
-      const n = this.needle;
-      if (!n) return 1;
-      return test(n.pattern, raw) || test(n.pattern, message) || test(n.pattern, fields) ? 1 : 0;
-    });
+    db.function('kt_cached', { deterministic: false }, (block: unknown) =>
+      this.bundle !== null && this.texts.blocks.has(this.bundle.id, Number(block)) ? 1 : 0,
+    );
+    db.function(
+      'kt_hit',
+      { deterministic: false },
+      (
+        kind: unknown,
+        message: unknown,
+        raw: unknown,
+        logFields: unknown,
+        block: unknown,
+        pos: unknown,
+        len: unknown,
+        derive: unknown,
+        fileId: unknown,
+        codec: unknown,
+        data: unknown,
+      ) => {
+        this.tick();
+        const n = this.needle;
+        if (!n) return 1;
+        const b = this.bundle;
+        const file = this.files.get(Number(fileId));
+        if (block === null || b === null || file === undefined) {
+          // Text in the row's columns (a bundle written before migration 0009).
+          return test(n.pattern, raw) || test(n.pattern, message) || test(n.pattern, logFields) ? 1 : 0;
+        }
+        if (data instanceof Buffer) this.texts.blocks.put(b.id, Number(block), Number(codec), data);
+        const row: TextRow = {
+          kind: kind as RecordKind,
+          message: message as string,
+          fields: logFields as string | null,
+          raw: '',
+          block: BigInt(block as number),
+          pos: BigInt(pos as number),
+          len: BigInt(len as number),
+          derive: derive === null ? null : BigInt(derive as number),
+          ...file,
+        };
+        const text = this.texts.raw(b.id, b.key, row);
+        if (n.pattern.test(text)) return 1;
+        if (row.derive === null || row.derive === 0n) {
+          // Message and key/values kept in the row.
+          return test(n.pattern, message) || test(n.pattern, logFields) ? 1 : 0;
+        }
+        if (this.words !== null && text.indexOf('\n') === -1) {
+          const lower = text.toLowerCase();
+          if (this.words.some((w) => !lower.includes(w))) return 0;
+        }
+        const again = this.texts.of(b.id, b.key, row, text);
+        if (n.pattern.test(again.message)) return 1;
+        return row.kind === 'log' && again.fields !== null && n.pattern.test(JSON.stringify(again.fields))
+          ? 1
+          : 0;
+      },
+    );
     db.function('kt_tick', { deterministic: false }, () => {
       this.tick();
       return 1;
@@ -105,6 +182,20 @@ export class RecordSearch {
       toTs: scope.toNs ?? MAX_TS,
     };
     this.needle = text?.mode === 'literal' ? text.needle : null;
+    this.words = null;
+    if (this.needle !== null && ASCII.test(this.needle.text))
+      this.words = [...this.needle.text.matchAll(WORD)].map((m) => m[0].toLowerCase());
+    const id = this.db.prepare(SEARCH_SQL.bundleIdOfKey).pluck().safeIntegers(true).get(key) as
+      string | undefined;
+    this.bundle = id === undefined ? null : { id, key };
+    // Read now: nothing else can be read while the search's statement runs.
+    this.files = new Map();
+    for (const f of this.db.prepare(SEARCH_SQL.filesOfBundle).all(key) as (FileColumns & {
+      file_id: number;
+    })[]) {
+      const { file_id: fileId, ...columns } = f;
+      this.files.set(fileId, columns);
+    }
     this.deadline = deadline;
     const rows = (sql: string): Iterable<Hit> => {
       const stmt = this.db.prepare(sql).safeIntegers(true);
@@ -149,6 +240,9 @@ export class RecordSearch {
       }
     } finally {
       this.needle = null;
+      this.words = null;
+      this.bundle = null;
+      this.files = new Map();
       this.deadline = Infinity;
     }
   }

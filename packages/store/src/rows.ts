@@ -14,6 +14,8 @@ import {
   type LinkKind,
   type LogRecord,
   type RecordKind,
+  type StoredSpan,
+  type Wrapper,
 } from '@kubetrail/model';
 import { auditFieldsFromRaw } from '@kubetrail/parsers';
 
@@ -33,11 +35,36 @@ export interface BundleRow {
   error: string | null;
   fts_built: bigint;
   fts_upto: bigint | null;
+  /** 1: records written with migration 0009's layout (raw text in blocks). */
+  layout: bigint;
   /** The running ingest's lease token (migration 0007). */
   lease: string | null;
 }
 
-export interface RecordRow {
+/** What reading a record's text needs: its text columns, where its raw text is, how to re-derive. */
+export interface TextRow {
+  kind: RecordKind;
+  message: string;
+  fields: string | null;
+  raw: string;
+  /** Migration 0009: the block holding the raw text (null: in `raw`, a bundle from before). */
+  block: bigint | null;
+  pos: bigint | null;
+  len: bigint | null;
+  /** The parsers' REDERIVE (null or 0: message and fields are in their columns). */
+  derive: bigint | null;
+  file_mode: string | null;
+  file_wrapper: Wrapper;
+  file_format: LineFormat | null;
+  file_component: string | null;
+  file_node: string | null;
+}
+
+/** The columns of `files` that `TextRow` reads, for a `records r JOIN files f` statement. */
+export const FILE_TEXT_COLUMNS = `f.mode AS file_mode, f.wrapper AS file_wrapper, f.format AS file_format,
+  f.component AS file_component, f.node AS file_node`;
+
+export interface RecordRow extends TextRow {
   rid: bigint;
   id: bigint;
   file_id: bigint;
@@ -45,18 +72,21 @@ export interface RecordRow {
   line: bigint;
   ts: bigint | null;
   severity: bigint;
-  kind: RecordKind;
   format: LineFormat;
   component: string;
   node: string | null;
   caller: string | null;
-  message: string;
-  fields: string | null;
-  raw: string;
   req_id: string | null;
   audit_id: string | null;
   trace_id: string | null;
   span_id: string | null;
+}
+
+/** A record's text as shown: message, fields and raw line. */
+export interface RecordText {
+  message: string;
+  fields: Record<string, unknown> | null;
+  raw: string;
 }
 
 export interface LinkedRecordRow extends RecordRow {
@@ -102,7 +132,7 @@ export function toBundle(row: BundleRow): Bundle {
 
 export const toReport = (row: BundleRow): IngestReport | null => parseJson<IngestReport>(row.report);
 
-export function toLogRecord(bundleId: string, row: RecordRow): LogRecord {
+export function toLogRecord(bundleId: string, row: RecordRow, text: RecordText): LogRecord {
   return {
     id: Number(row.id),
     bundleId,
@@ -115,8 +145,54 @@ export function toLogRecord(bundleId: string, row: RecordRow): LogRecord {
     component: row.component,
     node: row.node,
     caller: row.caller,
-    message: row.message,
-    fields: recordFields(row.kind, row.fields, row.raw),
-    raw: row.raw,
+    message: text.message,
+    fields: text.fields,
+    raw: text.raw,
+  };
+}
+
+/** A `spans` row. */
+export interface SpanRow {
+  id: bigint;
+  trace_id: string;
+  span_id: string;
+  parent_span_id: string | null;
+  name: string;
+  service: string | null;
+  component: string;
+  node: string | null;
+  start_ns: bigint;
+  end_ns: bigint;
+  status_code: 'unset' | 'ok' | 'error';
+  status_message: string | null;
+  attributes: string;
+  resource: string;
+  events: string;
+  audit_id: string | null;
+}
+
+export function toStoredSpan(row: SpanRow): StoredSpan {
+  const events = JSON.parse(row.events) as {
+    name: string;
+    ts: string;
+    attributes: Record<string, unknown>;
+  }[];
+  return {
+    id: Number(row.id),
+    traceId: row.trace_id,
+    spanId: row.span_id,
+    parentSpanId: row.parent_span_id,
+    name: row.name,
+    service: row.service,
+    component: row.component,
+    node: row.node,
+    start: row.start_ns,
+    end: row.end_ns,
+    statusCode: row.status_code,
+    statusMessage: row.status_message,
+    attributes: JSON.parse(row.attributes) as Record<string, unknown>,
+    resource: JSON.parse(row.resource) as Record<string, unknown>,
+    events: events.map((e) => ({ name: e.name, ts: BigInt(e.ts), attributes: e.attributes })),
+    auditId: row.audit_id,
   };
 }

@@ -26,10 +26,16 @@ const NO_TS = '-9223372036854775808';
  * `CorrelationRow` in store.ts.
  */
 const CORRELATION_COLUMNS = `r.id, r.file_id, r.ts, r.severity, r.kind, r.format, r.component, r.node, r.caller,
-  r.message, r.fields, r.req_id, r.audit_id, r.trace_id, r.span_id, ${AUDIT_RAW}`;
+  r.message, r.fields, r.req_id, r.audit_id, r.trace_id, r.span_id, ${AUDIT_RAW}, r.block, r.pos, r.len, r.derive,
+  f.mode, f.wrapper, f.format, f.component, f.node`;
 
 export const BUNDLE_COLUMNS = `key, id, name, status, created_at, size_bytes, records, requests, ts_from, ts_to,
-  progress, report, error, fts_built, fts_upto, lease`;
+  progress, report, error, fts_built, fts_upto, layout, lease`;
+
+/** What reading a record's text needs (rows.ts `TextRow`), from `records r JOIN files f`. */
+const TEXT_COLUMNS = `r.kind, r.message, r.fields, r.raw, r.block, r.pos, r.len, r.derive, f.mode AS file_mode,
+  f.wrapper AS file_wrapper, f.format AS file_format, f.component AS file_component, f.node AS file_node`;
+const FILE_OF_RECORD = `JOIN files f ON f.bundle = r.bundle AND f.file_id = r.file_id`;
 
 export const SQL = {
   listBundles: `SELECT ${BUNDLE_COLUMNS} FROM bundles ORDER BY created_at DESC, id`,
@@ -50,10 +56,14 @@ export const SQL = {
   setFtsBuilt: `UPDATE bundles SET fts_built = 1 WHERE key = ?`,
   setFtsUpto: `UPDATE bundles SET fts_upto = @upto WHERE key = @key`,
   lastRid: `SELECT max(rid) FROM records WHERE rid BETWEEN @lo AND @hi`,
-  deleteFts: `INSERT INTO records_fts (records_fts, rowid, message, log_fields)
-    SELECT 'delete', rid, message, log_fields FROM records WHERE rid BETWEEN @lo AND @hi`,
-  buildFts: `INSERT INTO records_fts (rowid, message, log_fields)
-    SELECT rid, message, log_fields FROM records WHERE rid BETWEEN @lo AND @hi`,
+  /** The index is contentless with `contentless_delete` (migration 0007): entries go by rowid. */
+  deleteFts: `DELETE FROM records_fts WHERE rowid BETWEEN @lo AND @hi`,
+  insertFts: `INSERT INTO records_fts (rowid, message, log_fields) VALUES (?, ?, ?)`,
+  insertBlock: `INSERT INTO blocks (bid, codec, chars, data) VALUES (?, ?, ?, ?)`,
+  block: `SELECT codec, data FROM blocks WHERE bid = ?`,
+  deleteBlocks: `DELETE FROM blocks WHERE bid BETWEEN @lo AND @hi`,
+  setLayout: `UPDATE bundles SET layout = 1 WHERE key = ?`,
+  insertLane: `INSERT INTO link_lanes (bundle, sig, lane) VALUES (?, ?, ?)`,
   /** One sorted pass: appends to the table's b-tree in key order (migration 0002). */
   buildTimes: `INSERT INTO record_times (bundle, ts, rid, severity, is_log)
     SELECT @key, coalesce(ts, ${NO_TS}), rid, severity, kind = 'log' FROM records WHERE rid BETWEEN @lo AND @hi
@@ -70,30 +80,31 @@ export const SQL = {
   deleteFiles: `DELETE FROM files WHERE bundle = ?`,
   deleteBundle: `DELETE FROM bundles WHERE key = ?`,
 
-  insertFile: `INSERT INTO files (bundle, file_id, path, format, wrapper, component, node, time_rule)
-    VALUES (@bundle, @fileId, @path, @format, @wrapper, @component, @node, @timeRule)`,
+  insertFile: `INSERT INTO files (bundle, file_id, path, format, wrapper, component, node, time_rule, mode)
+    VALUES (@bundle, @fileId, @path, @format, @wrapper, @component, @node, @timeRule, @mode)`,
   finishFile: `UPDATE files SET format = @format, wrapper = @wrapper, component = @component, node = @node,
     bytes = @bytes, lines = @lines, records = @records, skipped = @skipped, time_rule = @timeRule, error = @error
     WHERE bundle = @bundle AND file_id = @fileId`,
+  /** A record's raw text goes to a block (`block`, `pos`, `len`); `raw` stays empty (migration 0007). */
   insertRecord: `INSERT INTO records (rid, file_id, line, ts, severity, kind, format, component, node,
-    caller, message, fields, raw, req_id, audit_id, trace_id, span_id)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    caller, message, fields, raw, req_id, audit_id, trace_id, span_id, block, pos, len, derive, lane)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   insertSpan: `INSERT INTO spans (bundle, id, file_id, trace_id, span_id, parent_span_id, name, service, component,
     node, start_ns, end_ns, status_code, status_message, attributes, resource, events, audit_id)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 
   correlationRecords: `SELECT ${CORRELATION_COLUMNS} FROM record_times t CROSS JOIN records r ON r.rid = t.rid
-    WHERE t.bundle = ? ORDER BY t.ts, t.rid`,
+    ${FILE_OF_RECORD} WHERE t.bundle = ? ORDER BY t.ts, t.rid`,
   correlationRecordsOfKinds: `SELECT ${CORRELATION_COLUMNS} FROM record_times t CROSS JOIN records r ON r.rid = t.rid
-    WHERE t.bundle = ? AND r.kind IN (SELECT value FROM json_each(?)) ORDER BY t.ts, t.rid`,
+    ${FILE_OF_RECORD} WHERE t.bundle = ? AND r.kind IN (SELECT value FROM json_each(?)) ORDER BY t.ts, t.rid`,
   /** Kinds with 'log', but only the log lines of some components. */
   correlationRecordsOfKindsAndComponents: `SELECT ${CORRELATION_COLUMNS} FROM record_times t
-    CROSS JOIN records r ON r.rid = t.rid
+    CROSS JOIN records r ON r.rid = t.rid ${FILE_OF_RECORD}
     WHERE t.bundle = ? AND r.kind IN (SELECT value FROM json_each(?))
       AND (t.is_log = 0 OR r.component IN (SELECT value FROM json_each(?))) ORDER BY t.ts, t.rid`,
   /** Kinds without 'log': `is_log` skips the log lines without reading their rows. */
   correlationControlRecordsOfKinds: `SELECT ${CORRELATION_COLUMNS} FROM record_times t
-    CROSS JOIN records r ON r.rid = t.rid
+    CROSS JOIN records r ON r.rid = t.rid ${FILE_OF_RECORD}
     WHERE t.bundle = ? AND t.is_log = 0 AND r.kind IN (SELECT value FROM json_each(?)) ORDER BY t.ts, t.rid`,
   correlationSpans: `SELECT * FROM spans WHERE bundle = ? ORDER BY start_ns, id`,
   insertLink: `INSERT OR IGNORE INTO links (bundle, req_id, record, kind, evidence) VALUES (?, ?, ?, ?, ?)`,
@@ -105,10 +116,12 @@ export const SQL = {
   countRequests: `SELECT count(*) AS n FROM requests WHERE bundle = ?`,
 
   getRequest: `SELECT body FROM requests WHERE bundle = ? AND req_id = ?`,
-  recordById: `SELECT r.*, f.path FROM records r JOIN files f ON f.bundle = r.bundle AND f.file_id = r.file_id
-    WHERE r.rid = ?`,
-  neighbours: `SELECT r.*, f.path FROM records r JOIN files f ON f.bundle = r.bundle AND f.file_id = r.file_id
+  recordById: `SELECT r.*, f.path, ${TEXT_COLUMNS} FROM records r ${FILE_OF_RECORD} WHERE r.rid = ?`,
+  neighbours: `SELECT r.*, f.path, ${TEXT_COLUMNS} FROM records r ${FILE_OF_RECORD}
     WHERE r.rid BETWEEN @lo AND @hi AND r.file_id = @fileId ORDER BY r.rid`,
+  /** Every record of a bundle with its text columns, in id order (tests, exports). */
+  bundleRecords: `SELECT r.*, f.path, ${TEXT_COLUMNS} FROM records r ${FILE_OF_RECORD}
+    WHERE r.rid BETWEEN @lo AND @hi ORDER BY r.rid`,
   recordLinks: `SELECT req_id, kind, evidence FROM links INDEXED BY links_by_record WHERE bundle = ? AND record = ? ORDER BY req_id`,
   recordLinksMany: `SELECT record, req_id FROM links INDEXED BY links_by_record WHERE bundle = ? AND record IN (SELECT value FROM json_each(?))`,
   relatedRequests: `SELECT DISTINCT o2.req_id, o2.object FROM links l INDEXED BY links_by_record
@@ -116,9 +129,9 @@ export const SQL = {
     JOIN request_objects o2 ON o2.bundle = o1.bundle AND o2.object = o1.object AND o2.req_id <> l.req_id
     WHERE l.bundle = ? AND l.record = ? ORDER BY o2.req_id LIMIT 50`,
   // CROSS JOIN pins the join order: start from the request's links, never from the bundle's records.
-  requestRecords: `SELECT r.*, f.path, l.kind AS link_kind, l.evidence FROM links l
+  requestRecords: `SELECT r.*, f.path, ${TEXT_COLUMNS}, l.kind AS link_kind, l.evidence FROM links l
     CROSS JOIN records r ON r.rid = (l.bundle << 40) + l.record
-    JOIN files f ON f.bundle = r.bundle AND f.file_id = r.file_id
+    ${FILE_OF_RECORD}
     WHERE l.bundle = @bundle AND l.req_id = @reqId
       AND (@fromNs IS NULL OR r.ts >= @fromNs) AND (@toNs IS NULL OR r.ts <= @toNs)
       AND r.severity >= @minSeverity
@@ -202,7 +215,7 @@ const LINK_WINDOW = `FROM links l INDEXED BY links_by_time
       AND l.severity >= @minSeverity`;
 /** The same window's records: the index range, then one rowid lookup per link that passes `lane`. */
 const TIMELINE_FROM = `FROM links l INDEXED BY links_by_time CROSS JOIN records r ON r.rid = (l.bundle << 40) + l.record
-    WHERE l.bundle = @bundle AND l.req_id = @reqId AND l.ts >= @fromNs AND l.ts <= @toNs
+    ${FILE_OF_RECORD} WHERE l.bundle = @bundle AND l.req_id = @reqId AND l.ts >= @fromNs AND l.ts <= @toNs
       AND l.severity >= @minSeverity`;
 
 /** Writing the links' ts, severity and lane once a bundle's links are saved (migration 0003). */
@@ -213,6 +226,9 @@ export const LINK_LANES_SQL = {
       FROM links l CROSS JOIN records r ON r.rid = (l.bundle << 40) + l.record WHERE l.bundle = @bundle)`,
   fill: `UPDATE links SET ts = r.ts, severity = r.severity,
     lane = (SELECT k.lane FROM link_lanes k WHERE k.bundle = @bundle AND k.sig = ${LANE_SIG})
+    FROM records r WHERE links.bundle = @bundle AND r.rid = (links.bundle << 40) + links.record`,
+  /** Bundles written with migration 0007's layout: each record's lane was numbered when written. */
+  fillFromRows: `UPDATE links SET ts = r.ts, severity = r.severity, lane = r.lane
     FROM records r WHERE links.bundle = @bundle AND r.rid = (links.bundle << 40) + links.record`,
   done: `UPDATE bundles SET lanes_built = 1 WHERE key = @bundle`,
   columnsDone: `UPDATE bundles SET columns_built = 1 WHERE key = @bundle`,
@@ -235,8 +251,7 @@ export const LINK_LANES_SQL = {
 /** Level-of-detail timeline (SPEC §7.2): cost follows what is returned, not the request's size. */
 export const TIMELINE_SQL = {
   /** Marks of the sparse lanes: narrow columns, a message prefix, fields only for log lines' previews. */
-  marks: `SELECT r.id, r.ts, r.severity, r.kind, substr(r.message, 1, @messageChars) AS message,
-    CASE WHEN r.kind = 'log' THEN r.fields END AS fields, l.kind AS link_kind, l.lane
+  marks: `SELECT r.id, r.ts, r.severity, ${TEXT_COLUMNS}, l.kind AS link_kind, l.lane
     ${TIMELINE_FROM} AND l.lane IN (SELECT value FROM json_each(@lanes)) ORDER BY l.ts, l.record`,
   /**
    * One pass over the window: per lane signature and bucket, the count, the worst severity and,
@@ -250,13 +265,15 @@ export const TIMELINE_SQL = {
     max((l.severity << 40) + (1099511627775 - l.record)) AS worst
     ${LINK_WINDOW} GROUP BY l.lane, b`,
   /** Audit records (API-call bars) with their fields, bounded; `@lanes`: the audit lanes. */
-  auditRecords: `SELECT r.id, r.ts, r.fields, ${AUDIT_RAW} AS raw ${TIMELINE_FROM}
+  auditRecords: `SELECT r.id, r.ts, ${TEXT_COLUMNS} ${TIMELINE_FROM}
     AND l.lane IN (SELECT value FROM json_each(@lanes)) AND r.kind = 'audit' ORDER BY l.ts, l.record LIMIT @limit`,
   /** Message previews of a few records by id: rowid lookups. */
-  previews: `SELECT r.id, r.kind, substr(r.message, 1, @messageChars) AS message,
-    CASE WHEN r.kind = 'log' THEN r.fields END AS fields FROM records r
+  previews: `SELECT r.id, ${TEXT_COLUMNS} FROM records r ${FILE_OF_RECORD}
     WHERE r.rid IN (SELECT (@bundle << 40) + value FROM json_each(@ids))`,
 } as const;
+
+/** Record ids are below 2^40: a larger one would address another bundle's rowids. */
+export const isRecordId = (id: number): boolean => Number.isSafeInteger(id) && id >= 0 && id < 2 ** 40;
 
 /** Ingest liveness and bundle keys (migration 0007, ADR 0011). */
 export const LEASE_SQL = {
@@ -276,9 +293,11 @@ export const LEASE_SQL = {
 };
 
 /**
- * Search (recordSearch.ts). `kt_hit(message, raw, fields)` is a function the store registers on its
- * connection: it checks a line against the current literal needle and stops the statement when
- * the search's time budget is spent; `kt_tick()` only does the latter.
+ * Search (recordSearch.ts). `kt_hit(…)` is a function the store registers on its connection: it
+ * checks a line's text against the current literal needle and stops the statement when the
+ * search's time budget is spent; `kt_tick()` only does the latter. A row written since migration
+ * 0009 keeps no text: `kt_hit` is given its block, read here only when `kt_cached` says the block
+ * is not decoded yet (the connection cannot run another statement while this one runs).
  */
 const SEARCH_SCOPE_R = `AND (@component IS NULL OR r.component = @component) AND (@node IS NULL OR r.node = @node)`;
 const SEARCH_IN_FTS = (rid: string) =>
@@ -312,7 +331,11 @@ const searchWalkRequest = (check: string, windowed: boolean) => `SELECT (l.bundl
       AND l.severity >= @minSeverity ${SEARCH_LANES} ${SEARCH_SCOPE_R} AND ${check}
     ORDER BY l.ts, l.record`;
 
-const LITERAL_CHECK = 'kt_hit(r.message, r.raw, r.log_fields)';
+const BLOCK_OF_RECORD = `FROM blocks WHERE bid = (r.bundle << 40) + r.block`;
+const BLOCK_IF_NOT_CACHED = (column: string) =>
+  `CASE WHEN r.block IS NULL OR kt_cached(r.block) THEN NULL ELSE (SELECT ${column} ${BLOCK_OF_RECORD}) END`;
+const LITERAL_CHECK = `kt_hit(r.kind, r.message, r.raw, r.log_fields, r.block, r.pos, r.len, r.derive, r.file_id,
+  ${BLOCK_IF_NOT_CACHED('codec')}, ${BLOCK_IF_NOT_CACHED('data')})`;
 const TICK = 'kt_tick()';
 
 export const SEARCH_SQL = {
@@ -343,10 +366,10 @@ export const SEARCH_SQL = {
     LEFT JOIN link_lanes k ON k.bundle = l.bundle AND k.lane = l.lane
     WHERE l.bundle = @bundle AND l.req_id = @reqId AND l.record IN (SELECT value FROM json_each(@ids))`,
   /** Full rows of a page of records, by id (@ids: a JSON array of bundle-local ids). */
-  rows: `SELECT r.*, f.path FROM records r JOIN files f ON f.bundle = r.bundle AND f.file_id = r.file_id
+  rows: `SELECT r.*, f.path, ${TEXT_COLUMNS} FROM records r ${FILE_OF_RECORD}
     WHERE r.rid IN (SELECT (@bundle << 40) + value FROM json_each(@ids))`,
-  /** FTS5 snippets of a page of records (advanced mode), by id. */
-  ftsSnippets: `SELECT rowid AS rid, snippet(records_fts, 0, char(2), char(3), '…', 24) AS snippet,
-    snippet(records_fts, 1, char(2), char(3), '…', 16) AS fields_snippet
-    FROM records_fts WHERE records_fts MATCH @match AND rowid IN (SELECT (@bundle << 40) + value FROM json_each(@ids))`,
+  /** What re-deriving a record's text needs of its file (recordTexts.ts). */
+  filesOfBundle: `SELECT file_id, mode AS file_mode, wrapper AS file_wrapper, format AS file_format,
+    component AS file_component, node AS file_node FROM files WHERE bundle = ?`,
+  bundleIdOfKey: `SELECT id FROM bundles WHERE key = ?`,
 } as const;

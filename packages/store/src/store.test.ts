@@ -451,11 +451,26 @@ describe('store', () => {
     expect(ids({ system: 'include', until: '2024-06-10T11:39:00Z' })).toEqual(['r1', 'r2']);
     expect(ids({ system: 'include', from: '2024-06-10T11:40:30Z' })).toEqual(['r3']);
 
-    // A database whose requests were saved before migration 0008 gets the column from the body.
-    const file = store.file;
-    store.db.exec(`UPDATE requests SET system = 0; DELETE FROM schema_migrations WHERE id = 8;
-      ALTER TABLE requests DROP COLUMN system`);
+    // A database whose requests were saved before migration 0008 gets the column from the body
+    // (the same rows, in a database at migration 0007: 0009 cannot be undone in place).
+    const rows = store.db
+      .prepare(
+        'SELECT req_id, started_ns, ended_ns, outcome, user, verbs, resources, namespaces, search, body FROM requests',
+      )
+      .safeIntegers(true)
+      .all();
     store.close();
+    const file = join(mkdtempSync(join(tmpdir(), 'kt-0007-')), 'old.db');
+    const db = new Database(file);
+    migrate(db, loadMigrations().slice(0, 7));
+    db.exec(`INSERT INTO bundles (key, id, name, status, created_at, fts_built, lanes_built, columns_built)
+      VALUES (1, 'b1', 'b1', 'ready', 'x', 1, 1, 1)`);
+    const insert =
+      db.prepare(`INSERT INTO requests (bundle, req_id, started_ns, ended_ns, outcome, user, verbs,
+      resources, namespaces, search, body) VALUES (1, @req_id, @started_ns, @ended_ns, @outcome, @user, @verbs,
+      @resources, @namespaces, @search, @body)`);
+    for (const r of rows) insert.run(r);
+    db.close();
     const again = openStore(file);
     expect(again.listRequests('b1', { ...base, system: 'only' }).requests.map((r) => r.reqId)).toEqual([
       'r2',

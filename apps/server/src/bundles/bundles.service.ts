@@ -1,11 +1,14 @@
 import { rm } from 'node:fs/promises';
 import type { Request } from 'express';
 import type { Bundle, BundleDetail, UploadAccepted } from '@kubetrail/model';
-import { bundleIdFromDigest } from '../ingest/bundleId.ts';
-import { ingestPaths } from '../ingest/ingest.service.ts';
-import { recoverDeadIngestsQuietly } from '../ingest/ingestRecovery.ts';
+import {
+  bundleIdFromDigest,
+  ingestPaths,
+  lowSpaceReason,
+  recoverDeadIngestsQuietly,
+  storageLimits,
+} from '@kubetrail/ingest';
 import { ingestInWorker } from '../ingest/ingestInWorker.ts';
-import { lowSpaceReason, storageLimits } from '../ingest/storageGuard.ts';
 import { AppError } from '../http/appError.ts';
 import type { AppContext, StoreContext } from '../http/context.ts';
 import { receiveUpload } from './upload.ts';

@@ -13,7 +13,7 @@ import {
 import { generateBundle, writeBundleTarGz } from '@kubetrail/simulator';
 import type { Store } from '@kubetrail/store';
 import { createApp, type KubetrailApp } from '../app.ts';
-import { BUNDLE_ID_PATTERN } from '../ingest/bundleId.ts';
+import { BUNDLE_ID_PATTERN } from '@kubetrail/ingest';
 import { tempStore } from '../testing/seedBundle.ts';
 import { corpusFile } from '../testing/corpus.ts';
 

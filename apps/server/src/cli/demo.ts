@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { demoBundle, writeBundleDir } from '@kubetrail/simulator';
 import type { Store } from '@kubetrail/store';
 import type { Logger } from '../http/context.ts';
-import { ingestPaths } from '../ingest/ingest.service.ts';
+import { ingestPaths } from '@kubetrail/ingest';
 
 /**
  * Writes the simulator's demo bundle to a temp folder and ingests it in the background, so the

@@ -10,7 +10,7 @@ import { crc32, deflateRawSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '@kubetrail/store';
 import { createApp, IngestInputError, ingestPaths } from '../index.ts';
-import { freeBytes } from '../ingest/storageGuard.ts';
+import { freeBytes } from '@kubetrail/ingest';
 import {
   listenLoopback,
   quietLog,

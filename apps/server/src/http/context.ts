@@ -1,5 +1,5 @@
 import type { Limits } from '@kubetrail/parsers';
-import type { StorageLimits } from '../ingest/storageGuard.ts';
+import type { StorageLimits } from '@kubetrail/ingest';
 import type { Store } from '@kubetrail/store';
 import type { QueryRunner } from '../queries/queries.ts';
 

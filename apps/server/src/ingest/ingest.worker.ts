@@ -5,7 +5,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { INGEST_BUSY_TIMEOUT_MS, openStore } from '@kubetrail/store';
-import { ingestPaths, type IngestOptions } from './ingest.service.ts';
+import { ingestPaths, type IngestOptions } from '@kubetrail/ingest';
 
 export interface IngestWorkerData {
   dbFile: string;

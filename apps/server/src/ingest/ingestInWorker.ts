@@ -1,6 +1,6 @@
 import type { Store } from '@kubetrail/store';
+import { IngestInputError, type IngestOptions, type IngestResult } from '@kubetrail/ingest';
 import { startWorker } from '../workers/startWorker.ts';
-import { IngestInputError, type IngestOptions, type IngestResult } from './ingest.service.ts';
 import type { IngestWorkerData, IngestWorkerMessage } from './ingest.worker.ts';
 
 const running = new Set<string>();

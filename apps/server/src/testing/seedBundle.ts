@@ -2,9 +2,6 @@
  * Test support: a small, fully known bundle written through the real store (writer, FTS,
  * correlation tables), so route tests do not depend on parsers or correlation heuristics.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
   formatNs,
   parseRfc3339Ns,
@@ -14,8 +11,9 @@ import {
   type Request,
   type Stage,
 } from '@kubetrail/model';
-import { openStore, type Store } from '@kubetrail/store';
-import { emptyReport } from '../ingest/ingest.service.ts';
+import type { Store } from '@kubetrail/store';
+import { emptyReport } from '@kubetrail/ingest';
+export { tempStore } from '@kubetrail/ingest/testing';
 
 export const SEED = {
   bundleId: 'b0123456789abcdef',
@@ -27,11 +25,6 @@ export const SEED = {
 };
 
 /** A fresh database file in its own temp folder. */
-export function tempStore(): { store: Store; dir: string; file: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'kt-server-'));
-  const file = join(dir, 'db', 'kubetrail.db');
-  return { store: openStore(file), dir, file };
-}
 
 const T0 = parseRfc3339Ns(SEED.start)!;
 const at = (ms: number): bigint => T0 + BigInt(Math.round(ms * 1e6));

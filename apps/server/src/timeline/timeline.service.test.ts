@@ -10,7 +10,7 @@ import {
   type Request,
 } from '@kubetrail/model';
 import type { Store } from '@kubetrail/store';
-import { emptyReport } from '../ingest/ingest.service.ts';
+import { emptyReport } from '@kubetrail/ingest';
 import { tempStore } from '../testing/seedBundle.ts';
 import { levelOfDetail } from './buckets.ts';
 import { laneForRecord } from './lanes.ts';

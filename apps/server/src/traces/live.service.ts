@@ -2,7 +2,7 @@ import { correlate } from '@kubetrail/correlate';
 import type { FileInfo, IngestReport } from '@kubetrail/model';
 import { otlpSpans, redactSpans } from '@kubetrail/parsers';
 import type { Store } from '@kubetrail/store';
-import { emptyReport } from '../ingest/ingest.service.ts';
+import { emptyReport } from '@kubetrail/ingest';
 
 /** The bundle the live receiver writes into (a fixed id, so permalinks to it keep working). */
 export const LIVE_BUNDLE_ID = 'live';

@@ -7,7 +7,7 @@ import { otlpSpans } from '@kubetrail/parsers';
 import { generateBundle, writeBundleDir } from '@kubetrail/simulator';
 import type { Store } from '@kubetrail/store';
 import { createApp } from '../app.ts';
-import { ingestPaths } from '../ingest/ingest.service.ts';
+import { ingestPaths } from '@kubetrail/ingest';
 import { tempStore } from '../testing/seedBundle.ts';
 import { buildTimeline } from '../timeline/timeline.service.ts';
 import { RECORD_ID_KEY } from './otlpExport.ts';

@@ -55,6 +55,12 @@ class Meter extends Transform {
   }
 }
 
+/** The file system ran out of space (or of the user's quota) under a write. */
+function isDiskFull(err: unknown): boolean {
+  const code = (err as NodeJS.ErrnoException | null)?.code;
+  return code === 'ENOSPC' || code === 'EDQUOT';
+}
+
 /** A file name safe to create in our folder, keeping a recognisable extension. */
 function safeName(name: string | null): string {
   const base = (name ?? '').split(/[\\/]/).pop() ?? '';
@@ -102,7 +108,7 @@ function withExtension(name: string, ext: string | null): string {
 /**
  * Receives an upload — multipart field `file`, or the raw request body — streaming it to a new
  * folder under `intoDir`, never holding it in memory. Throws 400 for an empty upload, 413 past
- * `maxBytes`.
+ * `maxBytes`, 507 when the disk fills on the way (the partial upload is removed).
  */
 export async function receiveUpload(
   req: Request,
@@ -136,6 +142,12 @@ export async function receiveUpload(
   } catch (err) {
     await rm(dir, { recursive: true, force: true });
     if (!req.complete) req.resume();
+    if (isDiskFull(err))
+      throw new AppError(
+        507,
+        'insufficient_storage',
+        `the disk holding uploads (${intoDir}) filled while this upload was received; nothing was kept — free some space and upload again`,
+      );
     throw err;
   }
 }

@@ -289,6 +289,18 @@ test('dark mode darkens the page and the timeline canvas, and is remembered', as
   await page.getByRole('combobox', { name: 'Colour theme' }).selectOption('dark');
   await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
   await expect.poll(canvasCorner).toBeLessThan(60);
+  // The histogram's window brush is dark too (recharts paints it light by default).
+  const brushFill = () =>
+    page
+      .locator('.recharts-brush > rect')
+      .first()
+      .evaluate((el) => {
+        const g = globalThis as unknown as { getComputedStyle(e: unknown): { fill: string } };
+        const rgb = (g.getComputedStyle(el).fill.match(/\d+/g) ?? []).slice(0, 3).map(Number);
+        return rgb.length === 3 ? (rgb[0]! + rgb[1]! + rgb[2]!) / 3 : -1;
+      });
+  await expect.poll(brushFill).toBeGreaterThanOrEqual(0);
+  await expect.poll(brushFill).toBeLessThan(60);
   await page.reload();
   await tl.loaded();
   await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');

@@ -8,7 +8,10 @@ import { TimelinePage } from './pages/TimelinePage.ts';
 // text, a timeline that never misleads.
 
 interface LinesJson {
-  lines: { record: { id: number; ts: string | null; raw: string; severity: string }; t: number | null }[];
+  lines: {
+    record: { id: number; ts: string | null; raw: string; message: string; kind: string; severity: string };
+    t: number | null;
+  }[];
   total: number;
 }
 
@@ -31,6 +34,13 @@ test('the log table lists every line of the request in time order; a click selec
   await expect(tl.logRows.first()).toContainText(api.lines[0]!.record.raw.slice(0, 40));
   const times = api.lines.map((l) => l.record.ts ?? '');
   expect([...times].sort()).toEqual(times);
+  // An Event (a JSON document) reads by its summary first: reason and message, then the JSON.
+  const ev = api.lines.findIndex((l) => l.record.kind === 'event');
+  expect(ev).toBeGreaterThanOrEqual(0);
+  expect(ev).toBeLessThan(200);
+  const evRow = tl.logRows.nth(ev).locator('.log-raw');
+  await expect(evRow.locator('.log-summary')).toHaveText(api.lines[ev]!.record.message.slice(0, 600));
+  await expect(evRow).toContainText(api.lines[ev]!.record.raw.slice(0, 40));
 
   // A click on a row selects that line: its details open, the view stays where it was.
   const before = { from: tl.param('from'), to: tl.param('to') };

@@ -149,6 +149,10 @@ export function LogTable({
                   </td>
                   <td className="mono log-raw">
                     {l.record.kind !== 'log' && <span className="kind-tag">{l.record.kind}</span>}
+                    {l.record.kind !== 'log' && l.record.message !== l.record.raw && (
+                      // An Event, audit event or object is a JSON document: its summary first.
+                      <span className="log-summary">{cleanLogText(l.record.message.slice(0, 600))} </span>
+                    )}
                     {wrap ? (
                       <FoldedText text={l.record.raw} limit={4000} />
                     ) : (

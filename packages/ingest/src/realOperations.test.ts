@@ -133,7 +133,7 @@ describe('operations of the real bundles (../shared/corpus/real)', () => {
     );
     // Revision 1's pods are gone (replaced by the rollout): nothing left says how the create ended.
     expect(mine[0]!.target.stoppedAt!.reason).toMatch(
-      /no evidence left — rollout deployments at 2022-12-01T14:01:21/,
+      /no evidence left — rollout deployments at 2022-12-01 14:01:21 UTC took the object over$/,
     );
     // Revision 2's pod is Running and Ready in the state dump: the rollout is complete.
     expect(row(mine[1]!)).toBe('rollout-deployment default/nginx-deployment complete@-');

@@ -97,7 +97,7 @@ export function buildTarget(op: Op): Target {
     next !== null &&
     stages.find((x) => x.id === stoppedAt.stage)?.status === 'pending'
   )
-    stoppedAt.reason = `${STAGE_LABELS[stoppedAt.stage]}: no evidence left — ${next.verb} ${next.resource} at ${formatNs(next.startNs)} took the object over`;
+    stoppedAt.reason = `${STAGE_LABELS[stoppedAt.stage]}: no evidence left — ${next.verb} ${next.resource} at ${formatNs(next.startNs).slice(0, 19).replace('T', ' ')} UTC took the object over`;
   return {
     verb: op.verb,
     resource: op.resource,

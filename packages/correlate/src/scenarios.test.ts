@@ -269,25 +269,19 @@ const KNOWN_GAPS: Record<string, string> = {
   // history, a drain with no NodeNotSchedulable Event, a delete of a Deployment whose pods are
   // also deleted by name.
   'events-only': 'default scenarios: scale read as create, drain and a delete misread',
-  // No audit, no Event objects and a controller manager that logs no Events: pods are found only
-  // through Events today; the kubelet's SyncLoop ADD and the scheduler's bind lines are not yet
-  // facts that start or drive operations (kind ≥ 1.29 at default verbosity logs even less).
+  // No audit, no Event objects and a controller manager that logs no Events: pods are found on
+  // their nodes (`nodeLine.ts`), but what only Events tell is missing — see each reason.
   'no audit, no Events, kcm without events': 'pods found only through Events',
   'real, no audit, no Events, kcm without events': 'pods found only through Events',
   ...Object.fromEntries(
     [
       'bootstrap',
-      'rollout',
-      'rollout-missing-secret',
-      'rollout-secret-recovers',
       'unschedulable-retries',
       'statefulset',
       'statefulset-scale',
       'daemonset',
       'job',
       'cronjob-run',
-      'bare-pod',
-      'drain-uncordon',
       'deployment-lifecycle',
       'cordon-uncordon',
       'delete-reapply',

@@ -3,6 +3,7 @@ import type { AuditCall } from '../auditCall.ts';
 import type { KubeEvent } from '../kubeEvent.ts';
 import type { ObjectNode } from '../objectGraph.ts';
 import type { Op } from '../operation.ts';
+import { NEW_POD_REASONS } from '../nodeLine.ts';
 import { CONTROLLER_SYNCED } from '../recorderLine.ts';
 
 /**
@@ -115,3 +116,16 @@ export function firstSyncOfReplicaSet(f: Fact): boolean {
     f.root !== f.obj
   );
 }
+
+/**
+ * A pod first heard of on its node (the scheduler binding it, the kubelet admitting or starting
+ * it, the runtime creating its sandbox: `nodeLine.ts`), with no operation holding it or its owners:
+ * the only sign of the operation that made it when no controller's account of it is in the bundle.
+ */
+export function podFirstSeen(f: Fact): boolean {
+  return NEW_POD_REASONS.has(f.ev.reason) && f.obj.kind === 'pod' && f.obj.touches.length === 0;
+}
+
+/** Pods of `owner` other than `pod` that an operation already held (seen before it). */
+export const otherPodsSeen = (owner: ObjectNode, pod: ObjectNode): boolean =>
+  owner.children.some((c) => c !== pod && c.kind === 'pod' && c.touches.length > 0);

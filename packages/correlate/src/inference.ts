@@ -158,6 +158,7 @@ export class Inference {
         op = this.ctx.claimNameless(s.operation, target, ts);
         if (op === null) {
           op = this.ctx.inferOp(s.operation, target, ts, rec);
+          op.seenOnNodes = fromNode;
           this.cp.claimCreate(op, target);
         }
       }

@@ -55,7 +55,7 @@ const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? 
  * containerd's `RunPodSandbox for &PodSandboxMetadata{Name:web-7d4b9c5f6-abcde,Uid:5f0c…,
  * Namespace:shop,Attempt:0,}` (and its `… returns sandbox id "…"`): the runtime starting a pod.
  */
-const SANDBOX_RE = /^RunPodSandbox for &PodSandboxMetadata\{Name:([^,]+),Uid:([^,]*),Namespace:([^,]+),/;
+const SANDBOX_RE = /^RunPod[Ss]andbox for &PodSandboxMetadata\{Name:([^,]+),Uid:([^,]*),Namespace:([^,]+),/;
 
 function podFact(
   rec: StoredRecord,
@@ -128,7 +128,8 @@ export function nodeFact(rec: StoredRecord): KubeEvent | null {
       return null;
     }
     case 'containerd': {
-      if (!msg.startsWith('RunPodSandbox for &PodSandboxMetadata{')) return null;
+      // containerd ≤ 1.5 wrote `RunPodsandbox`.
+      if (!msg.startsWith('RunPod')) return null;
       const m = SANDBOX_RE.exec(msg);
       if (!m) return null;
       const first = msg.includes(',Attempt:0,');

@@ -44,11 +44,13 @@ export const createDeployment: OperationSpec = {
       f.child?.kind === 'replicaset' &&
       !otherPodsSeen(f.child, f.obj) &&
       !f.root.children.some((c) => c !== f.child && c.kind === 'replicaset')),
-  takes: (op, f) =>
-    f.child === null ||
-    f.child.kind !== 'replicaset' ||
-    op.replicaSets.has(f.child) ||
-    (op.replicaSets.size === 0 && f.scaling?.up !== false),
+  takes: (op, f) => {
+    // The ReplicaSet the fact is about: the one it names, or (its controller's first sync of it)
+    // its own object. A ReplicaSet beside the one the create brought is another operation's.
+    const rs =
+      f.child?.kind === 'replicaset' ? f.child : f.child === null && firstSyncOfReplicaSet(f) ? f.obj : null;
+    return rs === null || op.replicaSets.has(rs) || (op.replicaSets.size === 0 && f.scaling?.up !== false);
+  },
   startsOnCreation: (obj) => (obj.kind === 'deployment' ? obj : null),
   ladder: createDeploymentLadder,
 };

@@ -2,6 +2,7 @@ import type { Operation, Stage, StageId } from '@kubetrail/model';
 import type { AuditCall } from '../auditCall.ts';
 import type { KubeEvent } from '../kubeEvent.ts';
 import type { ObjectNode } from '../objectGraph.ts';
+import { PVC_UID_RE } from '../objectGraph.ts';
 import type { Op } from '../operation.ts';
 import { NEW_POD_REASONS } from '../nodeLine.ts';
 import { CONTROLLER_SYNCED } from '../recorderLine.ts';
@@ -123,7 +124,14 @@ export function firstSyncOfReplicaSet(f: Fact): boolean {
  * the only sign of the operation that made it when no controller's account of it is in the bundle.
  */
 export function podFirstSeen(f: Fact): boolean {
-  return NEW_POD_REASONS.has(f.ev.reason) && f.obj.kind === 'pod' && f.obj.touches.length === 0;
+  return (
+    NEW_POD_REASONS.has(f.ev.reason) &&
+    f.obj.kind === 'pod' &&
+    f.obj.touches.length === 0 &&
+    // A volume provisioner's helper pod (`helper-pod-create-pvc-<uid>`) is a step of a claim's
+    // provisioning, never an operation of its own.
+    !PVC_UID_RE.test(f.obj.name)
+  );
 }
 
 /** Pods of `owner` other than `pod` that an operation already held (seen before it). */

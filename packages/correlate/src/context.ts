@@ -78,6 +78,17 @@ export class Context {
     this.nameless.push(op);
   }
 
+  /** Whether a nameless create of `operation` in `namespace` is waiting at `ts` (it names no kind). */
+  namelessWaiting(operation: Operation, namespace: string | null, ts: bigint): boolean {
+    return this.nameless.some(
+      (op) =>
+        op.operation === operation &&
+        op.namespace === namespace &&
+        op.startNs - this.skewNs <= ts &&
+        ts - op.startNs <= NAMELESS_NS,
+    );
+  }
+
   /** The nameless create `operation` of `target` was, if one is waiting; it now has its target. */
   claimNameless(operation: Operation, target: ObjectNode, ts: bigint): Op | null {
     const i = this.nameless.findIndex(

@@ -287,8 +287,11 @@ describe('joins', () => {
       kind: 'inferred',
       evidence: 'pod shop/web-7d4b9c5f6-abcde',
     });
-    expect(sink.byRecord.has(noise.id)).toBe(false);
-    expect(requests[0]!.outcome).toBe('complete');
+    // The add-on's pod is the cluster's own operation (seen on its node), never the user's.
+    expect(sink.byRecord.get(noise.id)?.reqId).not.toBe('u1');
+    const addOn = requests.find((r) => r.reqId === sink.byRecord.get(noise.id)?.reqId);
+    expect(addOn).toMatchObject({ system: true, idKind: 'inferred' });
+    expect(requests.find((r) => r.reqId === 'u1')!.outcome).toBe('complete');
   });
 
   it('matches whole tokens only: web never takes web-api lines', () => {
@@ -353,12 +356,17 @@ describe('joins', () => {
       pod: 'shop/web-7d4b9c5f6-x2x4z',
       node: 'kind-worker',
     });
-    // Five characters is a pod suffix, not a pod-template-hash: not a ReplicaSet of `web`.
+    // Five characters is a pod suffix, not a pod-template-hash: not a ReplicaSet of `web` (a pod
+    // seen on its node that nothing explains is a bare pod's creation of its own).
     const l3 = s.log(30, 'kubelet', 'SyncLoop ADD', { pods: ['shop/web-bcdfg'] });
-    const { sink } = run(s);
+    const { sink, requests } = run(s);
     expect(sink.byRecord.get(l1.id)?.reqId).toBe('u1');
     expect(sink.byRecord.get(l2.id)?.reqId).toBe('u1');
-    expect(sink.byRecord.get(l3.id)).toBeUndefined();
+    expect(sink.byRecord.get(l3.id)?.reqId).not.toBe('u1');
+    expect(requests.find((r) => r.reqId === sink.byRecord.get(l3.id)?.reqId)?.targets[0]).toMatchObject({
+      operation: 'create-pod',
+      name: 'web-bcdfg',
+    });
   });
 
   it('lets an explicit reqID win and form its own request', () => {

@@ -16,6 +16,7 @@ import { Inference } from './inference.ts';
 import type { KubeEvent } from './kubeEvent.ts';
 import { readKubeEvent } from './kubeEvent.ts';
 import { LogLines } from './logLines.ts';
+import { NODE_COMPONENTS, nodeFact } from './nodeLine.ts';
 import { ObjectState } from './objectState.ts';
 import { controllerSyncEvent, isCacheSyncLine, recorderEvent } from './recorderLine.ts';
 import { linkSpans } from './spanLinks.ts';
@@ -129,9 +130,10 @@ export function correlate(
   // recorder lines are Events too (a kind export has no Event objects).
   const hasAudit = hasAny(source.records({ kinds: ['audit'] }));
   const kinds: RecordKind[] = hasAudit ? ['audit', 'event', 'state', 'log'] : ['event', 'state', 'log'];
+  // The scheduler's, kubelets' and runtimes' lines about pods they see are facts too (`nodeLine.ts`).
   const logComponents = hasAudit
-    ? ['kube-controller-manager']
-    : ['kube-controller-manager', 'kube-apiserver'];
+    ? ['kube-controller-manager', ...NODE_COMPONENTS]
+    : ['kube-controller-manager', 'kube-apiserver', ...NODE_COMPONENTS];
   const httpCallIds = new Set<number>();
   /** When each controller-manager log last said its caches were synced (it had just started). */
   const cacheSyncNs = new Map<number, bigint>();
@@ -167,6 +169,12 @@ export function correlate(
             enqueue(rec, sync, false);
             continue;
           }
+        }
+        const seen = kcm ? null : nodeFact(rec);
+        if (seen) {
+          // Not a fact line: the log pass links it and reads its stage evidence.
+          enqueue(rec, seen, true);
+          continue;
         }
         if (hasAudit || rec.auditId === null) continue;
         const call = readHttpCall(rec);

@@ -97,14 +97,21 @@ export class ImagePulls {
    * recently (within the pull window). When several operations pulled it, the nearest in time wins.
    */
   match(node: string, image: string, ts: bigint, skewNs: bigint, start: boolean): PullNote | null {
-    const list = this.notes.get(`${node}|${image}`);
-    if (!list) return null;
+    let list = this.notes.get(`${node}|${image}`);
     // A pull starts right after its pod's sandbox came up: that pod, when it asked for the image.
     const sb = start ? this.sandbox.get(node) : undefined;
     if (sb && ts >= sb.ts && ts - sb.ts <= SANDBOX_NS) {
-      const mine = list.find((n) => n.pod === sb.pod);
+      const mine = list?.find((n) => n.pod === sb.pod);
       if (mine) return mine;
+      // No kubelet account of any pull of it (no `Pulling` Event: kind ≥ 1.29 at default
+      // verbosity): the pod whose sandbox just came up is the one pulling it.
+      if (list === undefined) {
+        this.note(node, image, ts, ts, sb.op, sb.pod);
+        list = this.notes.get(`${node}|${image}`)!;
+        return list[0]!;
+      }
     }
+    if (!list) return null;
     let best: PullNote | null = null;
     let bestGap = 0n;
     for (const n of list) {

@@ -11,6 +11,8 @@ import type { Fact } from './operations/index.ts';
 import { OPERATIONS, specForFact, specOf } from './operations/index.ts';
 import { changesExisting, deletes, unexplainedKill } from './operations/spec.ts';
 import { rolloutSettled } from './operations/rolloutDeployment.ts';
+import { NODE_FACT_REASONS, POD_UNSCHEDULABLE } from './nodeLine.ts';
+import { CONTROLLER_RESYNCED } from './recorderLine.ts';
 import { endsPod, eventFindingFor, oneLine } from './stageSignals.ts';
 
 /** A fact seen twice (an Event and its recorder's log line) within this is one fact. */
@@ -22,6 +24,11 @@ const SECOND_NS = 1_000_000_000n;
 const KILL_WAIT_NS = 15n * SECOND_NS;
 /** How long after its cordon a drain's evictions stop its node's pods. */
 const DRAIN_EVICTS_NS = 60n * SECOND_NS;
+/**
+ * How long a pod seen only on its node waits before it starts an operation: longer than a kill
+ * waits for its explanation, so a drain's replacement pod is the drain's.
+ */
+const SIGHTING_WAIT_NS = KILL_WAIT_NS + 5n * SECOND_NS;
 
 /** The workload a fact about `obj` belongs to: the top of its owner chain among the root kinds. */
 export function rootOf(obj: ObjectNode): ObjectNode {
@@ -65,11 +72,13 @@ export class Inference {
     const key = `${obj.key}|${ev.reason}|${ev.message}`;
     const twin = this.seen.get(key);
     if (twin !== undefined && ts - twin.ts <= SAME_FACT_NS && twin.ts - ts <= SAME_FACT_NS) {
-      this.link(rec, twin.op, obj);
+      if (!NODE_FACT_REASONS.has(ev.reason)) this.link(rec, twin.op, obj);
       return;
     }
 
-    const named = childOf(kind, ev.reason, ev.message);
+    // A pod seen on its node (`nodeLine.ts`), not a controller's account of it.
+    const fromNode = NODE_FACT_REASONS.has(ev.reason);
+    const named = fromNode ? null : childOf(kind, ev.reason, ev.message);
     let child: ObjectNode | null = null;
     let childNew = false;
     if (named !== null) {
@@ -79,6 +88,17 @@ export class Inference {
     if (obj.owner === null && kind !== 'node') {
       if (kind === 'pod') g.discoverByName(obj.namespace, obj.name);
       if (obj.owner === null) g.byConvention(kind, obj.namespace, obj.name);
+      if (obj.owner === null && fromNode)
+        g.ownersOnNode(obj, ev.host, this.ctx.namelessWaiting('create-job', obj.namespace, ts));
+    }
+    if (fromNode) {
+      if (ev.host !== null && obj.nodeName === null && ev.reason !== POD_UNSCHEDULABLE)
+        obj.nodeName = ev.host;
+      // What a pod's first sight says about its ReplicaSet: that it exists, with this pod.
+      if (obj.owner?.kind === 'replicaset') {
+        child = obj.owner;
+        childNew = child.touches.length === 0;
+      }
     }
     const root = rootOf(obj);
     const scaling = ev.reason === 'ScalingReplicaSet' ? scalingOf(ev.message) : null;
@@ -91,6 +111,8 @@ export class Inference {
       this.nodeHolder(obj, ev, at) ??
       this.holder(obj, root, at) ??
       (child !== null && !childNew ? (touchAt(child, ts, this.ctx.skewNs)?.op ?? null) : null);
+    // A pod its operation already holds: the log pass reads the line.
+    if (fromNode && holder !== null && obj.touches.some((t) => t.op === holder)) return;
     // A child first touched by the holder (its create call joined the holder) is new to it too.
     if (child !== null && holder !== null && child.touches[0]?.op === holder && holder.facts === 0)
       childNew = true;
@@ -123,6 +145,12 @@ export class Inference {
       this.waitingKills.push({ rec, ev, due: ts + KILL_WAIT_NS });
       return;
     }
+    // A pod seen only on its node starts an operation only when, a little later, no stronger
+    // account of it (a controller's Event, a kill a drain explains) has claimed it.
+    if (op === null && fromNode && !retry && !this.deciding && this.waitingSightings.length < MAX_ORPHANS) {
+      this.waitingSightings.push({ rec, ev, due: ts + SIGHTING_WAIT_NS });
+      return;
+    }
     if (op === null) {
       const s = specForFact(fact);
       if (s !== null) {
@@ -130,19 +158,21 @@ export class Inference {
         op = this.ctx.claimNameless(s.operation, target, ts);
         if (op === null) {
           op = this.ctx.inferOp(s.operation, target, ts, rec);
+          op.seenOnNodes = fromNode;
           this.cp.claimCreate(op, target);
         }
       }
     }
     if (op === null) {
-      if (!retry && this.orphans.length < MAX_ORPHANS) this.orphans.push({ rec, ev });
+      if (!retry && !fromNode && this.orphans.length < MAX_ORPHANS) this.orphans.push({ rec, ev });
       return;
     }
     this.seen.set(key, { ts, op });
     if (this.seen.size > 100_000) this.forget(ts);
 
     this.take(op, fact, rec, component);
-    this.link(rec, op, child ?? obj);
+    // The log pass links a node's line, and reads its stage evidence, as for any line.
+    if (!fromNode) this.link(rec, op, child ?? obj);
   }
 
   /**
@@ -184,8 +214,18 @@ export class Inference {
   private waitingKills: { rec: StoredRecord; ev: KubeEvent; due: bigint }[] = [];
   private deciding = false;
 
-  /** The waiting kills whose wait is over by `now` (null: all of them) are decided. */
+  /** Pods seen only on their node, waiting for a stronger account of them. */
+  private waitingSightings: { rec: StoredRecord; ev: KubeEvent; due: bigint }[] = [];
+
+  /** The waiting kills and sightings whose wait is over by `now` (null: all of them) are decided. */
   decideKills(now: bigint | null): void {
+    if (this.waitingSightings.length > 0) {
+      const due = this.waitingSightings.filter((k) => now === null || k.due <= now);
+      if (due.length > 0) {
+        this.waitingSightings = this.waitingSightings.filter((k) => now !== null && k.due > now);
+        for (const k of due) this.onEvent(k.rec, k.ev, true);
+      }
+    }
     if (this.waitingKills.length === 0) return;
     const due = this.waitingKills.filter((k) => now === null || k.due <= now);
     if (due.length === 0) return;
@@ -220,7 +260,8 @@ export class Inference {
   /** Puts a fact's objects into the operation, and what it says into the ladder. */
   private take(op: Op, f: Fact, rec: StoredRecord, component: string | null): void {
     const { ev, ts, obj, child } = f;
-    op.facts++;
+    // A controller's start-up resync says nothing about what the operation was.
+    if (ev.reason !== CONTROLLER_RESYNCED) op.facts++;
     if (
       op.operation === 'drain-node' &&
       obj.kind === 'pod' &&
@@ -266,6 +307,7 @@ export class Inference {
       }
     }
     if (obj.kind === 'pod') this.podFact(op, obj, ev, ts);
+    if (NODE_FACT_REASONS.has(ev.reason)) return;
     const finding = eventFindingFor(obj.kind, ev);
     if (finding !== null) {
       const on = obj.kind === 'pod' || obj.kind === 'persistentvolumeclaim' ? obj : null;

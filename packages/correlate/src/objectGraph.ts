@@ -61,6 +61,8 @@ const POD_SUFFIX_RE = /^[a-z0-9]{5}$/;
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** API-server UIDs; a static pod's config hash (32 hex digits) is another identity of the same pod. */
 const isUuid = (s: string): boolean => UUID_RE.test(s);
+/** A static pod's UID: the hash of its manifest (32 hex digits, no dashes). */
+const STATIC_UID_RE = /^[0-9a-f]{32}$/;
 const MAX_INCARNATIONS = 8;
 /** A provisioner's objects named after a claim's UID (local-path, most CSI external-provisioners). */
 export const PVC_UID_RE =
@@ -241,6 +243,60 @@ export class ObjectGraph {
     const deploy = this.ensure('deployment', pod.namespace, m[1]!);
     const rs = this.ensure('replicaset', pod.namespace, `${m[1]!}-${m[2]!}`, null, deploy);
     this.ensure('pod', pod.namespace, pod.name, null, rs);
+  }
+
+  /**
+   * The owners of a pod first seen on its node (the scheduler, kubelet or runtime naming it, no
+   * controller having said it made it), from its name and UID alone — the conventions controllers
+   * and the kubelet name pods by:
+   * - a static pod: a 32-hex config-hash UID, or `<name>-<its node>` (owned by the Node, as its
+   *   mirror is);
+   * - `<deployment>-<pod-template-hash>-<5>`: a Deployment's ReplicaSet's pod;
+   * - `<cronjob>-<minutes since the epoch>-<5>`: a CronJob run's Job's pod;
+   * - `<statefulset>-<ordinal>`;
+   * - `<owner>-<5>`: a known Job or DaemonSet of that name, else a Job when `jobLikely` says a
+   *   Job was just created in the namespace (a nameless create call), else a DaemonSet.
+   * Anything else stays a bare pod. Known owners (a Deployment or ReplicaSet heard of) are found
+   * by `discoverByName` first.
+   */
+  ownersOnNode(pod: ObjectNode, nodeName: string | null, jobLikely: boolean): void {
+    if (pod.owner !== null || pod.namespace === null) return;
+    const ns = pod.namespace;
+    const name = pod.name;
+    if (
+      (pod.uid !== null && STATIC_UID_RE.test(pod.uid)) ||
+      (nodeName !== null && name.endsWith(`-${nodeName}`) && name.length > nodeName.length + 1)
+    ) {
+      this.ensure('pod', ns, name, null, this.ensure('node', null, nodeName ?? name));
+      return;
+    }
+    const m = /^(.+)-([a-z0-9]{6,10})-([a-z0-9]{5})$/.exec(name);
+    if (m && isHashLike(m[2]!) && !/^\d+$/.test(m[2]!)) {
+      this.ownersByConvention(pod);
+      return;
+    }
+    const run = /^(.+)-(\d{7,10})-([a-z0-9]{5})$/.exec(name);
+    if (run) {
+      const cron = this.ensure('cronjob', ns, run[1]!);
+      this.ensure('pod', ns, name, null, this.ensure('job', ns, `${run[1]!}-${run[2]!}`, null, cron));
+      return;
+    }
+    const ordinal = /^(.+)-(\d{1,4})$/.exec(name);
+    if (ordinal) {
+      this.ensure('pod', ns, name, null, this.ensure('statefulset', ns, ordinal[1]!));
+      return;
+    }
+    const dash = name.lastIndexOf('-');
+    const suffix = name.slice(dash + 1);
+    if (dash <= 0 || !POD_SUFFIX_RE.test(suffix) || !SAFE_RE.test(suffix)) return;
+    const base = name.slice(0, dash);
+    // A workload of another kind by that name: the pod is not a DaemonSet's of the same name.
+    if (this.get('deployment', ns, base) || this.get('statefulset', ns, base)) return;
+    const owner =
+      this.get('job', ns, base) ??
+      this.get('daemonset', ns, base) ??
+      this.ensure(jobLikely ? 'job' : 'daemonset', ns, base);
+    this.ensure('pod', ns, name, null, owner);
   }
 
   private uniqueOwnerCandidate(namespace: string | null, name: string): ObjectNode | null {

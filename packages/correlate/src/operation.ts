@@ -63,6 +63,11 @@ export interface Op {
   api: Signal | null;
   /** Desired pod count (replicas), when known. */
   desired: number | null;
+  /**
+   * Started by a pod seen on its node (no call, no controller's account): how many pods it wanted
+   * is not in the bundle, so counts say how many were seen, never "N of M".
+   */
+  seenOnNodes: boolean;
   /** Scale: direction and the replica count before, when known. */
   scaleDown: boolean | null;
   scaleFrom: number | null;
@@ -117,6 +122,7 @@ export function newOp(
     windowEndNs: init.startNs + init.windowNs,
     api: null,
     desired: null,
+    seenOnNodes: false,
     scaleDown: null,
     scaleFrom: null,
     pods: new Set(),

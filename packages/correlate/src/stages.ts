@@ -165,8 +165,13 @@ export function podsStage(
     if (id === 'volumes-ready' && !ownEvidence)
       return stage(id, 'skipped', null, { reason: 'no volumes seen; later stages reached' });
     const retried = recovery(op, pods, id, lastAt);
+    // Seen on their nodes only: how many pods were wanted is unknown; say how many were seen.
+    const count =
+      op.seenOnNodes && op.desired === null
+        ? `${doneCount} ${noun} seen (desired count not in the bundle)`
+        : `${doneCount} of ${want} ${noun}`;
     return stage(id, 'done', lastDone, {
-      reason: `${ownEvidence ? `${doneCount} of ${want} ${noun}` : 'implied by later stages'}${retried}`,
+      reason: `${ownEvidence ? count : 'implied by later stages'}${retried}`,
       recordIds: ids,
       at: lastAt,
     });

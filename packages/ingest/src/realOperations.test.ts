@@ -85,7 +85,7 @@ describe('operations of the real bundles (../shared/corpus/real)', () => {
   it('Kivi C7: an apply whose pod its tainted node keeps rejecting, inside the commands file window', async () => {
     const { store, bundleId, ops } = await operations('kivi-c7-taint-loop');
     expect(user(ops).map(row)).toEqual(['create-deployment default/php-apache failed@pods-scheduled']);
-    const o = ops[0]!;
+    const o = user(ops)[0]!;
     // The kubelet's admission refusal, not a volume warning of a pod already being deleted.
     expect(o.target.stoppedAt!.reason).toMatch(/Predicate TaintToleration failed/);
     expect(explaining(store, bundleId, o)).toMatch(/Predicate TaintToleration failed/);

@@ -12,7 +12,14 @@ import type { LogFormat } from './klog.ts';
 import { writeNoise } from './noise.ts';
 import { controllerManagerStarts } from './flows/controllerManager.ts';
 import type { Layout } from './layout.ts';
-import { eventsOnlyLayout, fileStamp, kindLayout, unwrapCri, withoutEvents } from './layout.ts';
+import {
+  defaultVerbosityKeeps,
+  eventsOnlyLayout,
+  fileStamp,
+  kindLayout,
+  unwrapCri,
+  withoutEvents,
+} from './layout.ts';
 import { hash32, Rng } from './rng.ts';
 import { BOOTSTRAP_SECONDS, NODE_SCENARIOS, runRealScenario } from './realScenarios.ts';
 import type {
@@ -179,6 +186,7 @@ export function runBundle(sim: SimBundle, sink: BundleSink): BundleTruth {
   const eventsOnly = has('events-only');
   let layout: Layout = eventsOnly ? eventsOnlyLayout(fileStamp(startUs + windowUs)) : kindLayout;
   if (has('no-events-json')) layout = withoutEvents(layout);
+  const quiet = has('default-verbosity');
   const eventsPlace = layout(EVENTS_PATH, 'events', null);
   // `kubectl get events -o json` lists by namespace and name: the whole List is sorted at the end.
   const byName = has('events-by-name');
@@ -260,8 +268,16 @@ export function runBundle(sim: SimBundle, sink: BundleSink): BundleTruth {
     for (const f of files) {
       const p = layout(f.path, f.component, f.node);
       if (!p) continue;
-      sink.append(p.path, `${(p.unwrapCri ? f.lines.map(unwrapCri) : f.lines).join('\n')}\n`);
-      truth.add(p.path, p.component, p.node, f.ops);
+      let { lines, ops: lineOps } = f;
+      if (quiet) {
+        // What the components would not have logged is neither in the bundle nor in its truth.
+        const keep = lines.map((l) => defaultVerbosityKeeps(f.component, l));
+        lines = lines.filter((_, k) => keep[k]);
+        lineOps = lineOps.filter((_, k) => keep[k]);
+        if (lines.length === 0) continue;
+      }
+      sink.append(p.path, `${(p.unwrapCri ? lines.map(unwrapCri) : lines).join('\n')}\n`);
+      truth.add(p.path, p.component, p.node, lineOps);
     }
     // events.json is one pretty-printed List: a comma can only be written once the next item is known.
     if (byName) allEvents.push(...events);
@@ -312,7 +328,7 @@ export function runBundle(sim: SimBundle, sink: BundleSink): BundleTruth {
     to: rfc3339Nano(startUs + epochs * windowUs, 0),
     lines: truth.lines,
     // An operation none of whose lines the bundle keeps is not in it.
-    ops: eventsOnly ? keepVisibleOps(ops, files) : ops,
+    ops: eventsOnly || quiet ? keepVisibleOps(ops, files) : ops,
     files,
   };
 }

@@ -203,6 +203,31 @@ describe('real-shape scenarios: rendering and truth', () => {
     }
   });
 
+  it('writes the kubelet, scheduler and API server at their default verbosity (default-verbosity)', () => {
+    const mods: ScenarioName[] = ['no-audit', 'kcm-no-events', 'no-events-json'];
+    const loud = run(['rollout', 'image-pull-recovers', ...mods], 7, 30);
+    const quiet = run(['rollout', 'image-pull-recovers', ...mods, 'default-verbosity'], 7, 30);
+    const all = (r: RenderedBundle): string => [...r.files.values()].join('\n');
+    for (const gone of ['"SyncLoop ADD"', '"Successfully bound pod to node"', '] "HTTP"']) {
+      expect(all(loud)).toContain(gone);
+      expect(all(quiet)).not.toContain(gone);
+    }
+    // What kind v1.32 logs at -v=0 stays: volume checks, startups, sync errors, the runtime.
+    for (const kept of [
+      'operationExecutor.VerifyControllerAttachedVolume started',
+      '"Observed pod startup duration"',
+      '"Error syncing pod, skipping"',
+      'RunPodSandbox for &PodSandboxMetadata{',
+    ])
+      expect(all(quiet)).toContain(kept);
+    expect(quiet.files.get('kind-worker/containerd.log')).toBe(loud.files.get('kind-worker/containerd.log'));
+    // Every kept line keeps its truth.
+    for (const [path, content] of quiet.files)
+      expect(quiet.truth.files.find((f) => f.path === path)?.lines, path).toBe(
+        content.split('\n').length - 1,
+      );
+  });
+
   it('stamps an explicit reqID on every component line of every real-shape operation', () => {
     const r = renderBundle(
       generateBundle({

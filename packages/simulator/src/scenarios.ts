@@ -80,7 +80,9 @@ export type RealShapeScenarioName = (typeof REAL_SHAPE_SCENARIOS)[number];
  * what the Kivi collections hold (the Events list, each kubelet's journal, the scheduler's log: see
  * `layout.ts`); `kcm-no-events` writes the controller manager as v1.29+ runs at default verbosity
  * (no `"Event occurred"`, the ReplicaSet controller's `"Finished syncing"` lines, its start-up
- * resync); `no-events-json` leaves out `cluster/events.json` (a bare kind export).
+ * resync); `no-events-json` leaves out `cluster/events.json` (a bare kind export);
+ * `default-verbosity` drops the lines the kubelet, scheduler and API server write only above their
+ * default verbosity (kind ≥ 1.29: no `SyncLoop ADD`, no binds, no httplog; see `layout.ts`).
  */
 export const REAL_SHAPE_MODIFIERS = [
   'events-by-name',
@@ -89,6 +91,7 @@ export const REAL_SHAPE_MODIFIERS = [
   'events-only',
   'kcm-no-events',
   'no-events-json',
+  'default-verbosity',
 ] as const;
 
 export type ScenarioName =

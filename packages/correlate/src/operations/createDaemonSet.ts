@@ -2,6 +2,7 @@ import type { Stage } from '@kubetrail/model';
 import type { Op } from '../operation.ts';
 import { apiStage, backfill, createdPods, podStages, settledStage } from '../stages.ts';
 import type { OperationSpec } from './spec.ts';
+import { otherPodsSeen, podFirstSeen } from './spec.ts';
 
 const POD_STAGES = [
   'pods-created',
@@ -39,10 +40,12 @@ export const createDaemonSet: OperationSpec = {
     !c.subresource &&
     (c.verb === 'create' || (c.verb === 'patch' && c.code === 201)),
   startsOnFact: (f) =>
-    f.ev.reason === 'SuccessfulCreate' &&
-    f.child?.kind === 'pod' &&
-    f.childNew &&
-    !f.root.children.some((c) => c !== f.child && c.kind === 'pod'),
+    (f.ev.reason === 'SuccessfulCreate' &&
+      f.child?.kind === 'pod' &&
+      f.childNew &&
+      !f.root.children.some((c) => c !== f.child && c.kind === 'pod')) ||
+    // Seen only on its node: its first pod (the others, on other nodes, join it).
+    (podFirstSeen(f) && f.root.kind === 'daemonset' && !otherPodsSeen(f.root, f.obj)),
   startsOnCreation: (obj) => (obj.kind === 'daemonset' ? obj : null),
   ladder: daemonSetLadder,
 };

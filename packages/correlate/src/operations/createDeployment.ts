@@ -2,7 +2,7 @@ import type { Stage } from '@kubetrail/model';
 import type { Op } from '../operation.ts';
 import { apiStage, backfill, createdPods, podStages, settledStage, stage, targetStage } from '../stages.ts';
 import type { OperationSpec } from './spec.ts';
-import { firstSyncOfReplicaSet } from './spec.ts';
+import { firstSyncOfReplicaSet, otherPodsSeen, podFirstSeen } from './spec.ts';
 
 const POD_STAGES = [
   'pods-created',
@@ -38,12 +38,19 @@ export const createDeployment: OperationSpec = {
       f.child !== null &&
       f.childNew &&
       !f.root.children.some((c) => c !== f.child && c.kind === 'replicaset')) ||
-    (firstSyncOfReplicaSet(f) && !f.root.children.some((c) => c !== f.obj && c.kind === 'replicaset')),
-  takes: (op, f) =>
-    f.child === null ||
-    f.child.kind !== 'replicaset' ||
-    op.replicaSets.has(f.child) ||
-    (op.replicaSets.size === 0 && f.scaling?.up !== false),
+    (firstSyncOfReplicaSet(f) && !f.root.children.some((c) => c !== f.obj && c.kind === 'replicaset')) ||
+    // Seen only on its node: the first pod of the Deployment's only ReplicaSet.
+    (podFirstSeen(f) &&
+      f.child?.kind === 'replicaset' &&
+      !otherPodsSeen(f.child, f.obj) &&
+      !f.root.children.some((c) => c !== f.child && c.kind === 'replicaset')),
+  takes: (op, f) => {
+    // The ReplicaSet the fact is about: the one it names, or (its controller's first sync of it)
+    // its own object. A ReplicaSet beside the one the create brought is another operation's.
+    const rs =
+      f.child?.kind === 'replicaset' ? f.child : f.child === null && firstSyncOfReplicaSet(f) ? f.obj : null;
+    return rs === null || op.replicaSets.has(rs) || (op.replicaSets.size === 0 && f.scaling?.up !== false);
+  },
   startsOnCreation: (obj) => (obj.kind === 'deployment' ? obj : null),
   ladder: createDeploymentLadder,
 };

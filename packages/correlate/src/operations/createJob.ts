@@ -11,6 +11,7 @@ import {
   targetStage,
 } from '../stages.ts';
 import type { OperationSpec } from './spec.ts';
+import { otherPodsSeen, podFirstSeen } from './spec.ts';
 
 const POD_STAGES = JOB_POD_PIPELINE;
 
@@ -46,11 +47,16 @@ export const createJob: OperationSpec = {
     !c.subresource &&
     (c.verb === 'create' || (c.verb === 'patch' && c.code === 201)),
   startsOnFact: (f) =>
-    f.ev.reason === 'SuccessfulCreate' &&
-    f.child?.kind === 'pod' &&
-    f.childNew &&
-    f.root.owner?.kind !== 'cronjob' &&
-    !f.root.children.some((c) => c !== f.child && c.kind === 'pod'),
+    (f.ev.reason === 'SuccessfulCreate' &&
+      f.child?.kind === 'pod' &&
+      f.childNew &&
+      f.root.owner?.kind !== 'cronjob' &&
+      !f.root.children.some((c) => c !== f.child && c.kind === 'pod')) ||
+    // Seen only on its node: its first pod.
+    (podFirstSeen(f) &&
+      f.root.kind === 'job' &&
+      f.root.owner?.kind !== 'cronjob' &&
+      !otherPodsSeen(f.root, f.obj)),
   startsOnCreation: (obj) => (obj.kind === 'job' && obj.owner?.kind !== 'cronjob' ? obj : null),
   ladder: (op) => jobLadder(op, 'api'),
 };

@@ -4,6 +4,7 @@ import type { Op } from '../operation.ts';
 import { stageState } from '../operation.ts';
 import { apiStage, backfill, podsStage, stage } from '../stages.ts';
 import type { Fact, OperationSpec } from './spec.ts';
+import { podFirstSeen } from './spec.ts';
 
 const POD_STAGES = [
   'pods-scheduled',
@@ -32,7 +33,7 @@ export const createPod: OperationSpec = {
   startsOnFact: (f) =>
     f.obj.kind === 'pod' &&
     (f.obj.owner === null || f.obj.owner.kind === 'node') &&
-    (f.ev.reason === 'Scheduled' || (isStaticPodFact(f) && f.obj.touches.length === 0)),
+    (f.ev.reason === 'Scheduled' || (isStaticPodFact(f) && f.obj.touches.length === 0) || podFirstSeen(f)),
   startsOnCreation: (obj) =>
     obj.kind === 'pod' && (obj.owner === null || obj.owner.kind === 'node') ? obj : null,
   ladder: createPodLadder,

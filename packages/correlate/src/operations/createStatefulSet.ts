@@ -3,6 +3,7 @@ import type { ObjectNode } from '../objectGraph.ts';
 import type { Op } from '../operation.ts';
 import { apiStage, backfill, createdPods, podsStage, podStages, settledStage } from '../stages.ts';
 import type { OperationSpec } from './spec.ts';
+import { podFirstSeen } from './spec.ts';
 
 /** `redis-2` → 2: a StatefulSet's pods are `<name>-<ordinal>`. */
 export function ordinalOf(pod: string, statefulSet: string): number | null {
@@ -88,10 +89,12 @@ export const createStatefulSet: OperationSpec = {
     !c.subresource &&
     (c.verb === 'create' || (c.verb === 'patch' && c.code === 201)),
   startsOnFact: (f) =>
-    f.ev.reason === 'SuccessfulCreate' &&
-    f.child?.kind === 'pod' &&
-    f.childNew &&
-    ordinalOf(f.child.name, f.root.name) === 0,
+    (f.ev.reason === 'SuccessfulCreate' &&
+      f.child?.kind === 'pod' &&
+      f.childNew &&
+      ordinalOf(f.child.name, f.root.name) === 0) ||
+    // Seen only on its node: ordinal 0.
+    (podFirstSeen(f) && f.root.kind === 'statefulset' && ordinalOf(f.obj.name, f.root.name) === 0),
   startsOnCreation: (obj) => (obj.kind === 'statefulset' ? obj : null),
   ladder: (op) => statefulSetLadder(op),
 };

@@ -1,5 +1,6 @@
 import { jobLadder } from './createJob.ts';
 import type { OperationSpec } from './spec.ts';
+import { podFirstSeen } from './spec.ts';
 
 /**
  * A CronJob run: on schedule the CronJob controller creates Job `<cronjob>-<minutes since epoch>`,
@@ -26,7 +27,12 @@ export const cronJobRun: OperationSpec = {
     'job-complete',
   ],
   startsOnFact: (f) =>
-    f.obj.kind === 'cronjob' && f.ev.reason === 'SuccessfulCreate' && f.child?.kind === 'job' && f.childNew,
+    (f.obj.kind === 'cronjob' &&
+      f.ev.reason === 'SuccessfulCreate' &&
+      f.child?.kind === 'job' &&
+      f.childNew) ||
+    // Seen only on its node: the run's pod (`<cronjob>-<minutes>-<5>`).
+    (podFirstSeen(f) && f.root.kind === 'job' && f.root.owner?.kind === 'cronjob'),
   startsOnCreation: (obj) => (obj.kind === 'job' && obj.owner?.kind === 'cronjob' ? obj : null),
   ladder: (op) => jobLadder(op, 'job'),
 };

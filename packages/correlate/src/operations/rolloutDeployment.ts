@@ -3,7 +3,7 @@ import type { AuditCall } from '../auditCall.ts';
 import type { Op } from '../operation.ts';
 import { apiStage, backfill, createdPods, podStages, settledStage, stage, targetStage } from '../stages.ts';
 import type { OperationSpec } from './spec.ts';
-import { changesExisting, firstSyncOfReplicaSet } from './spec.ts';
+import { changesExisting, firstSyncOfReplicaSet, otherPodsSeen, podFirstSeen } from './spec.ts';
 
 const POD_STAGES = [
   'pods-created',
@@ -47,6 +47,11 @@ export const rolloutDeployment: OperationSpec = {
     changesTemplate(c),
   startsOnFact: (f) =>
     (firstSyncOfReplicaSet(f) && f.root.children.some((c) => c !== f.obj && c.kind === 'replicaset')) ||
+    // Seen only on its node: the first pod of a ReplicaSet beside an older one (a new template).
+    (podFirstSeen(f) &&
+      f.child?.kind === 'replicaset' &&
+      !otherPodsSeen(f.child, f.obj) &&
+      f.root.children.some((c) => c !== f.child && c.kind === 'replicaset')) ||
     (f.ev.reason === 'ScalingReplicaSet' &&
       f.scaling?.up === true &&
       f.child !== null &&

@@ -4,6 +4,7 @@ import type { Op } from '../operation.ts';
 import { stageState } from '../operation.ts';
 import { apiStage, backfill, podsStage, podStages, stage } from '../stages.ts';
 import type { OperationSpec } from './spec.ts';
+import { podFirstSeen, otherPodsSeen } from './spec.ts';
 
 const asObj = (v: unknown): Record<string, unknown> | null =>
   v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
@@ -66,7 +67,9 @@ export const scaleDeployment: OperationSpec = {
     (c.verb === 'patch' || c.verb === 'update') &&
     (c.subresource === 'scale' || (!c.subresource && onlyReplicas(c.requestObject))),
   startsOnFact: (f) =>
-    f.ev.reason === 'ScalingReplicaSet' && f.scaling !== null && f.child !== null && !f.childNew,
+    (f.ev.reason === 'ScalingReplicaSet' && f.scaling !== null && f.child !== null && !f.childNew) ||
+    // Seen only on its node: another pod of a ReplicaSet whose pods were seen before.
+    (podFirstSeen(f) && f.child?.kind === 'replicaset' && otherPodsSeen(f.child, f.obj)),
   // A scale is one controller scaling; the next one is another scale.
   takes: (op, f) => f.ev.reason !== 'ScalingReplicaSet' || op.facts === 0,
   ladder: scaleLadder,

@@ -1,6 +1,7 @@
 import { statefulSetLadder, ordinalOf } from './createStatefulSet.ts';
 import { scaleLadder, onlyReplicas } from './scaleDeployment.ts';
 import type { OperationSpec } from './spec.ts';
+import { podFirstSeen } from './spec.ts';
 
 /**
  * scale StatefulSet: the next ordinals created (and their claims bound), or the highest deleted.
@@ -37,6 +38,8 @@ export const scaleStatefulSet: OperationSpec = {
       f.child?.kind === 'pod' &&
       f.childNew &&
       (ordinalOf(f.child.name, f.root.name) ?? 0) > 0) ||
-    (f.ev.reason === 'SuccessfulDelete' && f.child?.kind === 'pod'),
+    (f.ev.reason === 'SuccessfulDelete' && f.child?.kind === 'pod') ||
+    // Seen only on its node: a higher ordinal with no operation bringing up the lower ones.
+    (podFirstSeen(f) && f.root.kind === 'statefulset' && (ordinalOf(f.obj.name, f.root.name) ?? 0) > 0),
   ladder: (op) => (op.scaleDown === true ? scaleLadder(op) : statefulSetLadder(op)),
 };

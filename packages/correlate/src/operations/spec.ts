@@ -2,7 +2,9 @@ import type { Operation, Stage, StageId } from '@kubetrail/model';
 import type { AuditCall } from '../auditCall.ts';
 import type { KubeEvent } from '../kubeEvent.ts';
 import type { ObjectNode } from '../objectGraph.ts';
+import { PVC_UID_RE } from '../objectGraph.ts';
 import type { Op } from '../operation.ts';
+import { NEW_POD_REASONS } from '../nodeLine.ts';
 import { CONTROLLER_SYNCED } from '../recorderLine.ts';
 
 /**
@@ -115,3 +117,23 @@ export function firstSyncOfReplicaSet(f: Fact): boolean {
     f.root !== f.obj
   );
 }
+
+/**
+ * A pod first heard of on its node (the scheduler binding it, the kubelet admitting or starting
+ * it, the runtime creating its sandbox: `nodeLine.ts`), with no operation holding it or its owners:
+ * the only sign of the operation that made it when no controller's account of it is in the bundle.
+ */
+export function podFirstSeen(f: Fact): boolean {
+  return (
+    NEW_POD_REASONS.has(f.ev.reason) &&
+    f.obj.kind === 'pod' &&
+    f.obj.touches.length === 0 &&
+    // A volume provisioner's helper pod (`helper-pod-create-pvc-<uid>`) is a step of a claim's
+    // provisioning, never an operation of its own.
+    !PVC_UID_RE.test(f.obj.name)
+  );
+}
+
+/** Pods of `owner` other than `pod` that an operation already held (seen before it). */
+export const otherPodsSeen = (owner: ObjectNode, pod: ObjectNode): boolean =>
+  owner.children.some((c) => c !== pod && c.kind === 'pod' && c.touches.length > 0);

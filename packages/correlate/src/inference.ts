@@ -11,7 +11,7 @@ import type { Fact } from './operations/index.ts';
 import { OPERATIONS, specForFact, specOf } from './operations/index.ts';
 import { changesExisting, deletes, unexplainedKill } from './operations/spec.ts';
 import { rolloutSettled } from './operations/rolloutDeployment.ts';
-import { NODE_FACT_REASONS, POD_UNSCHEDULABLE } from './nodeLine.ts';
+import { NODE_FACT_REASONS, POD_FAILING, POD_SYNC_FAILED, POD_UNSCHEDULABLE } from './nodeLine.ts';
 import { CONTROLLER_RESYNCED } from './recorderLine.ts';
 import { endsPod, eventFindingFor, oneLine } from './stageSignals.ts';
 
@@ -62,11 +62,19 @@ export class Inference {
 
   onEvent(rec: StoredRecord, ev: KubeEvent, retry = false): void {
     if (rec.ts === null) return;
-    const ts = rec.ts;
+    // A pod seen on its node (`nodeLine.ts`), not a controller's account of it.
+    const fromNode = NODE_FACT_REASONS.has(ev.reason);
+    // A node's startup line dates the pod's creation (`podCreationTimestamp`): what it starts
+    // began then, and holds the pod's earlier lines (its failing pulls) too.
+    const ts = fromNode && ev.firstTs !== null && ev.firstTs < rec.ts ? ev.firstTs : rec.ts;
     const g = this.ctx.graph;
     const kind = kindOfKind(ev.kind);
     const obj = g.ensure(kind, kind === 'node' ? null : ev.namespace, ev.name, ev.uid);
     const component = ev.component ?? rec.component;
+    if (fromNode && kind === 'pod') {
+      if (!this.firstSighting.has(obj)) this.firstSighting.set(obj, { rec, ev });
+      if (ev.reason === POD_SYNC_FAILED) this.failing.add(obj);
+    }
 
     // The same fact from another source (the Event object after its recorder's line).
     const key = `${obj.key}|${ev.reason}|${ev.message}`;
@@ -76,8 +84,6 @@ export class Inference {
       return;
     }
 
-    // A pod seen on its node (`nodeLine.ts`), not a controller's account of it.
-    const fromNode = NODE_FACT_REASONS.has(ev.reason);
     const named = fromNode ? null : childOf(kind, ev.reason, ev.message);
     let child: ObjectNode | null = null;
     let childNew = false;
@@ -244,7 +250,20 @@ export class Inference {
     const orphans = this.orphans;
     this.orphans = [];
     for (const o of orphans) this.onEvent(o.rec, o.ev, true);
+    // Pods their node only saw failing, that nothing holds: the operation their names imply, from
+    // their first sighting (a Deployment whose image never pulls leaves nothing else).
+    for (const pod of this.failing) {
+      const first = this.firstSighting.get(pod);
+      if (first === undefined || pod.touches.length > 0) continue;
+      this.onEvent(first.rec, { ...first.ev, reason: POD_FAILING }, true);
+    }
+    this.failing.clear();
+    this.firstSighting.clear();
   }
+
+  /** Each pod's first line on a node, and the pods whose sync failed there (for `finish`). */
+  private readonly firstSighting = new Map<ObjectNode, { rec: StoredRecord; ev: KubeEvent }>();
+  private readonly failing = new Set<ObjectNode>();
 
   /** The operation that holds a fact's object (or, for a child's first fact, its owner chain). */
   private holder(obj: ObjectNode, root: ObjectNode, ts: bigint): Op | null {

@@ -6,6 +6,7 @@
  * names and ids made up). Operations come from those lines alone (`nodeLine.ts`).
  */
 import { describe, expect, it } from 'vitest';
+import { formatNs } from '@kubetrail/model';
 import { correlate } from './correlate.ts';
 import { collectingSink, memorySource } from './memorySource.ts';
 import { Story } from './testRecords.ts';
@@ -269,6 +270,76 @@ describe('operations from the lines of the nodes alone (kind ≥ 1.29 at default
     expect(byRecord.get(pullLine.id)?.reqId).toBe(user[1]!.reqId);
     const webPull = s.records.find((r) => r.message.startsWith('Pulled image "nginx:1.27"'))!;
     expect(byRecord.get(webPull.id)?.reqId).toBe(user[0]!.reqId);
+  });
+
+  it('reads a pod its node only saw failing, and the kubelet printf lines of k8s <= 1.18', () => {
+    const s = new Story();
+    // An RKE-era kubelet (printf lines): `shop/cart`'s pod crash-loops; `shop/queue`'s pod is
+    // only ever seen failing to pull, then backing off: nothing else shows either was created.
+    const cart = 'cart-7c9d8f6b5d-x2z4k';
+    const cartUid = '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
+    const sync = (t: number, name: string, uid: string, err: string) =>
+      s.log(t, 'kubelet', `Error syncing pod ${uid} ("${name}_shop(${uid})"), skipping: ${err}`, null, {
+        node: NODE,
+        severity: 'error',
+      });
+    sync(
+      0,
+      cart,
+      cartUid,
+      `failed to "StartContainer" for "cart" with CrashLoopBackOff: "back-off 10s restarting failed container=cart pod=${cart}_shop(${cartUid})"`,
+    );
+    s.log(
+      5_000,
+      'kubelet',
+      `Readiness probe for "${cart}_shop(${cartUid}):cart" failed (failure): HTTP probe failed with statuscode: 503`,
+      null,
+      { node: NODE },
+    );
+    const queue = 'queue-6b7c8d9f5f-zz9kk';
+    const queueUid = '7b2c3d4e-0003-4f5a-9b0c-1d2e3f4a5b63';
+    s.log(
+      60_000,
+      'kubelet',
+      'operationExecutor.VerifyControllerAttachedVolume started for volume "kube-api-access-q7"',
+      { pod: `shop/${queue}` },
+      { node: NODE },
+    );
+    const pullErr = s.log(
+      61_000,
+      'kubelet',
+      'Error syncing pod, skipping',
+      {
+        err: 'failed to "StartContainer" for "queue" with ErrImagePull: "pull access denied for shop/queue"',
+        pod: `shop/${queue}`,
+        podUID: queueUid,
+      },
+      { node: NODE, severity: 'error' },
+    );
+    s.log(
+      90_000,
+      'kubelet',
+      'Error syncing pod, skipping',
+      {
+        err: 'failed to "StartContainer" for "queue" with ImagePullBackOff: "Back-off pulling image \\"shop/queue:1.4\\""',
+        pod: `shop/${queue}`,
+        podUID: queueUid,
+      },
+      { node: NODE, severity: 'error' },
+    );
+    const { requests } = run(s);
+    expect(requests.map(row)).toEqual([
+      'user create-deployment shop/cart failed@pods-ready',
+      'user create-deployment shop/queue failed@images-pulled',
+    ]);
+    // The printf line's error, not its preamble; the operation starts at the pod's first line.
+    expect(requests[0]!.targets[0]!.stoppedAt!.reason).toMatch(
+      /^failed to "StartContainer" for "cart" with CrashLoopBackOff/,
+    );
+    expect(requests[1]!.targets[0]!.stoppedAt!.recordId).toBe(pullErr.id);
+    expect(requests[1]!.startedAt).toBe(
+      formatNs(s.records.find((r) => r.fields?.['pod'] === `shop/${queue}`)!.ts!),
+    );
   });
 
   it('never starts an operation from a kubelet catching up on pods it already ran', () => {

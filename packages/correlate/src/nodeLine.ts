@@ -18,6 +18,12 @@ export const POD_SYNC_FAILED = 'kubetrail:PodSyncFailed';
 /** A sandbox made again (`Attempt:1`…), a startup of a pod created long before: not a new pod. */
 export const POD_SANDBOX_AGAIN = 'kubetrail:PodSandboxAgain';
 export const POD_RUNNING = 'kubetrail:PodRunning';
+/**
+ * Not read from a line: a pod its node only ever saw failing (its volumes checked, its sync failing)
+ * that nothing else explains by the bundle's end — made by `Inference.finish` from its first
+ * sighting. A pod that never starts leaves no other sign of its creation at default verbosity.
+ */
+export const POD_FAILING = 'kubetrail:PodFailing';
 
 /**
  * The reasons that show a pod was just created: the scheduler places a pod once, the runtime
@@ -32,6 +38,7 @@ export const NEW_POD_REASONS: ReadonlySet<string> = new Set([
   POD_ADMITTED,
   POD_SANDBOX,
   POD_STARTED,
+  POD_FAILING,
 ]);
 
 /** Every reason `nodeFact` gives. */
@@ -49,6 +56,9 @@ const NEW_POD_NS = 10n * 60n * 1_000_000_000n;
 /** Components whose lines `nodeFacts` reads (the first pass asks the store for them). */
 export const NODE_COMPONENTS: readonly string[] = ['kube-scheduler', 'kubelet', 'containerd'];
 
+/** The kubelet's printf form of a failed sync: its pod's UID, name and namespace. */
+const OLD_SYNC_ERROR_RE = /^Error syncing pod ([0-9a-f-]{36}) \("([^"_()]+)_([^"_()]+)\(/;
+
 const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
 
 /**
@@ -63,6 +73,7 @@ function podFact(
   pod: string,
   uid: string | null,
   host: string | null,
+  createdNs: bigint | null = null,
 ): KubeEvent | null {
   const slash = pod.indexOf('/');
   if (slash <= 0 || slash === pod.length - 1) return null;
@@ -78,7 +89,8 @@ function podFact(
     uid,
     component: rec.component,
     host,
-    firstTs: rec.ts,
+    // A startup line names the pod's creation: the operation began then, not when it ran.
+    firstTs: createdNs !== null && rec.ts !== null && createdNs < rec.ts ? createdNs : rec.ts,
   };
 }
 
@@ -112,14 +124,20 @@ export function nodeFact(rec: StoredRecord): KubeEvent | null {
         return one !== null && !one.startsWith('[') ? podFact(rec, POD_ADMITTED, one, null, rec.node) : null;
       }
       const pod = str(f?.['pod']);
-      if (pod === null) return null;
+      if (pod === null) {
+        // Before structured logging (k8s <= 1.18): `Error syncing pod <uid> ("web-…_shop(<uid>)"), skipping: …`.
+        const old = OLD_SYNC_ERROR_RE.exec(msg);
+        return old ? podFact(rec, POD_SYNC_FAILED, `${old[3]!}/${old[2]!}`, old[1]!, rec.node) : null;
+      }
       if (msg === 'Observed pod startup duration') {
         // `podCreationTimestamp="2025-03-21 14:51:32 +0000 UTC"`
         const created = str(f?.['podCreationTimestamp']);
         const m = created ? /^(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d(?:\.\d+)?) \+0000 UTC$/.exec(created) : null;
         const at = m ? parseRfc3339Ns(`${m[1]!}T${m[2]!}Z`) : null;
         const fresh = at === null || rec.ts === null || rec.ts - at <= NEW_POD_NS;
-        return podFact(rec, fresh ? POD_STARTED : POD_RUNNING, pod, null, rec.node);
+        return fresh
+          ? podFact(rec, POD_STARTED, pod, null, rec.node, at)
+          : podFact(rec, POD_RUNNING, pod, null, rec.node);
       }
       if (msg.startsWith('Error syncing pod'))
         return podFact(rec, POD_SYNC_FAILED, pod, str(f?.['podUID']), rec.node);

@@ -138,6 +138,11 @@ type LogRule = {
 const withErr = (text: string, err: string | null): string => (err ? `${text}: ${err}` : text);
 
 /** Log-line rules, first match wins. Wording from kube-scheduler, kubelet, containerd and the controllers. */
+/** What the printf form of a failed pod sync says before its error. */
+const OLD_SYNC_PREFIX = /^Error syncing pod .*?\), skipping: /;
+/** The printf form of a failed probe: its type and what it answered. */
+const OLD_PROBE_FAILED = /^(Readiness|Liveness|Startup) probe for "[^"]*" failed \(failure\): (.*)$/s;
+
 const LOG_RULES: LogRule[] = [
   {
     test: (t) => t.includes('Successfully bound pod to node'),
@@ -178,7 +183,8 @@ const LOG_RULES: LogRule[] = [
     // The pod worker's summary of a failed sync: its `err` says which stage failed.
     test: (t) => t.startsWith('Error syncing pod'),
     make: (t, _f, err) => {
-      const e = err ?? t;
+      // The printf form (k8s <= 1.18) carries its error after `, skipping: `.
+      const e = err ?? t.replace(OLD_SYNC_PREFIX, '');
       if (/ErrImagePull|ImagePullBackOff|ErrImageNeverPull|InvalidImageName/.test(e))
         return failed('images-pulled', oneLine(e));
       if (/CreateContainerConfigError|CreateContainerError|RunContainerError/.test(e))
@@ -199,6 +205,14 @@ const LOG_RULES: LogRule[] = [
     test: (t) => t.includes('SyncLoop (probe)'),
     make: (t, f) =>
       f?.['probe'] === 'readiness' && f['status'] === 'ready' ? done('pods-ready', oneLine(t)) : null,
+  },
+  {
+    // The printf form (k8s <= 1.18): `Readiness probe for "web-…_shop(<uid>):web" failed (failure): …`.
+    test: (t) => OLD_PROBE_FAILED.test(t),
+    make: (t) => {
+      const m = OLD_PROBE_FAILED.exec(t);
+      return m ? failed('pods-ready', oneLine(`${m[1]!} probe failed: ${m[2]!}`)) : null;
+    },
   },
   {
     test: (t) => t.includes('Probe failed'),

@@ -84,7 +84,7 @@ export function podStageStatus(
   pod: ObjectNode,
   id: StageId,
   pipeline: readonly StageId[] = POD_PIPELINE,
-): { status: 'done' | 'failed' | 'pending'; sig: Signal | null; own: boolean } {
+): { status: 'done' | 'failed' | 'pending'; sig: Signal | null; own: boolean; at?: bigint | null } {
   const st = stageState(op, pod, id);
   let laterDone: Signal | null = null;
   const idx = pipeline.indexOf(id);
@@ -100,7 +100,8 @@ export function podStageStatus(
       return { status: 'failed', sig: st.failStart ?? st.last, own: true };
   }
   if (st?.firstDone) return { status: 'done', sig: st.firstDone, own: true };
-  if (laterDone) return { status: 'done', sig: null, own: false };
+  // Done by implication: when the later stage was reached.
+  if (laterDone) return { status: 'done', sig: null, own: false, at: laterDone.ts };
   // Readiness is rarely logged: a pod without a readiness probe is Ready once its containers run,
   // and a probe that fails says so (Unhealthy, `Probe failed`). Containers started and no readiness
   // failure is a ready pod, marked as implied.
@@ -136,6 +137,8 @@ export function podsStage(
   let ownEvidence = false;
   let lastDone: Signal | null = null;
   let lastAt: bigint | null = null;
+  /** When the last pod done by implication reached a later stage. */
+  let impliedAt: bigint | null = null;
   let failedSig: Signal | null = null;
   let failedCount = 0;
   const ids: number[] = [];
@@ -146,6 +149,7 @@ export function podsStage(
       if (!failedSig) failedSig = r.sig;
     } else if (r.status === 'done') {
       doneCount++;
+      if (!r.own && r.at != null && (impliedAt === null || r.at > impliedAt)) impliedAt = r.at;
       if (r.own && r.sig) {
         ownEvidence = true;
         if (ids.length < MAX_EVIDENCE) ids.push(r.sig.recordId);
@@ -164,7 +168,7 @@ export function podsStage(
   if (doneCount >= want && pods.length > 0) {
     if (id === 'volumes-ready' && !ownEvidence)
       return stage(id, 'skipped', null, { reason: 'no volumes seen; later stages reached' });
-    const retried = recovery(op, pods, id, lastAt);
+    const retried = recovery(op, pods, id, lastAt ?? impliedAt);
     // Seen on their nodes only: how many pods were wanted is unknown; say how many were seen.
     const count =
       op.seenOnNodes && op.desired === null

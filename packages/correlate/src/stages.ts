@@ -73,7 +73,9 @@ export function targetStage(op: Op, id: StageId): Stage {
 export function apiStage(op: Op): Stage {
   if (!op.api)
     return stage('api-accepted', 'done', null, {
-      reason: 'inferred from controller activity (no audit log)',
+      reason: op.seenOnNodes
+        ? 'inferred from its pods seen on the nodes (no audit log, no controller lines)'
+        : 'inferred from controller activity (no audit log)',
     });
   return stage('api-accepted', op.api.status, op.api);
 }

@@ -70,6 +70,10 @@ describe('a bundle with kubelet lines only (minikube >= 1.33 / kind >= 1.29 at d
     const why = t.store.getRecord(r.bundleId, queue!.target.stoppedAt!.recordId!);
     expect(why?.component).toBe('kubelet');
     expect(why?.raw).toContain('queue-6b7c8d9f5f-zz9kk');
+    // Where the operation comes from is said: no audit log, no controller lines.
+    expect(cart!.target.stages.find((s) => s.id === 'api-accepted')?.reason).toMatch(
+      /pods seen on the nodes/,
+    );
     // Nothing about the pods was invented: no desired replica count is known from these lines.
     for (const o of ops) expect(o.req.idKind).toBe('inferred');
   });

@@ -35,6 +35,8 @@ export function StageLadder({
             const evidence = st.recordIds[0] ?? null;
             const isStop = target.stoppedAt?.stage === st.id;
             const current = evidence !== null && evidence === selected;
+            // Done with no line of its own: a later stage shows it was passed.
+            const implied = evidence === null && st.status === 'done';
             return (
               <li key={`${ti}-${st.id}`} className={`stage stage-${st.status}${isStop ? ' stage-stop' : ''}`}>
                 <button
@@ -53,10 +55,16 @@ export function StageLadder({
                     <span className="stage-label">{st.label}</span>
                     <span className="stage-meta">
                       {off !== null ? `+${formatDuration(off)}` : st.status}
-                      {st.component ? ` · ${st.component}` : ''}
+                      {implied ? ' · implied' : st.component ? ` · ${st.component}` : ''}
                     </span>
                     {st.reason && (st.status === 'failed' || isStop) && (
                       <span className="stage-reason">{cleanLogText(st.reason)}</span>
+                    )}
+                    {st.reason && st.status === 'done' && !isStop && (
+                      // How it was passed: "2 of 2 pods", "after 6 min of ErrImagePull (14 failures)".
+                      <span className="stage-note" title={cleanLogText(st.reason)}>
+                        {cleanLogText(st.reason)}
+                      </span>
                     )}
                   </span>
                 </button>

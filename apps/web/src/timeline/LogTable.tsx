@@ -4,6 +4,7 @@ import { ErrorState } from '../components/States';
 import { cleanLogText } from '../lib/ansi';
 import { copyText } from '../lib/clipboard';
 import { formatCount } from '../lib/format';
+import { lineHeadLength } from '../lib/lineHead';
 import { useTimeFormat } from '../lib/timeFormat';
 import { FoldedText } from './FoldedText';
 import type { LinesFilter } from './useRequestLinesQuery';
@@ -156,7 +157,7 @@ export function LogTable({
                     {wrap ? (
                       <FoldedText text={l.record.raw} limit={4000} />
                     ) : (
-                      cleanLogText(l.record.raw.slice(0, 600))
+                      <ShortLine raw={l.record.raw} />
                     )}
                   </td>
                   <td className="nowrap log-actions">
@@ -190,5 +191,23 @@ export function LogTable({
         </div>
       )}
     </section>
+  );
+}
+
+/**
+ * One line unwrapped: what the time, severity and lane columns already say (a journald, CRI or klog
+ * head) is folded to a mark that holds it as its title, so the caller and message are in view.
+ */
+function ShortLine({ raw }: { raw: string }) {
+  const head = lineHeadLength(raw);
+  const text = cleanLogText(raw.slice(head, head + 600));
+  if (head === 0) return <>{text}</>;
+  return (
+    <>
+      <span className="line-head" title={cleanLogText(raw.slice(0, head))}>
+        ⋯{' '}
+      </span>
+      {text}
+    </>
   );
 }

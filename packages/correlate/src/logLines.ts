@@ -165,7 +165,14 @@ export class LogLines {
           'explicit',
           `reqID=${rec.reqId}`,
         );
-      else if (t) this.ctx.link(rec, t.op.req, 'inferred', `${pod.key} (container log)`);
+      else if (t) {
+        this.ctx.link(rec, t.op.req, 'inferred', `${pod.key} (container log)`);
+        // Its last words, an error over anything said after it.
+        const loud = rec.severity === 'error' || rec.severity === 'fatal' || rec.severity === 'warning';
+        const last = t.op.lastOutput;
+        if (rec.message.trim() !== '' && (last === null || loud || !last.loud))
+          t.op.lastOutput = { container: rec.component, message: rec.message, ts, loud };
+      }
       return;
     }
     // Periodic housekeeping that names pods says nothing about any operation.

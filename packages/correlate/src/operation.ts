@@ -68,6 +68,11 @@ export interface Op {
    * is not in the bundle, so counts say how many were seen, never "N of M".
    */
   seenOnNodes: boolean;
+  /**
+   * The last thing its pods' containers wrote (an error or warning when there was one): what a
+   * crash loop's kubelet line does not say.
+   */
+  lastOutput: { container: string; message: string; ts: bigint | null; loud: boolean } | null;
   /** Scale: direction and the replica count before, when known. */
   scaleDown: boolean | null;
   scaleFrom: number | null;
@@ -123,6 +128,7 @@ export function newOp(
     api: null,
     desired: null,
     seenOnNodes: false,
+    lastOutput: null,
     scaleDown: null,
     scaleFrom: null,
     pods: new Set(),

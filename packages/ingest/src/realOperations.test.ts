@@ -140,6 +140,10 @@ describe('operations of the real bundles (../shared/corpus/real)', () => {
     // The collector's own pod restarts and backs off (SOURCES.md): failed where the kubelet says so.
     expect(row(mine[2]!)).toBe('create-pod default/static-hi failed@pods-ready');
     expect(explaining(store, bundleId, mine[2]!)).toMatch(/Back-off restarting failed container/);
+    // What the container itself said before it was restarted (its log in the bundle).
+    expect(mine[2]!.target.stoppedAt!.reason).toBe(
+      'CrashLoopBackOff: Back-off restarting failed container — last output of static-hi: hi static!',
+    );
   });
 
   it('vagrant cluster-info dump (2018): add-ons are system; nginx created and running', async () => {

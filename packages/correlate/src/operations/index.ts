@@ -1,5 +1,6 @@
 import type { Operation, Stage, Target } from '@kubetrail/model';
 import { formatNs, STAGE_LABELS } from '@kubetrail/model';
+import { oneLine } from '../stageSignals.ts';
 import type { AuditCall } from '../auditCall.ts';
 import type { ObjectNode } from '../objectGraph.ts';
 import type { Op } from '../operation.ts';
@@ -85,6 +86,9 @@ export function specForCreation(
   return null;
 }
 
+/** Stop reasons of a container that ran and failed (not one that never started). */
+const CRASHED = /CrashLoopBackOff|Back-off restarting failed container|exit code|RunContainerError/;
+
 /** The model `Target` for an operation: its ladder, outcome and stop point. */
 export function buildTarget(op: Op): Target {
   const stages: Stage[] = specOf(op.operation).ladder(op);
@@ -98,6 +102,16 @@ export function buildTarget(op: Op): Target {
     stages.find((x) => x.id === stoppedAt.stage)?.status === 'pending'
   )
     stoppedAt.reason = `${STAGE_LABELS[stoppedAt.stage]}: no evidence left — ${next.verb} ${next.resource} at ${formatNs(next.startNs).slice(0, 19).replace('T', ' ')} UTC took the object over`;
+  // A container that keeps failing: the kubelet says it backs off, its own output says why.
+  const out = op.lastOutput;
+  if (
+    stoppedAt !== null &&
+    out !== null &&
+    (stoppedAt.stage === 'pods-ready' || stoppedAt.stage === 'containers-started') &&
+    stages.find((x) => x.id === stoppedAt.stage)?.status === 'failed' &&
+    CRASHED.test(stoppedAt.reason)
+  )
+    stoppedAt.reason = `${stoppedAt.reason} — last output of ${out.container}: ${oneLine(out.message).slice(0, 300)}`;
   return {
     verb: op.verb,
     resource: op.resource,

@@ -342,3 +342,33 @@ test('a line’s neighbours are in time order, say which request each belongs to
   await tl.details.getByRole('button', { name: '50 more either side' }).click();
   await expect.poll(() => items.count()).toBeGreaterThan(before);
 });
+
+test('a 200 KB line is folded in the lines table and the details; "Show all" unfolds it', async ({
+  page,
+  request,
+}) => {
+  const bundleId = await ensureBundle(request, 'long-line-minikube-logs.txt');
+  const tl = new TimelinePage(page);
+  await tl.open(bundleId, 'fold/web');
+  const huge = tl.logRows.filter({ hasText: 'Huge line' });
+  await expect(huge).toHaveCount(1);
+  const height = () =>
+    page.evaluate(
+      () =>
+        (globalThis as unknown as { document: { documentElement: { scrollHeight: number } } }).document
+          .documentElement.scrollHeight,
+    );
+  // Wrapped, the line shows its first 4 000 characters and says how long it is.
+  await tl.logTable.getByRole('checkbox', { name: 'Wrap lines' }).check();
+  const more = huge.getByRole('button', { name: /^Show all \(19\d(\.\d)? KB\)$/ });
+  await expect(more).toBeVisible();
+  expect(await height()).toBeLessThan(4000);
+  // Its details fold it too.
+  await huge.click();
+  await expect(tl.details.getByRole('button', { name: /^Show all/ })).toBeVisible();
+  expect(await height()).toBeLessThan(4000);
+  // "Show all" shows every character.
+  await more.click();
+  await expect(huge.getByRole('button', { name: /^Show all/ })).toHaveCount(0);
+  expect(((await huge.locator('.log-raw').textContent()) ?? '').length).toBeGreaterThan(200_000);
+});

@@ -267,6 +267,13 @@ const CASES: { name: string; scenarios: ScenarioName[]; targetLines?: number; ex
  * failing, so fixing one turns its test red until it is taken off this list (a gap cannot be
  * closed silently, nor reopened).
  */
+/**
+ * With no Event lines, what only Events say is missing: a create the API refused (quota), a Job's
+ * pods succeeding, pods their node rejected; and a scale right after a rollout reads as the
+ * rollout going on. The test's output names each operation's verdict.
+ */
+const ONLY_EVENTS_SAY = 'what only Events say (refused creates, a Job succeeding, rejected pods) is missing';
+
 const KNOWN_GAPS: Record<string, string> = {
   // Events alone cannot tell a rollout whose new pods never become ready (so the old ReplicaSet is
   // never scaled down) from a create: `Scaled up replica set NEW to 1` is all there is.
@@ -278,8 +285,8 @@ const KNOWN_GAPS: Record<string, string> = {
   'events-only': 'default scenarios: scale read as create, drain and a delete misread',
   // No audit, no Event objects and a controller manager that logs no Events: pods are found on
   // their nodes (`nodeLine.ts`), but what only Events tell is missing — see each reason.
-  'no audit, no Events, kcm without events': 'pods found only through Events',
-  'real, no audit, no Events, kcm without events': 'pods found only through Events',
+  'no audit, no Events, kcm without events': ONLY_EVENTS_SAY,
+  'real, no audit, no Events, kcm without events': ONLY_EVENTS_SAY,
   ...Object.fromEntries(
     [
       'bootstrap',
@@ -293,7 +300,7 @@ const KNOWN_GAPS: Record<string, string> = {
       'cordon-uncordon',
       'delete-reapply',
       'taint-reject-loop',
-    ].map((s) => [`real, no audit, no Events, kcm without events: ${s}`, 'pods found only through Events']),
+    ].map((s) => [`real, no audit, no Events, kcm without events: ${s}`, ONLY_EVENTS_SAY]),
   ),
   // kind ≥ 1.29 at default verbosity (`default-verbosity`): what no kept line says.
   ...Object.fromEntries(

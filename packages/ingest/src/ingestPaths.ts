@@ -301,6 +301,7 @@ class IngestJob {
       return this.fail(`ingest failed: ${message(err)}`);
     } finally {
       this.spill.dispose();
+      this.writer?.release();
     }
   }
 

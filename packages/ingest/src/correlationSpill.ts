@@ -77,6 +77,21 @@ class SubRun {
     this.kinds |= kindBit;
   }
 
+  /**
+   * Ends the run: a sorted run keeps only its entries' positions (their times and ids are needed
+   * to sort a run that overflowed, nothing else), in arrays no longer than its entries.
+   */
+  seal(): void {
+    this.offsets = this.offsets.slice(0, this.n);
+    if (this.sorted) {
+      this.times = new BigInt64Array(0);
+      this.ids = new Float64Array(0);
+    } else {
+      this.times = this.times.slice(0, this.n);
+      this.ids = this.ids.slice(0, this.n);
+    }
+  }
+
   /** Entry order by (ts, id) (only a run that overflowed is not sorted already). */
   order(): number[] | null {
     if (this.sorted) return null;
@@ -339,6 +354,8 @@ export class CorrelationSpill {
   finish(): void {
     this.endSegment();
     this.flush();
+    // Correlation holds these while it runs beside the full-text worker (the ingest's peak RSS).
+    for (const s of this.segments) for (const r of s.runs) r.seal();
     this.buf = Buffer.alloc(0);
   }
 

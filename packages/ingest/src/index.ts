@@ -11,6 +11,7 @@ export { readSource } from './bundleSource.ts';
 export type { SourceEvent, SourceOptions } from './bundleSource.ts';
 export { parseTimeZone, resolveOffsetMinutes, zoneOffsetMinutes } from './timeZone.ts';
 export type { TimeZoneSpec } from './timeZone.ts';
+export { boundHeapGrowth, HEAP_GROWING_PERCENT } from './heapGrowth.ts';
 export { recoverDeadIngestsQuietly } from './ingestRecovery.ts';
 export {
   DEFAULT_STORAGE_LIMITS,

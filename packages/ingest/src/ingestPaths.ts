@@ -18,6 +18,7 @@ import type { BufferedCorrelation, BundleWriter, RecordValues, Store } from '@ku
 import { bundleIdForPaths, directoryBytes } from './bundleId.ts';
 import { CorrelationSpill } from './correlationSpill.ts';
 import { hintsOf, readSource, type SourceEvent, type SourceOptions } from './bundleSource.ts';
+import { boundHeapGrowth } from './heapGrowth.ts';
 import { recoverDeadIngestsQuietly } from './ingestRecovery.ts';
 import { lowSpaceReason, StorageGuard, storageLimits, type StorageLimits } from './storageGuard.ts';
 import { parseTimeZone, type TimeZoneSpec } from './timeZone.ts';
@@ -97,6 +98,8 @@ export async function ingestPaths(
   opts: IngestOptions = {},
 ): Promise<IngestResult> {
   if (paths.length === 0) throw new IngestInputError('no input paths');
+  // Peak RSS (SPEC §8): the heap between two full collections, not what the ingest keeps.
+  boundHeapGrowth();
   for (const p of paths) {
     try {
       await stat(p);
@@ -301,6 +304,7 @@ class IngestJob {
       return this.fail(`ingest failed: ${message(err)}`);
     } finally {
       this.spill.dispose();
+      this.writer?.release();
     }
   }
 

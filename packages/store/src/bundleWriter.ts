@@ -52,8 +52,9 @@ export class BundleWriter {
   private inTransaction = false;
   private uncommitted = 0;
   private openedAt = 0;
-  /** The connection's page cache size before the bulk load (restored at its end). */
+  /** The connection's page cache size before the bulk load (restored by `release`). */
   private readonly cacheSize: number;
+  private released = false;
 
   constructor(
     private readonly db: Database.Database,
@@ -124,7 +125,7 @@ export class BundleWriter {
   /** Rolls back the uncommitted tail after a failure; earlier commits stay until the bundle is deleted. */
   abort(): void {
     this.fts.remove();
-    this.restoreCache();
+    this.release();
     if (!this.inTransaction) return;
     this.inTransaction = false;
     this.uncommitted = 0;
@@ -221,20 +222,34 @@ export class BundleWriter {
    */
   finish(): void {
     this.finishRecords(true);
+    this.release();
   }
 
-  /** `finish` without the full-text index (unless `fts`): the caller builds it with `Store.buildFts`. */
+  /**
+   * `finish` without the full-text index (unless `fts`): the caller builds it with `Store.buildFts`.
+   * The connection keeps the bulk load's small page cache until `release()`: what an ingest runs on
+   * it next (the time order's sort, correlation's writes, the bundle's counts) would otherwise each
+   * fill the 64 MiB one beside correlation's heap — the time order alone took +90 MB of RSS for a
+   * million records (bench/RESULTS.md, issue 14).
+   */
   finishRecords(fts = false): void {
     this.begin();
     const insertLane = this.db.prepare(SQL.insertLane);
     for (const [sig, lane] of this.lanes) insertLane.run(this.bundleKey, sig, lane);
     this.commit();
     this.fts.close();
-    this.restoreCache();
     this.onFinish(fts);
     // The page cache is full of the bulk load's pages, which nothing reads again; hand the memory
     // back before correlation and the index build need theirs (peak RSS, SPEC §8).
     this.db.pragma('shrink_memory');
+  }
+
+  /** Gives the connection back its page cache size, once the bundle is done (idempotent). */
+  release(): void {
+    if (this.released) return;
+    this.released = true;
+    this.db.pragma('shrink_memory');
+    this.restoreCache();
   }
 }
 

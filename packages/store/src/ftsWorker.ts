@@ -24,7 +24,7 @@ try {
   const insert = db.prepare(d.insert);
   const progress = db.prepare(d.progress);
   fd = openSync(d.spill, 'r');
-  const buf = Buffer.alloc(1 << 20);
+  const buf = Buffer.alloc(d.chunkBytes);
   const decoder = new StringDecoder('utf8');
   let rest = '';
   let rid = d.lo;
@@ -86,10 +86,27 @@ export interface FtsJob {
   step: number;
 }
 
+/**
+ * Bytes of the spill read (and split into entries) at a time. With 1 MiB the strings of a chunk
+ * outlived a young-generation collection and the worker's heap grew to 43-66 MB beside
+ * correlation, the ingest's peak; with 64 KiB they die young and it stays at 13-14 MB
+ * (bench/RESULTS.md, issue 14).
+ */
+const CHUNK_BYTES = 64 * 1024;
+/**
+ * The worker's young generation (V8's default is 3 × 16 MiB semi-spaces' worth): a chunk's garbage
+ * is far smaller, and the rest of that space would be RSS beside correlation's.
+ */
+const YOUNG_GENERATION_MB = 8;
+
 /** Resolves once the worker committed the index; rejects with the reason when it could not. */
 export function buildFtsInWorker(job: FtsJob): Promise<void> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(CODE, { eval: true, workerData: { ...job, driver: DRIVER } });
+    const worker = new Worker(CODE, {
+      eval: true,
+      workerData: { ...job, driver: DRIVER, chunkBytes: CHUNK_BYTES },
+      resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
+    });
     let settled = false;
     worker.once('message', (m: { ok: boolean; message?: string }) => {
       settled = true;

@@ -163,7 +163,13 @@ export function podsStage(
     }
   }
   if (failedSig) {
-    const prefix = pods.length > 1 ? `${failedCount} of ${pods.length} ${noun}: ` : '';
+    // Every pod gone by the end (a node refusing them in a loop): how many came, not "N of M".
+    const allGone = pods.length > 1 && pods.every((p) => p.deletedAt !== null);
+    const prefix = allGone
+      ? `${pods.length} pods created, none left (refused, evicted or deleted): `
+      : pods.length > 1
+        ? `${failedCount} of ${pods.length} ${noun}: `
+        : '';
     return stage(id, 'failed', failedSig, { reason: `${prefix}${failedSig.reason ?? STAGE_LABELS[id]}` });
   }
   const want = Math.max(expected, 1);

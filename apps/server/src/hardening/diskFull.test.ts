@@ -33,7 +33,14 @@ beforeAll(() => {
 
 afterAll(() => {
   store.close();
-  if (mounted) execFileSync('umount', [small]);
+  if (mounted) {
+    // A lazy unmount if something still holds a file there (it detaches now, frees when idle).
+    try {
+      execFileSync('umount', [small], { stdio: 'ignore' });
+    } catch {
+      execFileSync('umount', ['-l', small], { stdio: 'ignore' });
+    }
+  }
   tmp.remove();
 });
 
@@ -66,6 +73,15 @@ describe('an upload that fills the disk', () => {
         headers: { 'content-type': 'application/octet-stream' },
       });
       expect(ok.status).toBe(202);
+      // Its ingest reads the upload from the small file system: let it finish before unmounting.
+      const { bundleId } = JSON.parse(ok.text) as { bundleId: string };
+      for (let i = 0; i < 300; i++) {
+        const b = await rawRequest(srv.port, 'GET', `/api/bundles/${bundleId}`);
+        const status = (JSON.parse(b.text) as { status?: string }).status;
+        if (status === 'ready' || status === 'failed') break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(readdirSync(uploads)).toEqual([]);
     } finally {
       await srv.close();
     }

@@ -12,16 +12,13 @@ import type {
   IngestProgress,
   IngestReport,
   Link,
-  LinkKind,
   LogRecord,
   ParsedSpan,
   RecordKind,
   Request,
   RequestList,
   RequestsQuery,
-  SearchMode,
   SearchResult,
-  Severity,
   StoredSpan,
 } from '@kubetrail/model';
 import type { BundleWriter } from './bundleWriter.ts';
@@ -221,25 +218,8 @@ export class Store {
   requestLines(
     bundleId: string,
     reqId: string,
-    opts: {
-      fromNs?: bigint | null;
-      toNs?: bigint | null;
-      minSeverity?: Severity;
-      lanes?: readonly number[] | null;
-      q?: string | null;
-      mode?: SearchMode;
-      offset: number;
-      limit: number;
-      around?: number | null;
-      budgetMs?: number;
-    },
-  ): {
-    lines: { record: LogRecord; tsNs: bigint | null; linkKind: LinkKind; sig: string | null }[];
-    offset: number;
-    total: number;
-    capped: boolean;
-    partial: boolean;
-  } {
+    opts: Parameters<SearchRepository['requestLines']>[2],
+  ): ReturnType<SearchRepository['requestLines']> {
     return this.search.requestLines(bundleId, reqId, opts);
   }
 
@@ -283,21 +263,7 @@ export class Store {
     return this.search.searchRecords(bundleId, query, opts);
   }
 
-  histogram(
-    bundleId: string,
-    opts: {
-      fromNs?: bigint | null;
-      toNs?: bigint | null;
-      buckets: number;
-      reqId?: string | null;
-      q?: string | null;
-      mode?: SearchMode;
-      component?: string | null;
-      node?: string | null;
-      severity?: Severity | null;
-      budgetMs?: number;
-    },
-  ): Histogram {
+  histogram(bundleId: string, opts: Parameters<TimelineRepository['histogram']>[1]): Histogram {
     return this.timeline.histogram(bundleId, opts);
   }
 

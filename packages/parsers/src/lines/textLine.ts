@@ -104,6 +104,10 @@ export function civilNs(
 
 const num = (s: string | undefined): number => Number(s ?? 'NaN');
 
+/** `civilNs` of a match whose groups 1–7 are year, month, day, hour, minute, second, fraction. */
+const civilOfGroups = (m: RegExpExecArray, tzOffsetMinutes: number): bigint | null =>
+  civilNs(num(m[1]), num(m[2]), num(m[3]), num(m[4]), num(m[5]), num(m[6]), fraction(m[7]), tzOffsetMinutes);
+
 function levelAfter(rest: string): { severity: Severity | null; skip: number } {
   const m = LEVEL_LEAD.exec(rest);
   if (!m) return { severity: null, skip: 0 };
@@ -123,16 +127,7 @@ export function parseTimestampedText(text: string, tzOffsetMinutes: number): Tex
 
   let m = CAPNSLOG.exec(text);
   if (m) {
-    const ts = civilNs(
-      num(m[1]),
-      num(m[2]),
-      num(m[3]),
-      num(m[4]),
-      num(m[5]),
-      num(m[6]),
-      fraction(m[7]),
-      tzOffsetMinutes,
-    );
+    const ts = civilOfGroups(m, tzOffsetMinutes);
     if (ts === null) return null;
     return {
       ts,
@@ -145,16 +140,7 @@ export function parseTimestampedText(text: string, tzOffsetMinutes: number): Tex
   }
   m = FELIX.exec(text);
   if (m) {
-    const ts = civilNs(
-      num(m[1]),
-      num(m[2]),
-      num(m[3]),
-      num(m[4]),
-      num(m[5]),
-      num(m[6]),
-      fraction(m[7]),
-      tzOffsetMinutes,
-    );
+    const ts = civilOfGroups(m, tzOffsetMinutes);
     if (ts === null) return null;
     return {
       ts,
@@ -167,16 +153,7 @@ export function parseTimestampedText(text: string, tzOffsetMinutes: number): Tex
   }
   m = GOLOG.exec(text);
   if (m) {
-    const ts = civilNs(
-      num(m[1]),
-      num(m[2]),
-      num(m[3]),
-      num(m[4]),
-      num(m[5]),
-      num(m[6]),
-      fraction(m[7]),
-      tzOffsetMinutes,
-    );
+    const ts = civilOfGroups(m, tzOffsetMinutes);
     if (ts === null) return null;
     const rest = text.slice(m[0].length);
     const level = levelAfter(rest);
@@ -192,16 +169,7 @@ export function parseTimestampedText(text: string, tzOffsetMinutes: number): Tex
   m = ISO_LEAD.exec(text);
   if (m) {
     const zone = zoneOffsetMinutes(m[8]);
-    const ts = civilNs(
-      num(m[1]),
-      num(m[2]),
-      num(m[3]),
-      num(m[4]),
-      num(m[5]),
-      num(m[6]),
-      fraction(m[7]),
-      zone ?? tzOffsetMinutes,
-    );
+    const ts = civilOfGroups(m, zone ?? tzOffsetMinutes);
     if (ts === null) return null;
     const rest = text.slice(m[0].length);
     const level = levelAfter(rest);
@@ -227,29 +195,11 @@ export function embeddedDateNs(text: string, tzOffsetMinutes: number): bigint | 
   let m = ISO_ANY.exec(text);
   if (m) {
     const zone = zoneOffsetMinutes(m[8]);
-    return civilNs(
-      num(m[1]),
-      num(m[2]),
-      num(m[3]),
-      num(m[4]),
-      num(m[5]),
-      num(m[6]),
-      fraction(m[7]),
-      zone ?? tzOffsetMinutes,
-    );
+    return civilOfGroups(m, zone ?? tzOffsetMinutes);
   }
   m = GOLOG_ANY.exec(text);
   if (m) {
-    return civilNs(
-      num(m[1]),
-      num(m[2]),
-      num(m[3]),
-      num(m[4]),
-      num(m[5]),
-      num(m[6]),
-      fraction(m[7]),
-      tzOffsetMinutes,
-    );
+    return civilOfGroups(m, tzOffsetMinutes);
   }
   m = DATE_CMD.exec(text);
   if (m) {

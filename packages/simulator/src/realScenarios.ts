@@ -1016,6 +1016,37 @@ function barePod(c: ScenarioContext, t0: number): void {
   settle(c, index2, gone < ep.endUs ? gone : null, 'containers-killed', 'kubelet');
 }
 
+/** `kubectl uncordon node` at `t1` by `actor`, ending the cordon `cordoned`. */
+function uncordon(
+  c: ScenarioContext,
+  scenario: RealShapeScenarioName,
+  node: string,
+  actor: Actor,
+  cordoned: number,
+  t1: number,
+): void {
+  const ep = c.ep;
+  const i = op(
+    c,
+    {
+      scenario,
+      key: `uncordon nodes ${node}${ep.suffix}`,
+      operation: 'uncordon-node',
+      verb: 'patch',
+      resource: 'nodes',
+      namespace: null,
+      name: node,
+      actor,
+      code: 200,
+    },
+    t1,
+  );
+  const off = setUnschedulable(ep, i, actor, node, t1, false);
+  setAudit(c, i, off.auditId);
+  ep.uncordon(cordoned, off.doneUs);
+  settle(c, i, off.seenUs < ep.endUs ? off.seenUs : null, 'node-uncordoned', 'kubelet');
+}
+
 function cordonUncordon(c: ScenarioContext, t0: number): void {
   const ep = c.ep;
   const actor = ep.cluster.actors.alice;
@@ -1041,25 +1072,7 @@ function cordonUncordon(c: ScenarioContext, t0: number): void {
   const cordoned = ep.cordon(node, on.doneUs);
   const t1 = on.seenUs + ep.rng.int(20, 40) * S;
   if (t1 >= ep.endUs) return;
-  const i2 = op(
-    c,
-    {
-      scenario: 'cordon-uncordon',
-      key: `uncordon nodes ${node}${ep.suffix}`,
-      operation: 'uncordon-node',
-      verb: 'patch',
-      resource: 'nodes',
-      namespace: null,
-      name: node,
-      actor,
-      code: 200,
-    },
-    t1,
-  );
-  const off = setUnschedulable(ep, i2, actor, node, t1, false);
-  setAudit(c, i2, off.auditId);
-  ep.uncordon(cordoned, off.doneUs);
-  settle(c, i2, off.seenUs < ep.endUs ? off.seenUs : null, 'node-uncordoned', 'kubelet');
+  uncordon(c, 'cordon-uncordon', node, actor, cordoned, t1);
 }
 
 function drainUncordon(c: ScenarioContext, t0: number): void {
@@ -1119,25 +1132,7 @@ function drainUncordon(c: ScenarioContext, t0: number): void {
   );
   const t1 = lastGone + ep.rng.int(30, 50) * S;
   if (t1 >= ep.endUs) return;
-  const i2 = op(
-    c,
-    {
-      scenario: 'drain-uncordon',
-      key: `uncordon nodes ${node}${ep.suffix}`,
-      operation: 'uncordon-node',
-      verb: 'patch',
-      resource: 'nodes',
-      namespace: null,
-      name: node,
-      actor,
-      code: 200,
-    },
-    t1,
-  );
-  const off = setUnschedulable(ep, i2, actor, node, t1, false);
-  setAudit(c, i2, off.auditId);
-  ep.uncordon(cordoned, off.doneUs);
-  settle(c, i2, off.seenUs < ep.endUs ? off.seenUs : null, 'node-uncordoned', 'kubelet');
+  uncordon(c, 'drain-uncordon', node, actor, cordoned, t1);
 }
 
 /** One Deployment, three operations: created, rolled out to a new image, scaled to 0. */

@@ -75,6 +75,9 @@ describe('a bundle with kubelet lines only (minikube >= 1.33 / kind >= 1.29 at d
       /pods seen on the nodes/,
     );
     // Nothing about the pods was invented: no desired replica count is known from these lines.
+    expect(cart!.target.stages.find((s) => s.id === 'containers-started')?.reason).toBe(
+      '2 pods seen (desired count not in the bundle)',
+    );
     for (const o of ops) expect(o.req.idKind).toBe('inferred');
   });
 });
